@@ -1,0 +1,13 @@
+import "server-only";
+
+export {
+  CSV_EOL,
+  csvCell,
+  csvDocument,
+  csvLines,
+  csvRow,
+  csvStream,
+  neutraliseFormula,
+  type CsvValue,
+  type CsvWriteOptions,
+} from "./writer";
