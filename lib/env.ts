@@ -1,0 +1,52 @@
+import "server-only";
+import { z } from "zod";
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional())
+  .optional();
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Owner/migration connection. Unset: an embedded PostgreSQL under PORTAL_DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** Connection as the application role. Unset: derived from DATABASE_URL with the portal_app role. */
+  DATABASE_APP_URL: optionalUrl,
+  PORTAL_DATA_DIR: z.string().min(1).default(".data"),
+  /** Public base URL of the portal, used for OIDC redirects and links. */
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).max(65535).optional()),
+  DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(["on", "off"]).default("on")),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses the environment, listing every bad variable at once rather than failing on the first. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

