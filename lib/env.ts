@@ -35,7 +35,7 @@ export class EnvError extends Error {
 }
 
 /** Parses the environment, listing every bad variable at once rather than failing on the first. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     throw new EnvError(

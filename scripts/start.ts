@@ -19,31 +19,31 @@ async function main() {
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const secrets = loadLocalSecrets(dataDir);
 
-  let db: PreparedDatabase | undefined;
-  let mounts: Mount[] = [];
-  let server: ReturnType<typeof createServer> | undefined;
+  // Filled in as start-up proceeds; shutdown stops whatever exists by then.
+  const running: { db?: PreparedDatabase; mounts: Mount[]; server?: ReturnType<typeof createServer> } = { mounts: [] };
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping…`);
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    for (const m of mounts) await m.close?.().catch(() => {});
+    await new Promise<void>((resolve) => (running.server ? running.server.close(() => resolve()) : resolve()));
+    for (const m of running.mounts) await m.close?.().catch(() => {});
     await closeDatabase();
-    await db?.stop().catch((e: unknown) => log(`database stop: ${String(e)}`));
+    await running.db?.stop().catch((e: unknown) => log(`database stop: ${String(e)}`));
     log("stopped.");
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  db = await prepareDatabase({
+  const db = await prepareDatabase({
     databaseUrl: env.DATABASE_URL,
     appUrl: env.DATABASE_APP_URL,
     dataDir,
     embeddedPort: env.EMBEDDED_PG_PORT,
     log,
   });
+  running.db = db;
   process.env.DATABASE_APP_URL = db.appUrl;
   process.env.PORTAL_DATA_DIR = dataDir;
   process.env.PUBLIC_URL = publicUrl;
@@ -60,9 +60,10 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), port: env.PORT, hostname: "localhost" });
   const handle = app.getRequestHandler();
   await app.prepare();
-  mounts = await createMounts({ publicUrl, dataDir });
+  const mounts = await createMounts({ publicUrl, dataDir });
+  running.mounts = mounts;
 
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = req.url ?? "/";
     const mount = mounts.find((m) => url === m.prefix || url.startsWith(`${m.prefix}/`) || url.startsWith(`${m.prefix}?`));
     const work = mount ? mount.handle(req, res) : handle(req, res);
@@ -75,9 +76,10 @@ async function main() {
       res.end("Something went wrong on our side. The error has been logged.");
     });
   });
+  running.server = server;
   await new Promise<void>((resolve, reject) => {
-    server!.once("error", reject);
-    server!.listen(env.PORT, () => resolve());
+    server.once("error", reject);
+    server.listen(env.PORT, () => resolve());
   });
 
   const banner = [
