@@ -215,7 +215,7 @@ describe("file schema", () => {
   });
 
   it("school readiness: person_key unique per assessment_year", () => {
-    const a = { ...raw("school-readiness", 1), assessment_year: "2016" };
+    const a: Record<string, string> = { ...raw("school-readiness", 1), assessment_year: "2016" };
     const sameChildNextYear = { ...raw("school-readiness", 2), person_key: a.person_key!, assessment_year: "2017" };
     expect(fileSchema("school-readiness").safeParse([a, sameChildNextYear]).success).toBe(true);
     const again = { ...sameChildNextYear, assessment_year: "2016" };
