@@ -1,0 +1,368 @@
+import "server-only";
+import { DisclosureError } from "./errors";
+import { EchelonBasis, type SparseVector } from "./linear";
+import {
+  BoxCounter,
+  boxKey,
+  boxVector,
+  buildSpace,
+  intersectBoxes,
+  subtract,
+  valueKey,
+  type Box,
+  type Space,
+} from "./space";
+import type {
+  CellValue,
+  DimensionValue,
+  ProtectedCell,
+  ProtectedPublication,
+  ProtectedTable,
+  PublicationRequest,
+} from "./types";
+import { resolveRequest, type ResolvedCondition, type ResolvedRequest, type ResolvedTable } from "./validate";
+
+/** Bounds the hidden groups checked per publication so a pathological spec fails fast instead of timing out. */
+const MAX_FORMS = 200_000;
+
+/** One linear function of the population: a published number or a group that must stay hidden. */
+export interface Form {
+  readonly key: string;
+  readonly vector: SparseVector;
+  readonly value: number;
+  /** Shown in at least one table (as a count, numerator or denominator). */
+  published: boolean;
+}
+
+export interface PlannedCell {
+  readonly key: Readonly<Record<string, DimensionValue | null>>;
+  readonly total: boolean;
+  /** Form index of the count (count tables) or of the denominator (percentage tables). */
+  readonly baseForm: number;
+  /** Percentage tables only: form index of the numerator. */
+  readonly numeratorForm: number | null;
+}
+
+export interface PlannedTable {
+  readonly spec: ResolvedTable;
+  readonly cells: readonly PlannedCell[];
+}
+
+/**
+ * Every number the publication would show, before any suppression, reduced to forms over one
+ * shared space. Exported for tests that need to show what an unprotected publication leaks.
+ */
+export interface Plan {
+  readonly threshold: number;
+  readonly space: Space;
+  readonly forms: readonly Form[];
+  readonly tables: readonly PlannedTable[];
+  /** Forms whose value is public knowledge (empty or structurally impossible groups). */
+  readonly known: ReadonlySet<number>;
+  /** Structural-zero equations, always known to an attacker. */
+  readonly structural: readonly SparseVector[];
+}
+
+class FormRegistry {
+  readonly forms: Form[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(
+    private readonly space: Space,
+    private readonly counter: BoxCounter,
+  ) {}
+
+  box(box: Box, published: boolean): number {
+    return this.add(boxKey(box), published, () => ({ vector: boxVector(this.space, box), value: this.counter.count(box) }));
+  }
+
+  difference(whole: number, part: number): number {
+    const w = this.forms[whole] as Form;
+    const p = this.forms[part] as Form;
+    return this.add(`${w.key}\\${p.key}`, false, () => ({ vector: subtract(w.vector, p.vector), value: w.value - p.value }));
+  }
+
+  private add(key: string, published: boolean, make: () => { vector: SparseVector; value: number }): number {
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) {
+      if (published) (this.forms[existing] as Form).published = true;
+      return existing;
+    }
+    if (this.forms.length >= MAX_FORMS) {
+      throw new DisclosureError("too-complex", "The publication defines too many groups to certify.", { limit: MAX_FORMS });
+    }
+    const { vector, value } = make();
+    this.forms.push({ key, vector, value, published });
+    this.byKey.set(key, this.forms.length - 1);
+    return this.forms.length - 1;
+  }
+}
+
+function usedDimensions(request: ResolvedRequest): string[] {
+  const used = new Set<string>();
+  for (const t of request.tables) {
+    for (const d of [...t.rows, ...t.columns, ...t.filter.keys(), ...t.numerator.keys()]) used.add(d);
+  }
+  // A structural zero over an otherwise unused dimension can still imply one over used ones
+  // (two patterns covering every school imply the whole group is empty), so keep its dimensions.
+  for (const z of request.structuralZeros) for (const d of z.keys()) used.add(d);
+  return [...request.dimensions.keys()].filter((d) => used.has(d));
+}
+
+function conditionBox(space: Space, condition: ResolvedCondition): Box {
+  return space.dims.map((dim, d) => {
+    const values = condition.get(dim);
+    if (values === undefined) return null;
+    const classOf = space.classOf[d] as ReadonlyMap<string, number>;
+    const set = [...new Set(values.map((v) => classOf.get(valueKey(v)) as number))].sort((a, b) => a - b);
+    return set.length === (space.classCount[d] as number) ? null : set;
+  });
+}
+
+function product<T>(lists: readonly (readonly T[])[]): T[][] {
+  let out: T[][] = [[]];
+  for (const list of lists) {
+    const next: T[][] = [];
+    for (const prefix of out) for (const item of list) next.push([...prefix, item]);
+    out = next;
+  }
+  return out;
+}
+
+export function planPublication(request: PublicationRequest): Plan {
+  const resolved = resolveRequest(request);
+  const dims = usedDimensions(resolved);
+  const domains = dims.map((d) => resolved.dimensions.get(d) as readonly DimensionValue[]);
+
+  const grouped = new Set<string>();
+  for (const t of resolved.tables) for (const d of [...t.rows, ...t.columns]) grouped.add(d);
+  const distinctions = dims.map((dim, d) => {
+    const sets: Set<string>[] = [];
+    if (grouped.has(dim)) for (const v of domains[d] as readonly DimensionValue[]) sets.push(new Set([valueKey(v)]));
+    const conditions = [
+      ...resolved.tables.flatMap((t) => [t.filter, t.numerator]),
+      ...resolved.structuralZeros,
+    ];
+    for (const c of conditions) {
+      const values = c.get(dim);
+      if (values !== undefined) sets.push(new Set(values.map(valueKey)));
+    }
+    return sets;
+  });
+  const space = buildSpace(dims, domains, distinctions);
+
+  const atomsByKey = new Map<string, { classes: number[]; count: number }>();
+  for (const cell of resolved.cells) {
+    if (cell.count === 0) continue;
+    const classes = dims.map((dim, d) => (space.classOf[d] as ReadonlyMap<string, number>).get(valueKey(cell.values.get(dim) as DimensionValue)) as number);
+    const key = classes.join(",");
+    const atom = atomsByKey.get(key);
+    if (atom === undefined) atomsByKey.set(key, { classes, count: cell.count });
+    else atom.count += cell.count;
+  }
+  const counter = new BoxCounter(space, [...atomsByKey.values()]);
+  const registry = new FormRegistry(space, counter);
+
+  const tables: PlannedTable[] = [];
+  for (const t of resolved.tables) {
+    const filterBox = conditionBox(space, t.filter);
+    const numeratorBox = conditionBox(space, t.numerator);
+    const axisKeys = (axis: readonly string[]): (DimensionValue | null)[][] => {
+      if (axis.length === 0) return [[]];
+      const keys: (DimensionValue | null)[][] = product(
+        axis.map((dim) => t.filter.get(dim) ?? (resolved.dimensions.get(dim) as readonly DimensionValue[])),
+      );
+      if (t.totals) keys.push(axis.map(() => null));
+      return keys;
+    };
+    const cells: PlannedCell[] = [];
+    for (const rowKey of axisKeys(t.rows)) {
+      for (const colKey of axisKeys(t.columns)) {
+        const axis = [...t.rows, ...t.columns];
+        const values = [...rowKey, ...colKey];
+        const fixed = new Map<string, readonly DimensionValue[]>();
+        axis.forEach((dim, k) => {
+          const v = values[k];
+          if (v !== null && v !== undefined) fixed.set(dim, [v]);
+        });
+        const box = intersectBoxes(space, filterBox, conditionBox(space, fixed));
+        const base = registry.box(box, true);
+        let numerator: number | null = null;
+        if (t.measure === "percentage") {
+          numerator = registry.box(intersectBoxes(space, box, numeratorBox), true);
+          // "38 of 40" publishes that 2 did not meet the condition: the complement is a group too.
+          registry.difference(base, numerator);
+        }
+        cells.push({
+          key: Object.fromEntries(axis.map((dim, k) => [dim, values[k] ?? null])),
+          total: values.some((v) => v === null),
+          baseForm: base,
+          numeratorForm: numerator,
+        });
+      }
+    }
+    tables.push({ spec: t, cells });
+
+    // Every group describable with this table's dimensions must stay underivable when small,
+    // not only the cells shown: differencing two published cells yields exactly such groups.
+    const tableDims = dims
+      .map((dim, d) => ({ dim, d }))
+      .filter(({ dim }) => t.rows.includes(dim) || t.columns.includes(dim) || t.filter.has(dim) || t.numerator.has(dim));
+    const choices = tableDims.map(({ d }) => [null, ...Array.from({ length: space.classCount[d] as number }, (_, c) => [c])]);
+    for (const pick of product(choices)) {
+      const box: (readonly number[] | null)[] = dims.map(() => null);
+      tableDims.forEach(({ d }, k) => {
+        box[d] = pick[k] ?? null;
+      });
+      registry.box(box, false);
+    }
+  }
+
+  const structural = resolved.structuralZeros.map((z) => boxVector(space, conditionBox(space, z)));
+  const known = new Set<number>();
+  const structuralBasis = new EchelonBasis();
+  structural.forEach((v, i) => structuralBasis.insert(v, i));
+  registry.forms.forEach((form, i) => {
+    if (form.vector.idx.length === 0 || (structural.length > 0 && structuralBasis.contains(form.vector))) known.add(i);
+  });
+
+  return { threshold: resolved.threshold, space, forms: registry.forms, tables, known, structural };
+}
+
+export type SuppressionMarks = ReadonlyMap<number, "primary" | "secondary">;
+
+/** Groups that must never be published or derivable: small (zero included) and not public knowledge. */
+export function sensitiveForms(plan: Plan): number[] {
+  const out: number[] = [];
+  plan.forms.forEach((form, i) => {
+    if (!plan.known.has(i) && form.value <= plan.threshold) out.push(i);
+  });
+  return out;
+}
+
+export function primarySuppression(plan: Plan): Map<number, "primary" | "secondary"> {
+  const marks = new Map<number, "primary" | "secondary">();
+  for (const i of sensitiveForms(plan)) if ((plan.forms[i] as Form).published) marks.set(i, "primary");
+  return marks;
+}
+
+function publishedBasis(plan: Plan, marks: SuppressionMarks, order: readonly number[]): EchelonBasis {
+  const basis = new EchelonBasis();
+  // Structural equations carry negative ids so a relation can tell them from suppressible cells.
+  plan.structural.forEach((v, i) => basis.insert(v, -1 - i));
+  for (const i of order) if (!marks.has(i)) basis.insert((plan.forms[i] as Form).vector, i);
+  return basis;
+}
+
+/**
+ * Greedy complementary suppression driven by exact derivability. While some sensitive group is
+ * derivable, take one exact derivation of it (the published numbers it combines) and suppress the
+ * smallest of them; repeat. Suppression only removes equations, so a group once underivable
+ * stays underivable and only the previously derivable ones need re-checking. Finally, secondary
+ * suppressions that turned out to be derivable anyway are published again: showing a derivable
+ * number reveals nothing new, and a `[c]` that can be recomputed is misleading.
+ */
+export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map<number, "primary" | "secondary"> {
+  const marks = new Map(primary);
+  // Small numbers enter the basis first so that derivations are expressed through them and the
+  // cheapest complement is found; ties fall back to the deterministic form order.
+  const order = plan.forms
+    .map((form, i) => ({ form, i }))
+    .filter(({ form, i }) => form.published && !plan.known.has(i))
+    .sort((a, b) => a.form.value - b.form.value || a.i - b.i)
+    .map(({ i }) => i);
+  const cost = (i: number): number => (plan.forms[i] as Form).value;
+
+  let pending = sensitiveForms(plan);
+  let basis = publishedBasis(plan, marks, order);
+  for (;;) {
+    const derivable = pending.filter((i) => basis.contains((plan.forms[i] as Form).vector));
+    if (derivable.length === 0) break;
+    const chosen = new Set<number>();
+    for (const i of derivable) {
+      const relation = basis.relation((plan.forms[i] as Form).vector) ?? [];
+      const candidates = relation.filter((id) => id >= 0);
+      if (candidates.length === 0) {
+        throw new Error(`Invariant broken: sensitive group ${(plan.forms[i] as Form).key} is public knowledge.`);
+      }
+      // One suppression per derivation per round; another derivable group sharing it is
+      // re-examined next round rather than suppressed twice.
+      if (candidates.some((c) => chosen.has(c))) continue;
+      let pick = candidates[0] as number;
+      for (const c of candidates) if (cost(c) < cost(pick) || (cost(c) === cost(pick) && c < pick)) pick = c;
+      chosen.add(pick);
+      marks.set(pick, "secondary");
+    }
+    pending = derivable;
+    basis = publishedBasis(plan, marks, order);
+  }
+
+  for (const [i, reason] of [...marks]) {
+    if (reason === "secondary" && basis.contains((plan.forms[i] as Form).vector)) marks.delete(i);
+  }
+  return marks;
+}
+
+const NOT_APPLICABLE: CellValue = { suppressed: false, value: null };
+
+function countCell(plan: Plan, marks: SuppressionMarks, i: number): CellValue {
+  if (plan.known.has(i)) return NOT_APPLICABLE;
+  const reason = marks.get(i);
+  if (reason !== undefined) return { suppressed: true, reason };
+  return { suppressed: false, value: (plan.forms[i] as Form).value };
+}
+
+/** Round half up to one decimal place, computed on integers so 0.05 boundaries are exact. */
+export function percentage(numerator: number, denominator: number): number {
+  return Math.floor((2000 * numerator + denominator) / (2 * denominator)) / 10;
+}
+
+export function renderPublication(plan: Plan, marks: SuppressionMarks): ProtectedPublication {
+  const tables: ProtectedTable[] = plan.tables.map(({ spec, cells }) => ({
+    id: spec.id,
+    rows: spec.rows,
+    columns: spec.columns,
+    measure: spec.measure,
+    cells: cells.map((cell): ProtectedCell => {
+      const base = countCell(plan, marks, cell.baseForm);
+      if (cell.numeratorForm === null) return { key: cell.key, total: cell.total, value: base };
+      const numerator = countCell(plan, marks, cell.numeratorForm);
+      let value: CellValue;
+      if (base.suppressed || numerator.suppressed) value = { suppressed: true, reason: "percentage" };
+      else if (base.value === null || numerator.value === null) value = NOT_APPLICABLE;
+      else value = { suppressed: false, value: percentage(numerator.value, base.value) };
+      return { key: cell.key, total: cell.total, value, numerator, denominator: base };
+    }),
+  }));
+  let primary = 0;
+  let secondary = 0;
+  for (const reason of marks.values()) {
+    if (reason === "primary") primary++;
+    else secondary++;
+  }
+  let published = 0;
+  let hidden = 0;
+  plan.forms.forEach((form, i) => {
+    if (plan.known.has(i)) return;
+    if (form.published && !marks.has(i)) published++;
+    if (!form.published && form.value <= plan.threshold) hidden++;
+  });
+  return {
+    threshold: plan.threshold,
+    tables,
+    summary: { primary, secondary, published, protectedHiddenGroups: hidden },
+  };
+}
+
+/**
+ * Computes every table of a publication from one shared base and protects them jointly: primary
+ * suppression of every count at or below the threshold (zero included), then complementary
+ * suppression until no suppressed count and no small group over any table's dimensions can be
+ * derived exactly from everything the publication shows. Deterministic for a given request.
+ *
+ * @throws DisclosureError on invalid input or when the publication cannot be certified.
+ */
+export function protectPublication(request: PublicationRequest): ProtectedPublication {
+  const plan = planPublication(request);
+  return renderPublication(plan, secondarySuppression(plan, primarySuppression(plan)));
+}
