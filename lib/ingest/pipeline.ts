@@ -1,0 +1,435 @@
+import "server-only";
+import fs from "node:fs";
+import type pg from "pg";
+import { recordAudit } from "@/lib/audit/record";
+import { csvRow } from "@/lib/csv";
+import { BATCH_PERIOD_PATTERN, copyLineFormatter, getDataset, type DatasetId } from "@/lib/datasets";
+import { pool } from "@/lib/db/client";
+import { lockBatch, unlockBatch } from "./batch-lock";
+import { emitBatchChanged } from "./events";
+import { incidentMessage, recordIncident } from "./incident";
+import { StagingLoad } from "./load-batch";
+import { errorReportPath } from "./paths";
+import { StoredFile } from "./store-file";
+import { runValidation, type ValidationOutcome, type RowErrorReport } from "./validate";
+import type { Actor } from "./withdraw-batch";
+
+export type BatchSource = "browser" | "sftp" | "cli" | "demo";
+
+export type IngestProgress =
+  | { phase: "receiving"; bytes: number; rows: number }
+  | { phase: "loading"; rows: number };
+
+export interface IngestRequest {
+  orgId: string;
+  datasetId: DatasetId;
+  /** `YYYY-H1`/`YYYY-H2`: required for datasets sent in 6-monthly batches, refused for others. */
+  period?: string | null;
+  source: BatchSource;
+  originalFilename: string;
+  /** The partner chose to load the valid rows of a file with errors (recorded on the batch). */
+  loadValidRows: boolean;
+  actor: Actor;
+  requestId?: string;
+  /** The file's bytes as they arrive; never collected in memory. */
+  input: AsyncIterable<Uint8Array>;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export type IngestStatus = "loaded" | "refused" | "incident" | "failed";
+
+export interface ErrorGroup {
+  column: string;
+  rule: string;
+  expected: string;
+  count: number;
+  /** First examples; `value` is null for key columns (pseudonyms are never echoed). */
+  examples: { line: number; value: string | null }[];
+}
+
+export interface ReportSummary {
+  fileErrors: { code: string; message: string }[];
+  groups: ErrorGroup[];
+  rowsTotal: number;
+  rowsValid: number;
+  errorCount: number;
+  incident?: { incidentId: string; rules: Record<string, number>; cellCount: number };
+}
+
+export interface IngestResult {
+  batchId: string;
+  status: IngestStatus;
+  message: string;
+  rowsTotal: number;
+  rowsLoaded: number;
+  errorCount: number;
+  size: number;
+  sha256: string | null;
+  summary: ReportSummary;
+  errorReport: boolean;
+}
+
+/** A request the pipeline refuses before any byte is read (no batch is created). */
+export class IngestRequestError extends Error {
+  name = "IngestRequestError";
+}
+
+const EXAMPLES_PER_GROUP = 5;
+const PROGRESS_EVERY_ROWS = 10_000;
+
+function checkRequest(r: IngestRequest): string | null {
+  const def = getDataset(r.datasetId);
+  if (def.needsPeriod) {
+    if (!r.period) return `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`;
+    if (!BATCH_PERIOD_PATTERN.test(r.period)) return `The batch period "${r.period}" is not of the form YYYY-H1 or YYYY-H2.`;
+  } else if (r.period) {
+    return `${def.title} files are not sent in batches by period; leave the period empty.`;
+  }
+  return null;
+}
+
+/** Collects the grouped summary and writes the full error report file as errors arrive. */
+class ErrorCollector {
+  private readonly groups = new Map<string, ErrorGroup>();
+  private out: fs.WriteStream | null = null;
+  count = 0;
+
+  constructor(private readonly path: string) {}
+
+  async add(e: RowErrorReport): Promise<void> {
+    this.count++;
+    const key = `${e.column}\u0000${e.rule}`;
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { column: e.column, rule: e.rule, expected: e.expected, count: 0, examples: [] };
+      this.groups.set(key, g);
+    }
+    g.count++;
+    if (g.examples.length < EXAMPLES_PER_GROUP) g.examples.push({ line: e.line, value: e.value });
+    if (!this.out) {
+      this.out = fs.createWriteStream(this.path, { mode: 0o600 });
+      this.out.write(csvRow(["line", "column", "rule", "value", "expected"]));
+    }
+    // Values of key columns are left out of the report too, exactly as on screen.
+    if (!this.out.write(csvRow([e.line, e.column, e.rule, e.value, e.expected]))) {
+      await new Promise<void>((resolve) => this.out!.once("drain", () => resolve()));
+    }
+  }
+
+  get written(): boolean {
+    return this.out !== null;
+  }
+
+  summaryGroups(): ErrorGroup[] {
+    return [...this.groups.values()].sort((a, b) => b.count - a.count || a.column.localeCompare(b.column));
+  }
+
+  async close(): Promise<void> {
+    const out = this.out;
+    if (!out) return;
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+  }
+
+  async discard(): Promise<void> {
+    await this.close();
+    fs.rmSync(this.path, { force: true });
+  }
+}
+
+function refusalMessage(o: ValidationOutcome, errors: number, loadValidRows: boolean): string {
+  if (o.fileErrors.length > 0) return `The file was refused: ${o.fileErrors[0]!.message} Nothing was loaded.`;
+  if (o.rowsValid === 0 && errors === 0) return "The file has a header but no rows of data. Nothing was loaded.";
+  if (o.rowsValid === 0) return `None of the ${o.rowsTotal} rows is valid (${errors} errors). Nothing was loaded.`;
+  if (errors > 0 && !loadValidRows) {
+    return `The file was refused because ${errors} error${errors === 1 ? "" : "s"} were found in ${o.rowsTotal - o.rowsValid} of ${o.rowsTotal} rows. Nothing was loaded. Correct the file and upload it again, or upload it again choosing to load only the valid rows.`;
+  }
+  return "";
+}
+
+/**
+ * The one ingest path for the browser, SFTP, the command line and the demo: every byte is stored
+ * (hashed on the way), parsed, validated and checked for identifiers in a single pass, and valid
+ * rows stream into a staging table. The rows become visible all together when the batch's
+ * transaction commits, or never: a refusal, an incident, a cancelled upload or a dead process all
+ * end in a rollback, and the stored bytes are deleted.
+ */
+export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
+  const problem = checkRequest(r);
+  if (problem) throw new IngestRequestError(problem);
+
+  const client = await pool().connect();
+  let broken = false;
+  let batchId: string | null = null;
+  let locked = false;
+  const ctx = { orgId: r.orgId, userId: r.actor.userId ?? "", requestId: r.requestId ?? "" };
+  const setContext = () =>
+    client.query(
+      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.request_id', $3, true)",
+      [ctx.orgId, ctx.userId, ctx.requestId],
+    );
+  const inTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await client.query("BEGIN");
+    try {
+      await setContext();
+      const out = await fn();
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => (broken = true));
+      throw e;
+    }
+  };
+
+  try {
+    batchId = await inTransaction(async () => {
+      const res = await client.query<{ id: string }>(
+        `INSERT INTO upload_batch (org_id, dataset_id, period, source, status, original_filename, load_valid_rows_only, uploaded_by_id)
+         VALUES ($1, $2, $3, $4, 'loading', $5, $6, $7) RETURNING id`,
+        [r.orgId, r.datasetId, r.period ?? null, r.source, r.originalFilename.slice(0, 255), r.loadValidRows, r.actor.userId ?? null],
+      );
+      const id = res.rows[0]!.id;
+      // Taken before the row is visible to anyone else, so the sweeper never sees it unlocked.
+      await lockBatch(client, id);
+      await recordAudit(client, {
+        action: "ingest.batch_received",
+        outcome: "success",
+        actor: r.actor,
+        orgId: r.orgId,
+        target: { type: "upload_batch", id },
+        requestId: r.requestId,
+        details: { datasetId: r.datasetId, source: r.source, period: r.period ?? null, loadValidRows: r.loadValidRows },
+      });
+      return id;
+    });
+    locked = true;
+    return await runBatch(client, batchId, r, inTransaction, () => (broken = true));
+  } catch (e) {
+    if (batchId) await markFailed(client, batchId, r, inTransaction, e).catch(() => (broken = true));
+    throw e;
+  } finally {
+    if (locked && batchId && !broken) await unlockBatch(client, batchId).catch(() => (broken = true));
+    client.release(broken);
+  }
+}
+
+async function markFailed(
+  client: pg.PoolClient,
+  batchId: string,
+  r: IngestRequest,
+  inTransaction: <T>(fn: () => Promise<T>) => Promise<T>,
+  cause: unknown,
+): Promise<void> {
+  const cancelled = (cause as { name?: string }).name === "AbortError" || /abort|cancel|premature close/i.test(String((cause as Error)?.message ?? cause));
+  const message = cancelled
+    ? "The upload was cancelled before it finished. Nothing was loaded."
+    : "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
+  await inTransaction(async () => {
+    await client.query(`UPDATE upload_batch SET status = 'failed', completed_at = now() WHERE id = $1 AND status IN ('received', 'loading')`, [batchId]);
+    await client.query(
+      `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary) VALUES ($1, $2, 'failed', $3, '{}'::jsonb)
+       ON CONFLICT (batch_id) DO NOTHING`,
+      [batchId, r.orgId, message],
+    );
+    await recordAudit(client, {
+      action: "ingest.batch_failed",
+      outcome: "failure",
+      actor: r.actor,
+      orgId: r.orgId,
+      target: { type: "upload_batch", id: batchId },
+      requestId: r.requestId,
+      details: { reason: cancelled ? "cancelled" : "error" },
+    });
+  });
+}
+
+async function runBatch(
+  client: pg.PoolClient,
+  batchId: string,
+  r: IngestRequest,
+  inTransaction: <T>(fn: () => Promise<T>) => Promise<T>,
+  markBroken: () => void,
+): Promise<IngestResult> {
+  const stored = new StoredFile(r.orgId, batchId);
+  const errors = new ErrorCollector(errorReportPath(r.orgId, batchId));
+  const format = copyLineFormatter(r.datasetId) as (row: Record<string, unknown>) => string;
+  let staging: StagingLoad | null = null;
+  let open = false;
+  let rowsValidSoFar = 0;
+  let bytes = 0;
+  // Once the file is certain to be refused, rows are no longer sent to the database, but parsing
+  // goes on to the end so the report lists every error and the guard sees every cell.
+  let refusing = false;
+
+  async function* received(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of r.input) {
+      await stored.write(chunk);
+      bytes += chunk.byteLength;
+      r.onProgress?.({ phase: "receiving", bytes, rows: rowsValidSoFar });
+      yield chunk;
+    }
+  }
+
+  try {
+    await client.query("BEGIN");
+    open = true;
+    await client.query(
+      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
+      [r.orgId, r.actor.userId ?? ""],
+    );
+    staging = await StagingLoad.open(client, r.datasetId);
+
+    const outcome = await runValidation(received(), { datasetId: r.datasetId, period: r.period ?? undefined }, {
+      onRow: async (line, row) => {
+        rowsValidSoFar++;
+        if (!refusing) await staging!.add(line, format(row));
+        if (rowsValidSoFar % PROGRESS_EVERY_ROWS === 0) r.onProgress?.({ phase: "receiving", bytes, rows: rowsValidSoFar });
+      },
+      onError: async (e) => {
+        await errors.add(e);
+        if (!r.loadValidRows) refusing = true;
+      },
+      onIncident: () => {
+        refusing = true;
+      },
+    });
+    await errors.close();
+    const sha256 = await stored.finish();
+    const size = stored.size;
+
+    if (outcome.incident) {
+      await staging.abort();
+      await client.query("ROLLBACK");
+      open = false;
+      await stored.discard();
+      await errors.discard();
+      const findings = outcome.incident;
+      let incidentId = "";
+      await inTransaction(async () => {
+        incidentId = await recordIncident(client, {
+          orgId: r.orgId,
+          batchId,
+          datasetId: r.datasetId,
+          source: r.source,
+          originalFilename: r.originalFilename,
+          fileSize: size,
+          actor: r.actor,
+          requestId: r.requestId,
+          findings,
+          bytesDeleted: !fs.existsSync(stored.partialPath) && !fs.existsSync(stored.finalPath),
+        });
+      });
+      return {
+        batchId,
+        status: "incident",
+        message: incidentMessage(findings),
+        rowsTotal: outcome.rowsTotal,
+        rowsLoaded: 0,
+        errorCount: 0,
+        size,
+        sha256: null,
+        summary: { fileErrors: [], groups: [], rowsTotal: outcome.rowsTotal, rowsValid: 0, errorCount: 0, incident: { incidentId, ...findings } },
+        errorReport: false,
+      };
+    }
+
+    const errorCount = errors.count + outcome.fileErrors.length;
+    const summary: ReportSummary = {
+      fileErrors: outcome.fileErrors,
+      groups: errors.summaryGroups(),
+      rowsTotal: outcome.rowsTotal,
+      rowsValid: outcome.rowsValid,
+      errorCount,
+    };
+    const refusal = refusalMessage(outcome, errors.count, r.loadValidRows);
+    if (refusal) {
+      await staging.abort();
+      await client.query("ROLLBACK");
+      open = false;
+      // Nothing of a refused file is kept but its error report: the partner holds the original.
+      await stored.discard();
+      await inTransaction(async () => {
+        await client.query(
+          `UPDATE upload_batch SET status = 'refused', completed_at = now(), file_sha256 = $2, file_size = $3, rows_total = $4, rows_loaded = 0, error_count = $5 WHERE id = $1`,
+          [batchId, sha256, size, outcome.rowsTotal, errorCount],
+        );
+        await client.query(
+          `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'refused', $3, $4, $5)`,
+          [batchId, r.orgId, refusal, JSON.stringify(summary), errors.written],
+        );
+        await recordAudit(client, {
+          action: "ingest.batch_refused",
+          outcome: "failure",
+          actor: r.actor,
+          orgId: r.orgId,
+          target: { type: "upload_batch", id: batchId },
+          requestId: r.requestId,
+          details: { datasetId: r.datasetId, rowsTotal: outcome.rowsTotal, errorCount, fileError: outcome.fileErrors[0]?.code ?? null, sha256, size },
+        });
+      });
+      return { batchId, status: "refused", message: refusal, rowsTotal: outcome.rowsTotal, rowsLoaded: 0, errorCount, size, sha256, summary, errorReport: errors.written };
+    }
+
+    r.onProgress?.({ phase: "loading", rows: outcome.rowsValid });
+    await staging.finishCopy();
+    const rowsLoaded = await staging.publish(batchId, r.orgId);
+    // One loader at a time per organisation, dataset and period decides which batch is live.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('ingest:live:' || $1 || ':' || $2 || ':' || coalesce($3, ''), 0))`, [
+      r.orgId,
+      r.datasetId,
+      r.period ?? null,
+    ]);
+    const superseded = await client.query<{ id: string }>(
+      `UPDATE upload_batch SET status = 'superseded', superseded_by_id = $1
+       WHERE org_id = $2 AND dataset_id = $3 AND period IS NOT DISTINCT FROM $4 AND status = 'loaded' AND id <> $1 RETURNING id`,
+      [batchId, r.orgId, r.datasetId, r.period ?? null],
+    );
+    await client.query(
+      `UPDATE upload_batch SET status = 'loaded', completed_at = now(), file_sha256 = $2, file_size = $3, rows_total = $4, rows_loaded = $5, error_count = $6 WHERE id = $1`,
+      [batchId, sha256, size, outcome.rowsTotal, rowsLoaded, errorCount],
+    );
+    const message =
+      errorCount > 0
+        ? `${rowsLoaded} valid rows of ${outcome.rowsTotal} were loaded, as you chose; ${outcome.rowsTotal - outcome.rowsValid} rows with ${errorCount} errors were left out.`
+        : `All ${rowsLoaded} rows were loaded.`;
+    await client.query(
+      `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'loaded', $3, $4, $5)`,
+      [batchId, r.orgId, message, JSON.stringify(summary), errors.written],
+    );
+    await recordAudit(client, {
+      action: "ingest.batch_loaded",
+      outcome: "success",
+      actor: r.actor,
+      orgId: r.orgId,
+      target: { type: "upload_batch", id: batchId },
+      requestId: r.requestId,
+      details: {
+        datasetId: r.datasetId,
+        period: r.period ?? null,
+        rowsTotal: outcome.rowsTotal,
+        rowsLoaded,
+        errorCount,
+        loadValidRows: r.loadValidRows,
+        sha256,
+        size,
+        superseded: superseded.rows.map((s) => s.id).join(",") || null,
+      },
+    });
+    stored.keep();
+    try {
+      await client.query("COMMIT");
+      open = false;
+    } catch (e) {
+      open = false;
+      await stored.discard();
+      throw e;
+    }
+    await emitBatchChanged({ batchId, orgId: r.orgId, datasetId: r.datasetId, kind: "loaded" });
+    return { batchId, status: "loaded", message, rowsTotal: outcome.rowsTotal, rowsLoaded, errorCount, size, sha256, summary, errorReport: errors.written };
+  } catch (e) {
+    if (staging) await staging.abort().catch(() => {});
+    if (open) await client.query("ROLLBACK").catch(markBroken);
+    await stored.discard();
+    await errors.discard();
+    throw e;
+  }
+}
