@@ -320,6 +320,7 @@ export function percentage(numerator: number, denominator: number): number {
 export function renderPublication(plan: Plan, marks: SuppressionMarks): ProtectedPublication {
   const tables: ProtectedTable[] = plan.tables.map(({ spec, cells }) => ({
     id: spec.id,
+    threshold: plan.threshold,
     rows: spec.rows,
     columns: spec.columns,
     measure: spec.measure,

@@ -162,7 +162,7 @@ export function intersectBoxes(space: Space, a: Box, b: Box): Box {
  * one pass over the atoms rather than one pass per cell.
  */
 export class BoxCounter {
-  private readonly projections = new Map<string, Map<string, number>>();
+  private readonly projections = new Map<string, Float64Array>();
 
   constructor(
     private readonly space: Space,
@@ -178,13 +178,25 @@ export class BoxCounter {
         restricted.push(d);
       }
     }
+    // Dense mixed-radix array over the restricted dimensions only; tables restrict few
+    // dimensions, so this stays small even when the whole space is large.
+    const radix: number[] = [];
+    let size = 1;
+    for (const d of restricted) {
+      radix.push(size);
+      size *= this.space.classCount[d] as number;
+    }
+    if (size > 4_000_000) {
+      throw new DisclosureError("too-complex", "A table cross-classifies too many categories.", { size });
+    }
     const signature = restricted.join(",");
     let projection = this.projections.get(signature);
     if (projection === undefined) {
-      projection = new Map();
+      projection = new Float64Array(size);
       for (const atom of this.atoms) {
-        const key = restricted.map((d) => atom.classes[d]).join(",");
-        projection.set(key, (projection.get(key) ?? 0) + atom.count);
+        let at = 0;
+        for (let k = 0; k < restricted.length; k++) at += (atom.classes[restricted[k] as number] as number) * (radix[k] as number);
+        projection[at] = (projection[at] as number) + atom.count;
       }
       this.projections.set(signature, projection);
     }
@@ -193,8 +205,9 @@ export class BoxCounter {
     const pick: number[] = new Array<number>(sets.length).fill(0);
     // Odometer over the product of the restricted class sets.
     for (;;) {
-      const key = sets.map((s, k) => s[pick[k] as number]).join(",");
-      total += projection.get(key) ?? 0;
+      let at = 0;
+      for (let k = 0; k < sets.length; k++) at += ((sets[k] as readonly number[])[pick[k] as number] as number) * (radix[k] as number);
+      total += projection[at] as number;
       let k = sets.length - 1;
       while (k >= 0) {
         pick[k] = (pick[k] as number) + 1;

@@ -85,6 +85,8 @@ export interface ProtectedCell {
 
 export interface ProtectedTable {
   readonly id: string;
+  /** The threshold the table was protected with, so renderers can word the footnote. */
+  readonly threshold: number;
   readonly rows: readonly string[];
   readonly columns: readonly string[];
   readonly measure: Measure["kind"];

@@ -109,6 +109,7 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
     dimensions.set(dim, domain as DimensionValue[]);
   }
 
+  const domainKeys = new Map([...dimensions].map(([dim, domain]) => [dim, new Set(domain.map(valueKey))]));
   const cells: { values: Map<string, DimensionValue>; count: number }[] = [];
   const seenCells = new Set<string>();
   for (const cell of base.cells as unknown[]) {
@@ -121,16 +122,19 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
     }
     const values = new Map<string, DimensionValue>();
     const keyParts: string[] = [];
-    for (const [dim, domain] of dimensions) {
+    for (const [dim, keys] of domainKeys) {
       const value = cell.values[dim];
-      if (!isDimensionValue(value) || !domain.some((v) => valueKey(v) === valueKey(value))) {
+      const key = isDimensionValue(value) ? valueKey(value) : undefined;
+      if (key === undefined || !keys.has(key)) {
         throw new DisclosureError("invalid-base", `A unit cell has no valid value for "${dim}".`, { dim, value });
       }
-      values.set(dim, value);
-      keyParts.push(valueKey(value));
+      values.set(dim, value as DimensionValue);
+      keyParts.push(key);
     }
-    for (const dim of Object.keys(cell.values)) {
-      if (!dimensions.has(dim)) throw new DisclosureError("invalid-base", `A unit cell uses undeclared dimension "${dim}".`, { dim });
+    if (Object.keys(cell.values).length !== dimensions.size) {
+      for (const dim of Object.keys(cell.values)) {
+        if (!dimensions.has(dim)) throw new DisclosureError("invalid-base", `A unit cell uses undeclared dimension "${dim}".`, { dim });
+      }
     }
     // Two rows for one combination mean the data layer did not aggregate; summing them here
     // would hide that bug, so refuse.
