@@ -12,6 +12,9 @@ const nextConfig = {
     "ssh2-sftp-client",
   ],
   poweredByHeader: false,
+  // `npm run typecheck` (tsc --noEmit) is the type gate, run by CI; repeating it inside every
+  // `next build` would double the first start on a 2-core machine.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {
