@@ -90,30 +90,55 @@ function assertSalt(salt: string): void {
   }
 }
 
-/** The exact string that is hashed, exposed so tests and diagnostics can show it. */
-export function digestInput(identifiers: Readonly<Record<string, string>>, options: DigestOptions): string {
-  assertSalt(options.salt);
+function hashInput(
+  identifiers: Readonly<Record<string, string>>,
+  headings: readonly string[],
+  options: DigestOptions,
+): string {
   let concatenated = "";
-  for (const heading of sortHeadings(Object.keys(identifiers), options.headingOrder)) {
+  for (const heading of headings) {
     const raw = identifiers[heading] ?? "";
     concatenated += heading === options.nhsNumberHeading ? processNhsNumber(raw) : raw;
   }
   return removeBlanks(concatenated) + options.salt;
 }
 
+function sha256Upper(input: string): string {
+  return createHash("sha256").update(input, "utf8").digest("hex").toUpperCase();
+}
+
+/** The exact string that is hashed, exposed so tests and diagnostics can show it. */
+export function digestInput(identifiers: Readonly<Record<string, string>>, options: DigestOptions): string {
+  assertSalt(options.salt);
+  return hashInput(identifiers, sortHeadings(Object.keys(identifiers), options.headingOrder), options);
+}
+
 export function openPseudonymiserDigest(
   identifiers: Readonly<Record<string, string>>,
   options: DigestOptions,
 ): string {
-  return createHash("sha256").update(digestInput(identifiers, options), "utf8").digest("hex").toUpperCase();
+  return sha256Upper(digestInput(identifiers, options));
 }
 
-/** Binds the salt once; the demo generator hashes hundreds of thousands of rows with one key. */
+/**
+ * Binds the salt once and remembers the heading order per set of headings: the demo generator hashes
+ * hundreds of thousands of rows that all share the same few column sets.
+ */
 export function createPseudonymiser(
   options: DigestOptions,
 ): (identifiers: Readonly<Record<string, string>>) => string {
   assertSalt(options.salt);
-  return (identifiers) => openPseudonymiserDigest(identifiers, options);
+  const orders = new Map<string, string[]>();
+  return (identifiers) => {
+    const keys = Object.keys(identifiers);
+    const signature = keys.join("\u0000");
+    let headings = orders.get(signature);
+    if (headings === undefined) {
+      headings = sortHeadings(keys, options.headingOrder);
+      orders.set(signature, headings);
+    }
+    return sha256Upper(hashInput(identifiers, headings, options));
+  };
 }
 
 export function isDigest(value: string): boolean {
