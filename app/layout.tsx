@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
+import { currentUser, type PortalUser } from "@/lib/auth/access";
+import { ROLE_LABELS, ROLE_NAV } from "@/lib/auth/roles";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,14 +10,28 @@ export const metadata: Metadata = {
   description: "Pooling pseudonymised partner data to study school readiness safely.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+async function signedInUser(): Promise<PortalUser | null> {
+  try {
+    return await currentUser();
+  } catch {
+    // The header must render even when the session store is unreachable; pages that need a
+    // user check again through requireUser() and handle the failure there.
+    return null;
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await signedInUser();
   return (
     <html lang="en-GB">
       <body>
         <a className="skip-link" href="#main-content">
           Skip to main content
         </a>
-        <SiteHeader />
+        <SiteHeader
+          nav={user ? ROLE_NAV[user.role] : []}
+          user={user ? { displayName: user.displayName, orgName: user.orgName, roleLabel: ROLE_LABELS[user.role] } : null}
+        />
         <main id="main-content" className="main" tabIndex={-1}>
           {children}
         </main>

@@ -1,6 +1,12 @@
 import Link from "next/link";
 
-export function SiteHeader({ nav = [] }: { nav?: { href: string; label: string }[] }) {
+export interface HeaderUser {
+  displayName: string;
+  orgName: string;
+  roleLabel: string;
+}
+
+export function SiteHeader({ nav = [], user }: { nav?: { href: string; label: string }[]; user?: HeaderUser | null }) {
   return (
     <header className="header">
       <div className="header__inner">
@@ -15,6 +21,23 @@ export function SiteHeader({ nav = [] }: { nav?: { href: string; label: string }
               ))}
             </ul>
           </nav>
+        )}
+        {user && (
+          <div className="header__account">
+            <p className="header__user">
+              <span className="visually-hidden">Signed in as </span>
+              <strong>{user.displayName}</strong>
+              <span className="header__meta">
+                {user.roleLabel}, {user.orgName}
+              </span>
+            </p>
+            {/* A plain form POST, so signing out works without JavaScript. */}
+            <form method="post" action="/api/auth/sign-out">
+              <button type="submit" className="header__signout">
+                Sign out
+              </button>
+            </form>
+          </div>
         )}
       </div>
     </header>

@@ -23,6 +23,25 @@ export const envSchema = z.object({
   EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).max(65535).optional()),
   DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(["on", "off"]).default("on")),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /**
+   * OpenID Connect issuer the portal signs users in with (a council's Keycloak realm URL, say).
+   * Unset: the identity provider bundled with the portal, served at PUBLIC_URL/oidc.
+   */
+  OIDC_ISSUER: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  /**
+   * `acr` values that count as two-factor evidence, space-separated (all numeric: a minimum level).
+   * Unset: the ID token's `amr` must contain `otp` or `mfa`.
+   */
+  OIDC_REQUIRED_ACR: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+}).superRefine((e, ctx) => {
+  // An external issuer without its client credentials would fail only at the first sign-in.
+  if (e.OIDC_ISSUER) {
+    for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {
+      if (!e[key]) ctx.addIssue({ code: "custom", path: [key], message: `is required when OIDC_ISSUER is set` });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+export const metadata: Metadata = { title: "Signed out" };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function SignedOutPage({ searchParams }: { searchParams: Search }) {
+  const provider = (await searchParams).provider;
+  return (
+    <>
+      <h1>You have signed out</h1>
+      <p className="lead">Your portal session has ended.</p>
+      {provider === "unreachable" && (
+        <div className="inset">
+          <p>
+            The sign-in service could not be reached to end its own session. If you are on a shared computer, close the
+            browser.
+          </p>
+        </div>
+      )}
+      {provider === "kept" && (
+        <div className="inset">
+          <p>Your organisation&apos;s sign-in service may keep you signed in there. If you are on a shared computer, close the browser.</p>
+        </div>
+      )}
+      <p>
+        <Link className="button" href="/signin">
+          Sign in again
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import path from "node:path";
+import { localSecret } from "@/lib/db/secrets";
+
+/** The client the portal registers with the bundled identity provider. */
+export const BUNDLED_CLIENT_ID = "essex-data-portal";
+/** next-auth's provider id: the callback URL is /api/auth/callback/<id>. */
+export const PROVIDER_ID = "portal-oidc";
+
+export interface RelyingPartyConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The bundled provider: accounts are portal users and `sub` is the account id. */
+  bundled: boolean;
+  requiredAcr: string[];
+  publicUrl: string;
+}
+
+export function publicUrl(): string {
+  const url = process.env.PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  return url.replace(/\/+$/, "");
+}
+
+export function dataDir(): string {
+  return path.resolve(process.env.PORTAL_DATA_DIR ?? ".data");
+}
+
+export function bundledIssuer(base = publicUrl()): string {
+  return `${base}/oidc`;
+}
+
+/** The portal's client secret at the bundled provider, generated once and kept with the local secrets. */
+export function bundledClientSecret(dir = dataDir()): string {
+  return localSecret(dir, "idp-portal-client-secret");
+}
+
+export function usesBundledProvider(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.OIDC_ISSUER?.trim();
+}
+
+export function relyingPartyConfig(env: NodeJS.ProcessEnv = process.env): RelyingPartyConfig {
+  const base = publicUrl();
+  const requiredAcr = (env.OIDC_REQUIRED_ACR ?? "").split(/[\s,]+/).filter(Boolean);
+  if (usesBundledProvider(env)) {
+    return {
+      issuer: bundledIssuer(base),
+      clientId: BUNDLED_CLIENT_ID,
+      clientSecret: bundledClientSecret(),
+      bundled: true,
+      requiredAcr,
+      publicUrl: base,
+    };
+  }
+  const clientId = env.OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret) {
+    throw new Error("OIDC_ISSUER is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too.");
+  }
+  return { issuer: env.OIDC_ISSUER!.trim(), clientId, clientSecret, bundled: false, requiredAcr, publicUrl: base };
+}
+
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
+}

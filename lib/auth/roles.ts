@@ -1,0 +1,35 @@
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export type { Role };
+
+export const ROLES: readonly Role[] = ["partner_analyst", "researcher", "approver", "administrator"];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  partner_analyst: "Partner analyst",
+  researcher: "Researcher",
+  approver: "Approver",
+  administrator: "Administrator",
+};
+
+export function isRole(v: unknown): v is Role {
+  return typeof v === "string" && (ROLES as readonly string[]).includes(v);
+}
+
+/** Where each role starts after signing in, and what its header navigation offers. */
+export const ROLE_HOME: Record<Role, { href: string; label: string }> = {
+  partner_analyst: { href: "/uploads", label: "Your organisation's uploads" },
+  researcher: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
+  approver: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
+  administrator: { href: "/admin", label: "Administration" },
+};
+
+export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
+  partner_analyst: [{ href: "/uploads", label: "Uploads" }],
+  researcher: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  approver: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  administrator: [
+    { href: "/admin", label: "Administration" },
+    { href: "/admin/organisations", label: "Organisations" },
+    { href: "/admin/accounts", label: "Accounts" },
+  ],
+};

@@ -1,0 +1,38 @@
+// The route access manifest: every page and route handler under app/, and who may use it.
+//
+// Adding a route? Add it here too, with the same roles you pass to requireUser()/requireApiUser()
+// in the route itself. tests/auth/route-manifest.test.ts fails when app/ and this list disagree,
+// and e2e/route-access.spec.ts requests every route as every role against the running portal.
+//
+// This file is plain data shared with the test runners (vitest, Playwright), so it does not
+// import "server-only": it holds nothing secret.
+import type { Role } from "@/lib/generated/prisma/enums";
+
+/**
+ * "public": no sign-in needed (the page must still never leak data).
+ * "authenticated": any signed-in role.
+ * A list of roles: only those; other roles get 404 (pages) or 403 (route handlers), and
+ * anyone not signed in is redirected to /signin (pages) or gets 401 (route handlers).
+ */
+export type RouteAccess = "public" | "authenticated" | readonly Role[];
+
+const ADMIN: readonly Role[] = ["administrator"];
+
+/** Keys are app-router patterns with route groups removed: "/admin/accounts/[id]". */
+export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
+  "/": "public",
+  "/api/health": "public",
+
+  // Signing in and out (lib/auth, lib/idp). The interaction pages are bound to the browser by
+  // the identity provider's interaction cookie, not by a portal session.
+  "/signin": "public",
+  "/signed-out": "public",
+  "/api/auth/[...nextauth]": "public",
+  "/api/auth/prepare": "public",
+  "/api/auth/sign-out": "public",
+};
+
+export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {
+  if (access === "public" || access === "authenticated") return all;
+  return access;
+}

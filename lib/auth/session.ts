@@ -1,0 +1,149 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record";
+import { withContext, type Tx } from "@/lib/db/tenant";
+import type { Role } from "./roles";
+
+/** A portal session ends after 30 minutes without a request… */
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+/** …and 12 hours after sign-in, whatever the activity. */
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+// Writing last_seen_at on every request would make each page a write; a minute of slack on a
+// 30-minute limit is immaterial.
+const TOUCH_AFTER_MS = 60 * 1000;
+
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  orgId: string;
+  orgSlug: string;
+  orgName: string;
+}
+
+export type SessionLookup =
+  | { status: "ok"; user: SessionUser }
+  | { status: "expired" | "ended" | "unknown" | "disabled" };
+
+const system = { kind: "system", purpose: "portal-session" } as const;
+
+/** Opens a session after a successful OIDC sign-in and records it; returns its id. */
+export async function startPortalSession(input: {
+  userId: string;
+  issuer: string;
+  subject: string;
+  acr?: string | null;
+  amr?: string[];
+  idToken?: string | null;
+  now?: Date;
+}): Promise<string> {
+  const now = input.now ?? new Date();
+  return withContext(system, async (tx) => {
+    const user = await tx.user.update({
+      where: { id: input.userId },
+      data: { lastSignInAt: now },
+      include: { organisation: true },
+    });
+    const session = await tx.portalSession.create({
+      data: {
+        userId: user.id,
+        issuer: input.issuer,
+        subject: input.subject,
+        acr: input.acr ?? null,
+        amr: input.amr ?? [],
+        idToken: input.idToken ?? null,
+        createdAt: now,
+        lastSeenAt: now,
+      },
+    });
+    await recordAudit(tx, {
+      action: "auth.sign_in",
+      outcome: "success",
+      actor: { userId: user.id, label: user.email, role: user.role },
+      orgId: user.orgId,
+      target: { type: "portal_session", id: session.id },
+      details: { issuer: input.issuer, acr: input.acr ?? null, amr: (input.amr ?? []).join(" ") },
+    });
+    return session.id;
+  });
+}
+
+async function endInTx(tx: Tx, sessionId: string, reason: string, now: Date) {
+  const s = await tx.portalSession.findUnique({ where: { id: sessionId }, include: { user: true } });
+  if (!s || s.endedAt) return null;
+  await tx.portalSession.update({ where: { id: sessionId }, data: { endedAt: now, endReason: reason } });
+  await recordAudit(tx, {
+    action: reason === "sign_out" ? "auth.sign_out" : "auth.session_ended",
+    outcome: "success",
+    actor: { userId: s.userId, label: s.user.email, role: s.user.role },
+    orgId: s.user.orgId,
+    target: { type: "portal_session", id: s.id },
+    details: { reason },
+  });
+  return s;
+}
+
+/**
+ * Looks a session up for a request: valid sessions are touched, sessions past either limit (or
+ * whose account or organisation was disabled since) are ended on the spot.
+ */
+export async function loadPortalSession(sessionId: string, now = new Date()): Promise<SessionLookup> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { status: "unknown" };
+  return withContext(system, async (tx) => {
+    const s = await tx.portalSession.findUnique({
+      where: { id: sessionId },
+      include: { user: { include: { organisation: true } } },
+    });
+    if (!s) return { status: "unknown" };
+    if (s.endedAt) return { status: "ended" };
+    const idle = now.getTime() - s.lastSeenAt.getTime() > IDLE_TIMEOUT_MS;
+    const old = now.getTime() - s.createdAt.getTime() > ABSOLUTE_TIMEOUT_MS;
+    if (idle || old) {
+      await endInTx(tx, s.id, idle ? "idle_timeout" : "absolute_timeout", now);
+      return { status: "expired" };
+    }
+    if (!s.user.active || !s.user.organisation.active) {
+      await endInTx(tx, s.id, "account_disabled", now);
+      return { status: "disabled" };
+    }
+    if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+      await tx.portalSession.update({ where: { id: s.id }, data: { lastSeenAt: now } });
+    }
+    const u = s.user;
+    return {
+      status: "ok",
+      user: {
+        sessionId: s.id,
+        userId: u.id,
+        email: u.email,
+        displayName: u.displayName,
+        role: u.role,
+        orgId: u.orgId,
+        orgSlug: u.organisation.slug,
+        orgName: u.organisation.name,
+      },
+    };
+  });
+}
+
+/** Ends one session (sign-out) and returns what the identity provider's logout needs. */
+export async function endPortalSession(
+  sessionId: string,
+  reason = "sign_out",
+  now = new Date(),
+): Promise<{ idToken: string | null; issuer: string } | null> {
+  return withContext(system, async (tx) => {
+    const s = await endInTx(tx, sessionId, reason, now);
+    return s ? { idToken: s.idToken, issuer: s.issuer } : null;
+  });
+}
+
+/** Ends every open session of a user, inside the caller's transaction (admin actions). */
+export async function endSessionsOfUser(tx: Tx, userId: string, reason: string, now = new Date()): Promise<number> {
+  const res = await tx.portalSession.updateMany({
+    where: { userId, endedAt: null },
+    data: { endedAt: now, endReason: reason },
+  });
+  return res.count;
+}

@@ -1,0 +1,125 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import type { Tx } from "@/lib/db/tenant";
+
+export const POLICY_KEY = "identity.password_policy";
+
+export const passwordPolicySchema = z.object({
+  minLength: z.coerce.number().int().min(12, "must be 12 or more").max(128, "must be 128 or less"),
+  historyCount: z.coerce.number().int().min(0, "cannot be negative").max(24, "must be 24 or less"),
+  maxAgeDays: z.coerce.number().int().min(1, "must be at least 1 day").max(365, "must be 365 days or less"),
+  warnDays: z.coerce.number().int().min(0, "cannot be negative").max(60, "must be 60 days or less"),
+  lockoutThreshold: z.coerce.number().int().min(3, "must be 3 or more").max(20, "must be 20 or less"),
+});
+
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+
+/** The defaults the brief sets (rule 5: passwords force-changed every 180 days). */
+export const DEFAULT_POLICY: PasswordPolicy = {
+  minLength: 12,
+  historyCount: 5,
+  maxAgeDays: 180,
+  warnDays: 14,
+  lockoutThreshold: 5,
+};
+
+export async function loadPolicy(tx: Tx): Promise<PasswordPolicy> {
+  const row = await tx.systemSetting.findUnique({ where: { key: POLICY_KEY } });
+  const parsed = passwordPolicySchema.partial().safeParse(row?.value ?? {});
+  return { ...DEFAULT_POLICY, ...(parsed.success ? parsed.data : {}) };
+}
+
+export async function savePolicy(tx: Tx, policy: PasswordPolicy): Promise<void> {
+  await tx.systemSetting.upsert({
+    where: { key: POLICY_KEY },
+    create: { key: POLICY_KEY, value: policy },
+    update: { value: policy, updatedAt: new Date() },
+  });
+}
+
+let common: Set<string> | undefined;
+
+/** The shipped list (lib/idp/common-passwords.txt), lower-cased. */
+export function commonPasswords(): Set<string> {
+  if (!common) {
+    const file = path.resolve(process.cwd(), "lib/idp/common-passwords.txt");
+    common = new Set(
+      fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .map((l) => l.trim().toLowerCase())
+        .filter((l) => l && !l.startsWith("#")),
+    );
+  }
+  return common;
+}
+
+/**
+ * The common word a password is built on, once the decorations people add to meet rules are
+ * taken off ("Password2024!" → "password"), so that such variants are refused with the list.
+ */
+function stem(password: string): string {
+  return password
+    .toLowerCase()
+    .replace(/[\d\W_]+$/u, "")
+    .replace(/^[\d\W_]+/u, "");
+}
+
+export interface PasswordProblem {
+  code: "too_short" | "too_long" | "common" | "contains_identity" | "reused";
+  message: string;
+}
+
+/** Checks a new password against everything except history (which needs the stored hashes). */
+export function checkPassword(
+  policy: PasswordPolicy,
+  password: string,
+  identity: { email: string; displayName?: string },
+): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  const length = [...password].length;
+  if (length < policy.minLength) {
+    problems.push({ code: "too_short", message: `Your password must be at least ${policy.minLength} characters long` });
+  }
+  // argon2 hashes anything, but a cap keeps hashing cost bounded for a hostile request.
+  if (length > 256) problems.push({ code: "too_long", message: "Your password must be 256 characters or fewer" });
+  const lower = password.toLowerCase();
+  const list = commonPasswords();
+  const s = stem(password);
+  if (list.has(lower) || (s.length >= 4 && list.has(s))) {
+    problems.push({ code: "common", message: "Your password is too common: choose one that is harder to guess" });
+  }
+  const email = identity.email.toLowerCase();
+  const local = email.split("@")[0] ?? "";
+  const nameParts = (identity.displayName ?? "").toLowerCase().split(/\s+/).filter((p) => p.length >= 4);
+  const pieces = [email, local, ...nameParts].filter((p) => p.length >= 3);
+  if (pieces.some((p) => lower.includes(p))) {
+    problems.push({ code: "contains_identity", message: "Your password must not contain your e-mail address or your name" });
+  }
+  return problems;
+}
+
+const DAY = 86_400_000;
+
+export interface PasswordAge {
+  ageDays: number | null;
+  daysToExpiry: number | null;
+  expired: boolean;
+  warn: boolean;
+}
+
+/** Age, days left and whether to warn or force a change, for a password set at `changedAt`. */
+export function passwordAge(policy: PasswordPolicy, changedAt: Date | null, now = new Date()): PasswordAge {
+  if (!changedAt) return { ageDays: null, daysToExpiry: null, expired: false, warn: false };
+  const expiresAt = changedAt.getTime() + policy.maxAgeDays * DAY;
+  const msLeft = expiresAt - now.getTime();
+  const daysToExpiry = Math.ceil(msLeft / DAY);
+  return {
+    ageDays: Math.floor((now.getTime() - changedAt.getTime()) / DAY),
+    daysToExpiry: Math.max(0, daysToExpiry),
+    expired: msLeft <= 0,
+    warn: msLeft > 0 && msLeft <= policy.warnDays * DAY,
+  };
+}

@@ -1,0 +1,14 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Server components cannot see the URL they render for. The access check (lib/auth/access.ts)
+// needs it to send a signed-out visitor to /signin and back again afterwards, so the request's
+// path is passed on in a header; any value a client sent under that name is overwritten.
+export function proxy(request: NextRequest) {
+  const headers = new Headers(request.headers);
+  headers.set("x-portal-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
