@@ -6,6 +6,7 @@ import { bootstrapDatabase } from "@/lib/db/bootstrap";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { loadLocalSecrets } from "@/lib/db/secrets";
+import { installJobQueue } from "@/lib/jobs/install";
 
 export interface PreparedDatabase {
   adminUrl: string;
@@ -84,6 +85,7 @@ export async function prepareDatabase(opts: {
     const { appUrl } = await bootstrapDatabase({ adminUrl, appPassword: secrets.appRolePassword });
     const result = await migrate({ connectionString: adminUrl, log });
     if (result.applied.length === 0) log(`Database schema up to date (${result.alreadyApplied.length} migrations).`);
+    await installJobQueue({ adminUrl, log });
     return { adminUrl, appUrl: opts.appUrl ?? appUrl, embedded, stop };
   } catch (e) {
     await stop().catch(() => {});

@@ -1,0 +1,21 @@
+import "server-only";
+
+/** pg-boss keeps its tables in their own schema, created by the owner (./install.ts). */
+export const JOB_SCHEMA = "pgboss";
+
+export interface QueueDefinition {
+  name: string;
+  /** Passed to pgboss.create_queue(): pg-boss 10's queue options, camelCase as it reads them. */
+  options: { policy: "standard" | "short" | "singleton" | "stately"; retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number; retentionMinutes: number };
+}
+
+export const QUEUES = {
+  /**
+   * One matching run at a time across every app instance (`singleton`: one job active, any number
+   * queued). A failed attempt is retried twice, a minute apart, before the run is marked failed.
+   */
+  matching: {
+    name: "matching-run",
+    options: { policy: "singleton", retryLimit: 2, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 * 60, retentionMinutes: 7 * 24 * 60 },
+  },
+} as const satisfies Record<string, QueueDefinition>;

@@ -1,0 +1,17 @@
+import "server-only";
+import type pg from "pg";
+import { recordAudit, type AuditEventInput } from "@/lib/audit/record";
+
+/**
+ * Records an audit event inside a matching-context transaction. recordAudit reads the new event
+ * back (RETURNING), which the audit table's policy allows the system context but not the matching
+ * context; switching for the one statement keeps the event in the run's own transaction.
+ */
+export async function auditInMatchingTransaction(c: pg.ClientBase, event: AuditEventInput): Promise<void> {
+  await c.query("SELECT set_config('app.context', 'system', true)");
+  try {
+    await recordAudit(c as pg.PoolClient, event);
+  } finally {
+    await c.query("SELECT set_config('app.context', 'matching', true)");
+  }
+}
