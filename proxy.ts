@@ -10,5 +10,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Upload bodies (up to 2 GB) must stream straight to their route handler: a matched request's
+  // body is buffered for the proxy and cut at 10 MB (experimental.proxyClientMaxBodySize). The
+  // upload routes read their own URL, so they need no x-portal-path.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/uploads).*)"],
 };

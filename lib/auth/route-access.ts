@@ -30,6 +30,22 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/auth/[...nextauth]": "public",
   "/api/auth/prepare": "public",
   "/api/auth/sign-out": "public",
+
+  // Ingest (lib/ingest, lib/sftp): partners upload and audit their own files; administrators
+  // see incidents and configure SFTP inboxes but never read partner rows. The specification
+  // holds no data: partners read it before they have an account.
+  "/uploads": ["partner_analyst"],
+  "/uploads/new": ["partner_analyst"],
+  "/uploads/[batchId]": ["partner_analyst"],
+  "/api/uploads": ["partner_analyst"],
+  "/api/uploads/form": ["partner_analyst"],
+  "/api/uploads/[batchId]/original": ["partner_analyst"],
+  "/api/uploads/[batchId]/errors": ["partner_analyst"],
+  "/admin/incidents": ADMIN,
+  "/admin/sftp": ADMIN,
+  "/specification": "public",
+  "/specification/json": "public",
+  "/specification/[dataset]/template": "public",
 };
 
 export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {

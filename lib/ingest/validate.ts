@@ -1,6 +1,7 @@
 import "server-only";
 import Papa from "papaparse";
 import { compileDataset, explainCell, getDataset, isKeyColumn, type DatasetId } from "@/lib/datasets";
+import { IdentifierGuard } from "./guard";
 import type { IncidentFindings } from "./incident";
 
 export interface RowErrorReport {
@@ -44,12 +45,22 @@ export async function runValidation(
   const [header, ...rows] = parsed.data;
   if (!header) return { fileErrors: [{ code: "empty-file", message: "The file is empty." }], rowsTotal: 0, rowsValid: 0, incident: null };
   const idx = def.columns.map((c) => header.findIndex((h0) => h0.trim().toLowerCase() === c.name));
+  const guard = new IdentifierGuard(def.columns.map((c) => ({ name: c.name, kind: c.kind })));
   let valid = 0;
   let line = 1;
   for (const cells of rows) {
     line++;
     const ordered = idx.map((i) => (i < 0 ? "" : (cells[i] ?? "")));
     const res = compiled.validate(ordered);
+    const invalid = new Set(res.ok ? [] : res.invalidColumns);
+    let flagged = false;
+    ordered.forEach((raw, i) => {
+      if ((invalid.has(i) || guard.checksValid[i]) && guard.inspect(i, raw, line, !invalid.has(i)) !== null) flagged = true;
+    });
+    if (flagged) {
+      h.onIncident();
+      continue;
+    }
     if (res.ok) {
       valid++;
       await h.onRow(line, res.row);
@@ -62,5 +73,8 @@ export async function runValidation(
       for (const x of res.crossField) await h.onError({ line, column: x.column, rule: x.rule, value: null, expected: x.expected });
     }
   }
-  return { fileErrors: [], rowsTotal: rows.length, rowsValid: valid, incident: null };
+  const findings = guard.findings();
+  const incident = findings.length === 0 ? null : { rules: Object.fromEntries(findings.map((f) => [f.rule, 0])), cellCount: guard.cellsFlagged };
+  for (const f of findings) incident!.rules[f.rule]! += f.cells;
+  return { fileErrors: [], rowsTotal: rows.length, rowsValid: valid, incident };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { withContextClient, type Tx } from "@/lib/db/tenant";
 
@@ -11,19 +12,19 @@ export interface OutgoingMessage {
   body: string;
 }
 
-const INSERT = `INSERT INTO notification_outbox (org_id, kind, to_address, subject, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`;
+// No RETURNING: the writer (an organisation's context) may queue a message but not read the queue.
+const INSERT = `INSERT INTO notification_outbox (id, org_id, kind, to_address, subject, body) VALUES ($1, $2, $3, $4, $5, $6)`;
 
 /**
  * Queues a message in the caller's transaction: it exists exactly when the event it announces
  * committed, and is delivered afterwards by {@link deliverPendingNotifications}.
  */
 export async function enqueueNotification(db: Tx | pg.PoolClient, m: OutgoingMessage): Promise<string> {
-  const params = [m.orgId, m.kind, m.to, m.subject, m.body];
-  if ("$queryRawUnsafe" in db) {
-    const rows = await db.$queryRawUnsafe<{ id: string }[]>(INSERT, ...params);
-    return rows[0]!.id;
-  }
-  return (await db.query<{ id: string }>(INSERT, params)).rows[0]!.id;
+  const id = randomUUID();
+  const params = [id, m.orgId, m.kind, m.to, m.subject, m.body];
+  if ("$queryRawUnsafe" in db) await db.$executeRawUnsafe(INSERT, ...params);
+  else await db.query(INSERT, params);
+  return id;
 }
 
 export type Deliver = (m: OutgoingMessage & { id: string }) => Promise<string>;

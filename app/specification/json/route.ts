@@ -1,0 +1,8 @@
+import { SPEC_VERSION, describeAllDatasets } from "@/lib/datasets";
+
+/** The whole specification as JSON, for partners' export tooling. */
+export async function GET() {
+  return new Response(JSON.stringify({ specVersion: SPEC_VERSION, datasets: describeAllDatasets() }, null, 2), {
+    headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `attachment; filename="essex-data-specification-v${SPEC_VERSION}.json"` },
+  });
+}

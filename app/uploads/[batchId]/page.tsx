@@ -1,0 +1,175 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { getDataset, isDatasetId } from "@/lib/datasets";
+import { getBatch } from "@/lib/ingest/queries";
+import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
+import { RULE_LABELS, formatBytes, formatCount } from "@/components/upload/format";
+import { StatusTag } from "@/components/upload/status-tag";
+
+export const metadata: Metadata = { title: "Upload result" };
+export const dynamic = "force-dynamic";
+
+async function withdraw(formData: FormData) {
+  "use server";
+  const user = await requireUser({ roles: ["partner_analyst"] });
+  const batchId = String(formData.get("batchId") ?? "");
+  const res = await withdrawBatch({ orgId: user.orgId, batchId, actor: { userId: user.userId, label: user.email, role: user.role } });
+  if (!res.ok && res.reason === "not-found") notFound();
+  redirect(`/uploads/${batchId}${res.ok ? "?withdrawn=1" : ""}`);
+}
+
+export default async function BatchPage({ params, searchParams }: { params: Promise<{ batchId: string }>; searchParams: Promise<{ withdrawn?: string; confirm?: string }> }) {
+  const user = await requireUser({ roles: ["partner_analyst"] });
+  const { batchId } = await params;
+  const sp = await searchParams;
+  const ctx = unitContextFor(user);
+  if (ctx.kind !== "org") notFound();
+  const b = await getBatch(ctx, batchId);
+  if (!b) notFound();
+  const title = isDatasetId(b.datasetId) ? getDataset(b.datasetId).title : b.datasetId;
+  const summary = b.report?.summary;
+  const keepsOriginal = ["loaded", "superseded", "withdrawn"].includes(b.status);
+  return (
+    <>
+      <Link href="/uploads">Back to your uploads</Link>
+      <span className="caption">
+        {title}
+        {b.period ? `, batch ${b.period}` : ""}
+      </span>
+      <h1>{b.originalFilename}</h1>
+      {sp.withdrawn && (
+        <div className="notice-success" role="status">
+          <h2>Upload withdrawn</h2>
+          <p>Its rows no longer count in any analysis.</p>
+        </div>
+      )}
+      {b.report && (
+        <div className={b.status === "loaded" || b.status === "superseded" || b.status === "withdrawn" ? "panel" : "notice-error"}>
+          <h2>{b.status === "incident" ? "This file was deleted: it was not pseudonymised" : "Result"}</h2>
+          <p>{b.report.message}</p>
+        </div>
+      )}
+      <dl className="summary-list">
+        <dt>Status</dt>
+        <dd>
+          <StatusTag status={b.status} />
+        </dd>
+        <dt>Uploaded</dt>
+        <dd>
+          {b.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })} by {b.uploadedBy ?? b.source}
+        </dd>
+        <dt>File</dt>
+        <dd>{formatBytes(b.fileSize)}</dd>
+        <dt>SHA-256</dt>
+        <dd>
+          <code>{b.fileSha256 ?? "–"}</code>
+        </dd>
+        <dt>Rows</dt>
+        <dd>
+          {formatCount(b.rowsTotal)} read, {formatCount(b.rowsLoaded)} loaded, {formatCount(b.errorCount)} errors
+        </dd>
+        <dt>If rows have errors</dt>
+        <dd>{b.loadValidRowsOnly ? "Load the valid rows (your choice)" : "Refuse the whole file (the default)"}</dd>
+      </dl>
+
+      {summary && summary.fileErrors.length > 0 && (
+        <>
+          <h2>Problems with the file as a whole</h2>
+          <ul>
+            {summary.fileErrors.map((f) => (
+              <li key={f.code}>{f.message}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {summary && summary.groups.length > 0 && (
+        <>
+          <h2>Errors by column and rule</h2>
+          <table>
+            <caption>
+              {formatCount(summary.errorCount)} errors in {formatCount(summary.rowsTotal - summary.rowsValid)} of {formatCount(summary.rowsTotal)} rows
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Column</th>
+                <th scope="col">Rule</th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
+                <th scope="col">Expected</th>
+                <th scope="col">First examples</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.groups.map((g) => (
+                <tr key={`${g.column}|${g.rule}`}>
+                  <th scope="row">
+                    <code>{g.column}</code>
+                  </th>
+                  <td>{RULE_LABELS[g.rule] ?? g.rule}</td>
+                  <td className="num">{formatCount(g.count)}</td>
+                  <td>{g.expected}</td>
+                  <td>
+                    <ul>
+                      {g.examples.map((x) => (
+                        <li key={x.line}>
+                          line {x.line}
+                          {x.value !== null && (
+                            <>
+                              : <code>{x.value === "" ? "(empty)" : x.value.slice(0, 80)}</code>
+                            </>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {b.report?.errorReport && (
+        <p>
+          <a href={`/api/uploads/${b.id}/errors`} download>
+            Download the full error report (CSV)
+          </a>
+        </p>
+      )}
+      {keepsOriginal && (
+        <p>
+          <a href={`/api/uploads/${b.id}/original`} download>
+            Download the exact file your organisation sent
+          </a>{" "}
+          ({formatBytes(b.fileSize)}, byte for byte)
+        </p>
+      )}
+      {(b.status === "loaded" || b.status === "superseded") && (
+        <>
+          <h2>Withdraw this upload</h2>
+          <p>
+            Withdrawing takes this file&apos;s rows out of every analysis. It does not bring back an earlier upload: to replace
+            the data, upload a corrected file instead.
+          </p>
+          {sp.confirm ? (
+            <form action={withdraw}>
+              <input type="hidden" name="batchId" value={b.id} />
+              <button type="submit" className="button button--warning">
+                Yes, withdraw this upload
+              </button>{" "}
+              <Link href={`/uploads/${b.id}`}>No, keep it</Link>
+            </form>
+          ) : (
+            <p>
+              <Link className="button button--secondary" href={`/uploads/${b.id}?confirm=1`}>
+                Withdraw this upload
+              </Link>
+            </p>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/access";
+import { DATASET_IDS, getDataset } from "@/lib/datasets";
+import { MAX_FORM_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from "@/lib/ingest/http-upload";
+import { UploadForm, type DatasetOption } from "@/components/upload/upload-form";
+
+export const metadata: Metadata = { title: "Upload a file" };
+export const dynamic = "force-dynamic";
+
+export default async function NewUploadPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const user = await requireUser({ roles: ["partner_analyst"] });
+  const { error } = await searchParams;
+  const datasets: DatasetOption[] = DATASET_IDS.map((id) => {
+    const d = getDataset(id);
+    return { id, title: d.title, supplier: d.supplier.name ?? "a local authority", needsPeriod: d.needsPeriod };
+  });
+  return (
+    <>
+      <Link href="/uploads">Back to your uploads</Link>
+      <span className="caption">{user.orgName}</span>
+      <h1>Upload a file</h1>
+      <div className="inset">
+        <p>
+          Only pseudonymised data may be sent. A file holding names, full dates of birth, postcodes, addresses, NHS numbers,
+          phone numbers or e-mail addresses is deleted on arrival and recorded as a data-protection incident, and your
+          data-protection contact is told.
+        </p>
+        <p>
+          Check the columns against the <Link href="/specification">data specification</Link> first.
+        </p>
+      </div>
+      <UploadForm datasets={datasets} maxBytes={MAX_UPLOAD_BYTES} formMaxBytes={MAX_FORM_UPLOAD_BYTES} error={error?.slice(0, 500)} />
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import { deliverPendingNotifications } from "@/lib/notify/outbox";
+import { dueInboxes, pollInbox } from "./poll";
+
+const g = globalThis as unknown as { __sftpScheduler?: NodeJS.Timeout };
+
+/**
+ * Polls every due inbox once a minute (each inbox has its own interval) and delivers queued
+ * notifications. One scheduler per process; call from the server's start-up.
+ */
+export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string) => void } = {}): () => void {
+  const log = opts.log ?? ((l: string) => console.log(`[sftp] ${l}`));
+  if (g.__sftpScheduler) return () => stopSftpScheduler();
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const id of await dueInboxes()) {
+        const r = await pollInbox(id);
+        const taken = r.files.filter((f) => f.status !== "skipped-incomplete");
+        if (!r.ok || taken.length > 0) log(`${r.ok ? "polled" : "poll failed"}: ${r.message}`);
+      }
+      await deliverPendingNotifications();
+    } catch (e) {
+      log(`scheduler tick failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      running = false;
+    }
+  };
+  g.__sftpScheduler = setInterval(() => void tick(), opts.everyMs ?? 60_000);
+  g.__sftpScheduler.unref();
+  void tick();
+  return () => stopSftpScheduler();
+}
+
+export function stopSftpScheduler(): void {
+  if (g.__sftpScheduler) clearInterval(g.__sftpScheduler);
+  g.__sftpScheduler = undefined;
+}
