@@ -1,17 +1,17 @@
 import "server-only";
 import fs from "node:fs";
+import { pipeline as streamPipeline } from "node:stream/promises";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
-import { csvRow } from "@/lib/csv";
 import { BATCH_PERIOD_PATTERN, copyLineFormatter, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
-import { incidentMessage, recordIncident } from "./incident";
+import { incidentMessage, recordIncident, type IncidentFindings } from "./incident";
 import { StagingLoad } from "./load-batch";
 import { errorReportPath } from "./paths";
 import { StoredFile } from "./store-file";
-import { runValidation, type ValidationOutcome, type RowErrorReport } from "./validate";
+import { errorReportCsvStream, validateCsvStream, type ValidationReport } from "./parse";
 import type { Actor } from "./withdraw-batch";
 
 export type BatchSource = "browser" | "sftp" | "cli" | "demo";
@@ -75,7 +75,8 @@ export class IngestRequestError extends Error {
 }
 
 const EXAMPLES_PER_GROUP = 5;
-const PROGRESS_EVERY_ROWS = 10_000;
+/** Row errors kept as examples for the result page and the error report; every error is counted. */
+const MAX_ERRORS_KEPT = 10_000;
 
 function checkRequest(r: IngestRequest): string | null {
   const def = getDataset(r.datasetId);
@@ -88,62 +89,45 @@ function checkRequest(r: IngestRequest): string | null {
   return null;
 }
 
-/** Collects the grouped summary and writes the full error report file as errors arrive. */
-class ErrorCollector {
-  private readonly groups = new Map<string, ErrorGroup>();
-  private out: fs.WriteStream | null = null;
-  count = 0;
-
-  constructor(private readonly path: string) {}
-
-  async add(e: RowErrorReport): Promise<void> {
-    this.count++;
-    const key = `${e.column}\u0000${e.rule}`;
-    let g = this.groups.get(key);
-    if (!g) {
-      g = { column: e.column, rule: e.rule, expected: e.expected, count: 0, examples: [] };
-      this.groups.set(key, g);
-    }
-    g.count++;
-    if (g.examples.length < EXAMPLES_PER_GROUP) g.examples.push({ line: e.line, value: e.value });
-    if (!this.out) {
-      this.out = fs.createWriteStream(this.path, { mode: 0o600 });
-      this.out.write(csvRow(["line", "column", "rule", "value", "expected"]));
-    }
-    // Values of key columns are left out of the report too, exactly as on screen.
-    if (!this.out.write(csvRow([e.line, e.column, e.rule, e.value, e.expected]))) {
-      await new Promise<void>((resolve) => this.out!.once("drain", () => resolve()));
-    }
-  }
-
-  get written(): boolean {
-    return this.out !== null;
-  }
-
-  summaryGroups(): ErrorGroup[] {
-    return [...this.groups.values()].sort((a, b) => b.count - a.count || a.column.localeCompare(b.column));
-  }
-
-  async close(): Promise<void> {
-    const out = this.out;
-    if (!out) return;
-    await new Promise<void>((resolve) => out.end(() => resolve()));
-  }
-
-  async discard(): Promise<void> {
-    await this.close();
-    fs.rmSync(this.path, { force: true });
-  }
-}
-
-function refusalMessage(o: ValidationOutcome, errors: number, loadValidRows: boolean): string {
-  if (o.fileErrors.length > 0) return `The file was refused: ${o.fileErrors[0]!.message} Nothing was loaded.`;
-  if (o.rowsValid === 0 && errors === 0) return "The file has a header but no rows of data. Nothing was loaded.";
-  if (o.rowsValid === 0) return `None of the ${o.rowsTotal} rows is valid (${errors} errors). Nothing was loaded.`;
-  if (errors > 0 && !loadValidRows) {
-    return `The file was refused because ${errors} error${errors === 1 ? "" : "s"} were found in ${o.rowsTotal - o.rowsValid} of ${o.rowsTotal} rows. Nothing was loaded. Correct the file and upload it again, or upload it again choosing to load only the valid rows.`;
+function refusalMessage(report: ValidationReport, loadValidRows: boolean): string {
+  if (report.fileErrors.length > 0) return `The file was refused: ${report.fileErrors.map((f) => f.message).join(" ")} Nothing was loaded.`;
+  if (report.validRows === 0) return `None of the ${report.rowsSeen} rows is valid (${report.errorCount} errors). Nothing was loaded.`;
+  if (report.errorCount > 0 && !loadValidRows) {
+    return `The file was refused because ${report.errorCount} error${report.errorCount === 1 ? " was" : "s were"} found in ${report.invalidRows} of ${report.rowsSeen} rows. Nothing was loaded. Correct the file and upload it again, or upload it again choosing to load only the valid rows.`;
   }
   return "";
+}
+
+/** The result page's grouped view: every group with its count and its first examples. */
+function summarise(report: ValidationReport): ReportSummary {
+  const groups: ErrorGroup[] = report.errorGroups.map((g) => ({
+    column: g.column,
+    rule: g.rule,
+    expected: g.expected,
+    count: g.count,
+    examples: report.errors
+      .filter((e) => e.column === g.column && e.rule === g.rule)
+      .slice(0, EXAMPLES_PER_GROUP)
+      .map((e) => ({ line: e.line, value: e.value ?? null })),
+  }));
+  return {
+    fileErrors: report.fileErrors.map((f) => ({ code: f.code, message: f.message })),
+    groups,
+    rowsTotal: report.rowsSeen,
+    rowsValid: report.validRows,
+    errorCount: report.errorCount + report.fileErrors.length,
+  };
+}
+
+/** Incident findings as recorded: per rule, how many cells; never a value. */
+function findingsOf(report: ValidationReport): IncidentFindings {
+  const rules: Record<string, number> = {};
+  for (const f of report.identifierFindings) rules[f.rule] = (rules[f.rule] ?? 0) + f.cells;
+  return { rules, cellCount: report.identifierCells };
+}
+
+async function writeErrorReport(report: ValidationReport, file: string): Promise<void> {
+  await streamPipeline(errorReportCsvStream(report), fs.createWriteStream(file, { mode: 0o600 }));
 }
 
 /**
@@ -250,22 +234,27 @@ async function runBatch(
   markBroken: () => void,
 ): Promise<IngestResult> {
   const stored = new StoredFile(r.orgId, batchId);
-  const errors = new ErrorCollector(errorReportPath(r.orgId, batchId));
+  const errorFile = errorReportPath(r.orgId, batchId);
   const format = copyLineFormatter(r.datasetId) as (row: Record<string, unknown>) => string;
   let staging: StagingLoad | null = null;
   let open = false;
   let rowsValidSoFar = 0;
   let bytes = 0;
-  // Once the file is certain to be refused, rows are no longer sent to the database, but parsing
-  // goes on to the end so the report lists every error and the guard sees every cell.
-  let refusing = false;
+  // The validator turns a failing source into a "read-failed" refusal; a cancelled or cut-off
+  // transfer is not the partner's file being wrong, so it is rethrown as what it was.
+  let inputFailure: unknown = null;
 
   async function* received(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of r.input) {
-      await stored.write(chunk);
-      bytes += chunk.byteLength;
-      r.onProgress?.({ phase: "receiving", bytes, rows: rowsValidSoFar });
-      yield chunk;
+    try {
+      for await (const chunk of r.input) {
+        await stored.write(chunk);
+        bytes += chunk.byteLength;
+        r.onProgress?.({ phase: "receiving", bytes, rows: rowsValidSoFar });
+        yield chunk;
+      }
+    } catch (e) {
+      inputFailure = e;
+      throw e;
     }
   }
 
@@ -278,31 +267,24 @@ async function runBatch(
     );
     staging = await StagingLoad.open(client, r.datasetId);
 
-    const outcome = await runValidation(received(), { datasetId: r.datasetId, period: r.period ?? undefined }, {
-      onRow: async (line, row) => {
-        rowsValidSoFar++;
-        if (!refusing) await staging!.add(line, format(row));
-        if (rowsValidSoFar % PROGRESS_EVERY_ROWS === 0) r.onProgress?.({ phase: "receiving", bytes, rows: rowsValidSoFar });
-      },
-      onError: async (e) => {
-        await errors.add(e);
-        if (!r.loadValidRows) refusing = true;
-      },
-      onIncident: () => {
-        refusing = true;
-      },
-    });
-    await errors.close();
+    const run = validateCsvStream(received(), { datasetId: r.datasetId, period: r.period ?? undefined, maxErrorsKept: MAX_ERRORS_KEPT });
+    for await (const batch of run) {
+      // Valid rows go to the staging table while the rest of the file is still arriving; if the
+      // file turns out to be refused, the transaction is rolled back and they vanish with it.
+      for (let i = 0; i < batch.rows.length; i++) await staging.add(batch.lines[i]!, format(batch.rows[i] as Record<string, unknown>));
+      rowsValidSoFar += batch.rows.length;
+    }
+    const report = await run.report;
+    if (inputFailure) throw inputFailure;
     const sha256 = await stored.finish();
     const size = stored.size;
 
-    if (outcome.incident) {
+    if (report.status === "incident") {
       await staging.abort();
       await client.query("ROLLBACK");
       open = false;
       await stored.discard();
-      await errors.discard();
-      const findings = outcome.incident;
+      const findings = findingsOf(report);
       let incidentId = "";
       await inTransaction(async () => {
         incidentId = await recordIncident(client, {
@@ -322,25 +304,21 @@ async function runBatch(
         batchId,
         status: "incident",
         message: incidentMessage(findings),
-        rowsTotal: outcome.rowsTotal,
+        rowsTotal: report.rowsSeen,
         rowsLoaded: 0,
         errorCount: 0,
         size,
         sha256: null,
-        summary: { fileErrors: [], groups: [], rowsTotal: outcome.rowsTotal, rowsValid: 0, errorCount: 0, incident: { incidentId, ...findings } },
+        summary: { fileErrors: [], groups: [], rowsTotal: report.rowsSeen, rowsValid: 0, errorCount: 0, incident: { incidentId, ...findings } },
         errorReport: false,
       };
     }
 
-    const errorCount = errors.count + outcome.fileErrors.length;
-    const summary: ReportSummary = {
-      fileErrors: outcome.fileErrors,
-      groups: errors.summaryGroups(),
-      rowsTotal: outcome.rowsTotal,
-      rowsValid: outcome.rowsValid,
-      errorCount,
-    };
-    const refusal = refusalMessage(outcome, errors.count, r.loadValidRows);
+    const summary = summarise(report);
+    const errorCount = summary.errorCount;
+    const hasErrorReport = errorCount > 0;
+    if (hasErrorReport) await writeErrorReport(report, errorFile);
+    const refusal = refusalMessage(report, r.loadValidRows);
     if (refusal) {
       await staging.abort();
       await client.query("ROLLBACK");
@@ -350,11 +328,11 @@ async function runBatch(
       await inTransaction(async () => {
         await client.query(
           `UPDATE upload_batch SET status = 'refused', completed_at = now(), file_sha256 = $2, file_size = $3, rows_total = $4, rows_loaded = 0, error_count = $5 WHERE id = $1`,
-          [batchId, sha256, size, outcome.rowsTotal, errorCount],
+          [batchId, sha256, size, report.rowsSeen, errorCount],
         );
         await client.query(
           `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'refused', $3, $4, $5)`,
-          [batchId, r.orgId, refusal, JSON.stringify(summary), errors.written],
+          [batchId, r.orgId, refusal, JSON.stringify(summary), hasErrorReport],
         );
         await recordAudit(client, {
           action: "ingest.batch_refused",
@@ -363,13 +341,13 @@ async function runBatch(
           orgId: r.orgId,
           target: { type: "upload_batch", id: batchId },
           requestId: r.requestId,
-          details: { datasetId: r.datasetId, rowsTotal: outcome.rowsTotal, errorCount, fileError: outcome.fileErrors[0]?.code ?? null, sha256, size },
+          details: { datasetId: r.datasetId, rowsTotal: report.rowsSeen, errorCount, fileError: report.fileErrors[0]?.code ?? null, sha256, size },
         });
       });
-      return { batchId, status: "refused", message: refusal, rowsTotal: outcome.rowsTotal, rowsLoaded: 0, errorCount, size, sha256, summary, errorReport: errors.written };
+      return { batchId, status: "refused", message: refusal, rowsTotal: report.rowsSeen, rowsLoaded: 0, errorCount, size, sha256, summary, errorReport: hasErrorReport };
     }
 
-    r.onProgress?.({ phase: "loading", rows: outcome.rowsValid });
+    r.onProgress?.({ phase: "loading", rows: report.validRows });
     await staging.finishCopy();
     const rowsLoaded = await staging.publish(batchId, r.orgId);
     // One loader at a time per organisation, dataset and period decides which batch is live.
@@ -385,15 +363,15 @@ async function runBatch(
     );
     await client.query(
       `UPDATE upload_batch SET status = 'loaded', completed_at = now(), file_sha256 = $2, file_size = $3, rows_total = $4, rows_loaded = $5, error_count = $6 WHERE id = $1`,
-      [batchId, sha256, size, outcome.rowsTotal, rowsLoaded, errorCount],
+      [batchId, sha256, size, report.rowsSeen, rowsLoaded, errorCount],
     );
     const message =
       errorCount > 0
-        ? `${rowsLoaded} valid rows of ${outcome.rowsTotal} were loaded, as you chose; ${outcome.rowsTotal - outcome.rowsValid} rows with ${errorCount} errors were left out.`
+        ? `${rowsLoaded} valid rows of ${report.rowsSeen} were loaded, as you chose; ${report.invalidRows} rows with ${errorCount} errors were left out.`
         : `All ${rowsLoaded} rows were loaded.`;
     await client.query(
       `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'loaded', $3, $4, $5)`,
-      [batchId, r.orgId, message, JSON.stringify(summary), errors.written],
+      [batchId, r.orgId, message, JSON.stringify(summary), hasErrorReport],
     );
     await recordAudit(client, {
       action: "ingest.batch_loaded",
@@ -405,7 +383,7 @@ async function runBatch(
       details: {
         datasetId: r.datasetId,
         period: r.period ?? null,
-        rowsTotal: outcome.rowsTotal,
+        rowsTotal: report.rowsSeen,
         rowsLoaded,
         errorCount,
         loadValidRows: r.loadValidRows,
@@ -424,12 +402,12 @@ async function runBatch(
       throw e;
     }
     await emitBatchChanged({ batchId, orgId: r.orgId, datasetId: r.datasetId, kind: "loaded" });
-    return { batchId, status: "loaded", message, rowsTotal: outcome.rowsTotal, rowsLoaded, errorCount, size, sha256, summary, errorReport: errors.written };
+    return { batchId, status: "loaded", message, rowsTotal: report.rowsSeen, rowsLoaded, errorCount, size, sha256, summary, errorReport: hasErrorReport };
   } catch (e) {
     if (staging) await staging.abort().catch(() => {});
     if (open) await client.query("ROLLBACK").catch(markBroken);
     await stored.discard();
-    await errors.discard();
+    fs.rmSync(errorFile, { force: true });
     throw e;
   }
 }

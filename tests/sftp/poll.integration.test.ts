@@ -77,7 +77,7 @@ describe("SFTP inbox polling against a real OpenSSH server", () => {
     const refused = JSON.parse(fs.readFileSync(path.join(dir, "drug-alcohol.csv.result.json"), "utf8"));
     expect(refused.status).toBe("refused");
     expect(refused.errors[0]).toMatchObject({ column: "in_treatment", rule: "not-allowed-value" });
-    expect(fs.readFileSync(path.join(dir, "drug-alcohol.csv.errors.csv"), "utf8")).toMatch(/in_treatment,not-allowed-value,heroin/);
+    expect(fs.readFileSync(path.join(dir, "drug-alcohol.csv.errors.csv"), "utf8")).toMatch(/row,\d+,in_treatment,not-allowed-value,[^\n]*,heroin,/);
     expect(fs.existsSync(path.join(dir, "rejected", "minutes.csv"))).toBe(true);
     expect(fs.existsSync(path.join(dir, "youth-offending.csv"))).toBe(true);
 
