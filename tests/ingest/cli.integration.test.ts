@@ -66,7 +66,7 @@ describe("npm run ingest", () => {
     const org = await createOrganisation();
     const file = path.join(dataDir, "big.csv");
     const out = fs.createWriteStream(file);
-    for await (const chunk of generateCsv("housing-benefits", 400_000)) if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+    for await (const chunk of generateCsv("housing-benefits", 400_000)) if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
     await new Promise<void>((r) => out.end(() => r()));
     const size = fs.statSync(file).size;
 
