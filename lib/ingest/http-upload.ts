@@ -144,10 +144,9 @@ export async function handleUpload(req: Request, user: Uploader): Promise<Respon
         });
         send({ type: "result", result: publicResult(result) });
       } catch (e) {
-        send({ type: "error", message: uploadErrorMessage(e) });
-        if (!(e instanceof IngestRequestError || e instanceof UploadTooLargeError || e instanceof TruncatedUploadError)) {
-          console.error(`[ingest] browser upload ${requestId} failed`, e);
-        }
+        const message = uploadErrorMessage(e);
+        send({ type: "error", message });
+        if (message === OUR_FAULT) console.error(`[ingest] browser upload ${requestId} failed`, e);
       } finally {
         try {
           controller.close();
@@ -168,8 +167,10 @@ export function uploadErrorMessage(e: unknown): string {
   if (/abort|premature close|terminated|ECONNRESET/i.test(String((e as Error)?.message ?? e))) {
     return "The upload was cancelled or the connection was lost before the whole file arrived. Nothing was loaded.";
   }
-  return "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
+  return OUR_FAULT;
 }
+
+const OUR_FAULT = "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
 
 /** The no-JavaScript form upload: a multipart POST, held in memory up to {@link MAX_FORM_UPLOAD_BYTES}. */
 export async function handleFormUpload(req: Request, user: Uploader): Promise<{ batchId: string } | { error: string }> {
@@ -206,7 +207,8 @@ export async function handleFormUpload(req: Request, user: Uploader): Promise<{ 
     });
     return { batchId: result.batchId };
   } catch (e) {
-    if (!(e instanceof IngestRequestError)) console.error("[ingest] form upload failed", e);
-    return { error: uploadErrorMessage(e) };
+    const message = uploadErrorMessage(e);
+    if (message === OUR_FAULT) console.error("[ingest] form upload failed", e);
+    return { error: message };
   }
 }
