@@ -1,4 +1,5 @@
 import "server-only";
+import { loadDemoDataThroughPipeline } from "@/lib/ingest/demo-load";
 import { seedDemoOrganisations } from "./demo-organisations";
 
 export interface DemoStepResult {
@@ -20,6 +21,14 @@ export const demoSteps: DemoStep[] = [
     description: "creating the Essex pilot's partner organisations and agreements",
     run: async () => {
       await seedDemoOrganisations();
+    },
+  },
+  {
+    name: "demo-data",
+    description: "loading the synthetic Essex pilot extracts through the ingest pipeline",
+    run: async ({ dataDir, log }) => {
+      const loaded = await loadDemoDataThroughPipeline({ dataDir, log });
+      return { notes: [`Demo data: ${loaded.files} partner extracts (${loaded.rows.toLocaleString("en-GB")} rows) loaded through the upload pipeline.`] };
     },
   },
 ];
