@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { identityProviderMount } from "@/lib/idp/mount";
 
 /** A Node-level handler served beside Next.js on the same port (the identity provider, ...). */
 export interface Mount {
@@ -11,5 +12,8 @@ export interface Mount {
 
 /** Builds the mounts for this process. Each domain that serves raw HTTP adds itself here. */
 export async function createMounts(_opts: { publicUrl: string; dataDir: string }): Promise<Mount[]> {
-  return [];
+  const mounts: Mount[] = [];
+  const idp = await identityProviderMount({ log: (line) => console.log(`[portal] ${line}`) });
+  if (idp) mounts.push(idp);
+  return mounts;
 }
