@@ -6,6 +6,7 @@ import next from "next";
 import { closeDatabase } from "@/lib/db/client";
 import { loadLocalSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv } from "@/lib/env";
+import { startJobs, stopJobs } from "@/lib/jobs";
 import { buildIsStale, buildPortal } from "@/lib/server/build";
 import { createMounts, type Mount } from "@/lib/server/mounts";
 import { runFirstRun, welcomeNotes } from "@/lib/setup/first-run";
@@ -28,6 +29,7 @@ async function main() {
     log(`${signal}: stopping…`);
     await new Promise<void>((resolve) => (running.server ? running.server.close(() => resolve()) : resolve()));
     for (const m of running.mounts) await m.close?.().catch(() => {});
+    await stopJobs().catch(() => {});
     await closeDatabase();
     await running.db?.stop().catch((e: unknown) => log(`database stop: ${String(e)}`));
     log("stopped.");
@@ -62,6 +64,7 @@ async function main() {
   await app.prepare();
   const mounts = await createMounts({ publicUrl, dataDir });
   running.mounts = mounts;
+  await startJobs({ log });
 
   const server = createServer((req, res) => {
     const url = req.url ?? "/";

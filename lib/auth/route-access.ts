@@ -26,7 +26,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Signing in and out (lib/auth, lib/idp). The interaction pages are bound to the browser by
   // the identity provider's interaction cookie, not by a portal session.
   "/signin": "public",
+  "/signin/error": "public",
+  "/signin/refused": "public",
+  "/signin/not-registered": "public",
+  "/signin/interaction/[uid]": "public",
+  "/signin/interaction/[uid]/code": "public",
+  "/signin/interaction/[uid]/enrol": "public",
+  "/signin/interaction/[uid]/recovery-codes": "public",
+  "/signin/interaction/[uid]/password": "public",
+  "/signin/interaction/[uid]/expiry-warning": "public",
+  "/signin/interaction/[uid]/submit": "public",
   "/signed-out": "public",
+  "/activate/[token]": "public",
   "/api/auth/[...nextauth]": "public",
   "/api/auth/prepare": "public",
   "/api/auth/sign-out": "public",
@@ -46,6 +57,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/specification": "public",
   "/specification/json": "public",
   "/specification/[dataset]/template": "public",
+
+  // Matching and the Vange dashboards (lib/matching, lib/dashboards).
+  "/dashboards/vange": ["researcher", "approver"],
+  "/api/dashboards/vange": ["researcher", "approver"],
+  "/api/dashboards/vange/csv": ["researcher", "approver"],
+  "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
 };
 
 export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {

@@ -90,7 +90,10 @@ export async function handleMatchingJob(
     // Rows of an earlier, failed attempt of this run are never live; clear them first.
     await discardStaleAnalysis(run.agreementId);
     const outcome = await compute(runId, (p, stage) => setProgress(runId, p, stage));
-    if (outcome.live) await discardStaleAnalysis(run.agreementId).catch(() => 0);
+    if (outcome.live) {
+      await discardStaleAnalysis(run.agreementId).catch(() => 0);
+      for (const l of liveListeners) await Promise.resolve(l(runId)).catch(() => {});
+    }
   } catch (e) {
     console.error(`[matching] run ${run.version} attempt ${job.retryCount + 1} failed`, e);
     const final = job.retryCount >= job.retryLimit;
@@ -109,6 +112,26 @@ export async function handleMatchingJob(
     });
     throw e;
   }
+}
+
+type LiveListener = (runId: string) => void | Promise<void>;
+const liveListeners = new Set<LiveListener>();
+
+/** Tells subscribers (the dashboard cache) that a run has gone live in this process. */
+export function onRunLive(listener: LiveListener): () => void {
+  liveListeners.add(listener);
+  return () => liveListeners.delete(listener);
+}
+
+/**
+ * Runs a matching run in this process, without the queue: for the first-run demo set-up, which
+ * happens before any worker is started. Same code path as a queued run.
+ */
+export async function runMatchingInProcess(opts: { trigger: RunTrigger; agreementId?: string }): Promise<{ runId: string; version: number }> {
+  const agreementId = opts.agreementId ?? (await agreementIdBySlug(PILOT_AGREEMENT));
+  const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.create({ data: { agreementId, trigger: opts.trigger } }));
+  await handleMatchingJob({ data: { runId: run.id }, retryCount: 0, retryLimit: 0 });
+  return { runId: run.id, version: run.version };
 }
 
 let workerId: string | undefined;

@@ -1,5 +1,9 @@
 import "server-only";
+import path from "node:path";
+import { loadOutputAreas } from "@/lib/geography/load";
 import { loadDemoDataThroughPipeline } from "@/lib/ingest/demo-load";
+import { runMatchingInProcess } from "@/lib/matching/jobs";
+import { seedDemoAccounts } from "@/lib/idp/demo";
 import { seedDemoOrganisations } from "./demo-organisations";
 
 export interface DemoStepResult {
@@ -24,11 +28,26 @@ export const demoSteps: DemoStep[] = [
     },
   },
   {
+    name: "accounts",
+    description: "creating the demo accounts (an administrator, an analyst per partner, a researcher, an approver)",
+    run: () => seedDemoAccounts(),
+  },
+  {
     name: "demo-data",
     description: "loading the synthetic Essex pilot extracts through the ingest pipeline",
     run: async ({ dataDir, log }) => {
       const loaded = await loadDemoDataThroughPipeline({ dataDir, log });
       return { notes: [`Demo data: ${loaded.files} partner extracts (${loaded.rows.toLocaleString("en-GB")} rows) loaded through the upload pipeline.`] };
+    },
+  },
+  {
+    name: "matching",
+    description: "loading the output-area lookup and running the first matching run",
+    run: async ({ dataDir, log }) => {
+      const areas = await loadOutputAreas(path.join(dataDir, "demo", "output-areas.csv"), "system:first-run");
+      log(`  output-area lookup: ${areas.rows} addresses`);
+      const run = await runMatchingInProcess({ trigger: "demo" });
+      return { notes: [`Matching run ${run.version} linked the demo extracts; the Vange dashboards are ready.`] };
     },
   },
 ];

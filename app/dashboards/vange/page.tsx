@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
+import { viewQuery } from "@/lib/dashboards/query";
+import { DashboardFilters } from "@/components/dashboard/filters";
+import { RunStatusPanel, formatWhen } from "@/components/dashboard/run-status";
+import { TableFigure } from "@/components/dashboard/table-figure";
+
+export const metadata: Metadata = { title: "Vange school readiness" };
+export const dynamic = "force-dynamic";
+
+export default async function VangeDashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser({ roles: ["researcher", "approver"] });
+  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(await searchParams)).catch((e: unknown) => {
+    console.error("[dashboards] view failed", e);
+    return null;
+  });
+  if (!dashboard) {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <div className="notice-error" role="alert">
+          <h2>The dashboard could not be prepared</h2>
+          <p>Something went wrong on our side and has been logged. Try again in a few minutes.</p>
+        </div>
+      </>
+    );
+  }
+  if (dashboard.state === "no-run") {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <RunStatusPanel latest={dashboard.latest} liveVersion={null} />
+        <div className="panel">
+          <h2>No matching run yet</h2>
+          <p>
+            The dashboards are drawn from the latest matching run, which links the partners&apos; datasets. A run starts by itself
+            after each partner upload; it can also be started from the <Link href="/matching">matching page</Link>.
+          </p>
+        </div>
+      </>
+    );
+  }
+  const { run, filters } = dashboard;
+  await auditDashboard(user, "dashboard.view", { run: run.version, year: filters.year, district: filters.district });
+  const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
+  const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${filters.district}` : "all school districts"].join(", ");
+  return (
+    <>
+      <span className="caption">Essex Data Platform pilot</span>
+      <h1>Vange school readiness</h1>
+      <p className="lead">
+        Children at the end of Reception with a complete Early Years Foundation Stage Profile, linked to their households in the
+        partners&apos; data. Showing {scope}.
+      </p>
+      <RunStatusPanel latest={dashboard.latest} liveVersion={run.version} />
+      <p className="hint">
+        Figures from matching run {run.version}, finished {formatWhen(run.finishedAt)}. Values based on {run.threshold} or fewer children
+        are shown as [c]; some others are also withheld so that they cannot be worked out from totals. Children absent for any early
+        learning goal are not included, as in the national statistics.
+      </p>
+      <DashboardFilters action="/dashboards/vange" filters={filters} years={dashboard.options.years} districts={dashboard.options.districts} />
+      <nav aria-label="Sections" className="contents">
+        <ul>
+          {dashboard.sections.map((s) => (
+            <li key={s.id}>
+              <a href={`#${s.id}`}>{s.title}</a>
+            </li>
+          ))}
+          <li>
+            <a href="#coverage">Data coverage</a>
+          </li>
+        </ul>
+      </nav>
+      {dashboard.sections.map((s) => (
+        <section key={s.id} id={s.id} aria-labelledby={`h-${s.id}`}>
+          <h2 id={`h-${s.id}`}>{s.title}</h2>
+          <p>{s.intro}</p>
+          <div className="figures">
+            {s.tables.map((t) => (
+              <TableFigure key={t.id} table={t} csvHref={csvHref(t.id)} />
+            ))}
+          </div>
+        </section>
+      ))}
+      <section id="coverage" aria-labelledby="h-coverage">
+        <h2 id="h-coverage">Data coverage</h2>
+        <p>Which partners&apos; data is in matching run {run.version}, as of when each extract was loaded.</p>
+        <table>
+          <caption>Partner extracts in matching run {run.version}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Dataset</th>
+              <th scope="col">Partner</th>
+              <th scope="col">Extract loaded</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dashboard.coverage.map((c) => (
+              <tr key={`${c.datasetId}-${c.organisation}`}>
+                <th scope="row">{c.datasetTitle}</th>
+                <td>{c.organisation}</td>
+                <td>{formatWhen(c.loadedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          <Link href="/matching">Match rates and run history</Link>
+        </p>
+      </section>
+    </>
+  );
+}

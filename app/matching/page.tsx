@@ -1,0 +1,169 @@
+import type { Metadata } from "next";
+import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { matchRates } from "@/lib/matching/rates";
+import { formatWhen } from "@/components/dashboard/run-status";
+import { runMatchingNow } from "./actions";
+
+export const metadata: Metadata = { title: "Matching and match rates" };
+export const dynamic = "force-dynamic";
+
+const STATUS_TAG: Record<string, string> = { succeeded: "tag tag--green", failed: "tag tag--red", running: "tag", queued: "tag tag--grey" };
+const REQUESTED: Record<string, string> = {
+  queued: "A matching run has been queued. It starts as soon as a worker is free.",
+  "already-queued": "A matching run is already waiting to start; it will include every loaded extract.",
+  unavailable: "The run could not be queued just now. Try again in a few minutes.",
+};
+
+export default async function MatchingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser({ roles: ["partner_analyst", "researcher", "approver", "administrator"] });
+  const requested = (await searchParams).requested;
+  const data = await matchRates(unitContextFor(user)).catch((e: unknown) => {
+    console.error("[matching] match rates failed", e);
+    return null;
+  });
+  const own = user.role === "partner_analyst";
+  const canRun = user.role === "researcher" || user.role === "administrator";
+  const running = data?.history.find((h) => h.status === "running" || h.status === "queued");
+  return (
+    <>
+      {own && <span className="caption">{user.orgName}</span>}
+      <h1>Matching and match rates</h1>
+      <p className="lead">
+        The platform links the partners&apos; extracts on the pseudonymised household and person keys. A run starts after every loaded or
+        withdrawn extract; {own ? "you see the match rates of your organisation's datasets." : "match rates of every dataset are shown."}
+      </p>
+      {typeof requested === "string" && REQUESTED[requested] && (
+        <div className={requested === "unavailable" ? "notice-error" : "notice-success"} role="status">
+          <p>{REQUESTED[requested]}</p>
+        </div>
+      )}
+      {!data ? (
+        <div className="notice-error" role="alert">
+          <h2>Match rates could not be shown</h2>
+          <p>Something went wrong on our side and has been logged. Try again in a few minutes.</p>
+        </div>
+      ) : (
+        <>
+          {running && (
+            <div className="panel" role="status">
+              <h2>Matching run {running.version} is {running.status === "queued" ? "waiting to start" : "running"}</h2>
+              <label htmlFor="run-progress">{running.stage}</label>
+              <progress id="run-progress" max={100} value={running.progress}>
+                {running.progress}%
+              </progress>
+              <p className="hint">{running.progress}% done. Reload the page to see progress.</p>
+            </div>
+          )}
+          {canRun && (
+            <form action={runMatchingNow}>
+              <button type="submit" className="button button--secondary">
+                Run matching now
+              </button>
+            </form>
+          )}
+          {data.runVersion === null ? (
+            <div className="panel">
+              <h2>No matching run yet</h2>
+              <p>Match rates appear once the first matching run has finished.</p>
+            </div>
+          ) : (
+            <>
+              <h2>Match rates in run {data.runVersion}</h2>
+              <p className="hint">
+                Finished {formatWhen(data.runFinishedAt)}. A key is matched when the school-readiness cohort has the same key (for the
+                cohort itself: when the child links to at least one other dataset).
+              </p>
+              {data.rates.length === 0 ? (
+                <p>None of your organisation&apos;s extracts is in this run.</p>
+              ) : (
+                <table>
+                  <caption>Match rates by dataset, run {data.runVersion}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Dataset</th>
+                      {!own && <th scope="col">Partner</th>}
+                      <th scope="col">Linked on</th>
+                      <th scope="col">Extract loaded</th>
+                      <th scope="col" className="num">Rows</th>
+                      <th scope="col" className="num">Distinct keys</th>
+                      <th scope="col" className="num">Matched keys</th>
+                      <th scope="col" className="num">Match rate (%)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.rates.map((r) => (
+                      <tr key={`${r.dataset}-${r.partner}-${r.keyColumn}`}>
+                        <th scope="row">{r.dataset}</th>
+                        {!own && <td>{r.partner}</td>}
+                        <td>{r.keyColumn}</td>
+                        <td>{formatWhen(r.loadedAt)}</td>
+                        <td className="num">{r.rows}</td>
+                        <td className="num">{r.keys}</td>
+                        <td className="num">{r.matched}</td>
+                        <td className="num">{r.rate}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              {data.note && <p className="hint">{data.note}</p>}
+              {own && (
+                <>
+                  <h2>Key quality</h2>
+                  {data.warnings.length === 0 ? (
+                    <p>No key-quality problems were found in your extracts.</p>
+                  ) : (
+                    <ul>
+                      {data.warnings.map((w, i) => (
+                        <li key={i}>
+                          <strong>
+                            {w.dataset}, {w.keyColumn}:
+                          </strong>{" "}
+                          {w.detail}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </>
+              )}
+            </>
+          )}
+          {!own && data.history.length > 0 && (
+            <>
+              <h2>Recent runs</h2>
+              <table>
+                <caption>The last {data.history.length} matching runs</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Run</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Started by</th>
+                    <th scope="col">Queued</th>
+                    <th scope="col">Finished</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.history.map((h) => (
+                    <tr key={h.id}>
+                      <th scope="row">
+                        {h.version}
+                        {h.live && <span className="visually-hidden"> (live)</span>}
+                      </th>
+                      <td>
+                        <span className={STATUS_TAG[h.status] ?? "tag"}>{h.status}</span> {h.live && <span className="tag tag--green">live</span>}
+                        {h.status === "failed" && h.error && <span className="hint"> {h.error}</span>}
+                      </td>
+                      <td>{h.trigger.replace("-", " ")}</td>
+                      <td>{formatWhen(h.createdAt)}</td>
+                      <td>{formatWhen(h.finishedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}

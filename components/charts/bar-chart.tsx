@@ -1,0 +1,60 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface BarChartSeries {
+  key: string;
+  label: string;
+}
+
+/*
+ * Colours for data series: each has at least 3:1 contrast against the white background (WCAG
+ * 1.4.11) and they differ in lightness, so they stay apart in greyscale too. Series are also named
+ * in the legend and the table alternative, never by colour alone.
+ */
+const SERIES_COLOURS = ["#1d70b8", "#801650", "#00703c", "#4c2c92"];
+
+export function ProtectedBarChart(props: {
+  title: string;
+  category: string;
+  series: BarChartSeries[];
+  data: Record<string, string | number>[];
+  unit: "percent" | "count";
+  horizontal?: boolean;
+}) {
+  const { data, series, unit } = props;
+  const horizontal = props.horizontal ?? data.length > 8;
+  const format = (v: unknown) => (typeof v === "number" ? (unit === "percent" ? `${v.toFixed(1)}%` : v.toLocaleString("en-GB")) : String(v));
+  const height = horizontal ? Math.max(220, 40 + data.length * (18 + 10 * series.length)) : 300;
+  const valueAxis = { type: "number" as const, domain: unit === "percent" ? ([0, 100] as [number, number]) : undefined, tickFormatter: format };
+  return (
+    <BarChart
+      data={data}
+      layout={horizontal ? "vertical" : "horizontal"}
+      responsive
+      width="100%"
+      height={height}
+      margin={{ top: 8, right: 24, bottom: 8, left: horizontal ? 8 : 0 }}
+      title={props.title}
+      desc={`Bar chart of ${props.title}. The same figures are in the table below.`}
+    >
+      <CartesianGrid stroke="#b1b4b6" strokeDasharray="3 3" />
+      {horizontal ? (
+        <>
+          <XAxis {...valueAxis} stroke="#0b0c0c" />
+          <YAxis type="category" dataKey="category" width={180} stroke="#0b0c0c" />
+        </>
+      ) : (
+        <>
+          <XAxis type="category" dataKey="category" stroke="#0b0c0c" />
+          <YAxis {...valueAxis} stroke="#0b0c0c" />
+        </>
+      )}
+      <Tooltip formatter={(v) => format(v)} />
+      {series.length > 1 && <Legend />}
+      {series.map((s, i) => (
+        <Bar key={s.key} dataKey={s.key} name={s.label} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} isAnimationActive={false} />
+      ))}
+    </BarChart>
+  );
+}

@@ -1,0 +1,60 @@
+import { ProtectedBarChart } from "@/components/charts/bar-chart";
+import type { DisplayTable } from "@/lib/dashboards/vange";
+
+/**
+ * One protected table: its chart, the same figures as a real table (on request), the note on
+ * suppressed values and a CSV of exactly the table shown.
+ */
+export function TableFigure({ table, csvHref }: { table: DisplayTable; csvHref: string }) {
+  const headingId = `t-${table.id}`;
+  const hasData = table.chart.data.some((d) => table.chart.series.some((s) => typeof d[s.key] === "number"));
+  return (
+    <section className="figure" aria-labelledby={headingId}>
+      <h3 id={headingId}>{table.title}</h3>
+      <p className="hint">{table.measure}</p>
+      {hasData ? (
+        <div className="chart" data-testid={`chart-${table.id}`}>
+          <ProtectedBarChart title={table.title} category={table.chart.category} series={table.chart.series} data={table.chart.data} unit={table.chart.unit} />
+        </div>
+      ) : (
+        <p className="inset">Every value of this chart is withheld to protect confidentiality; nothing can be drawn.</p>
+      )}
+      {table.chart.note && <p className="hint chart-note">Chart: {table.chart.note} Those bars are left out.</p>}
+      <details>
+        <summary>Show the figures as a table</summary>
+        <table>
+          <caption>
+            {table.title}: {table.measure}
+          </caption>
+          <thead>
+            <tr>
+              {table.header.map((h, i) => (
+                <th key={h} scope="col" className={i > 0 ? "num" : undefined}>
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((r) => (
+              <tr key={r[0]}>
+                <th scope="row">{r[0]}</th>
+                {r.slice(1).map((v, i) => (
+                  <td key={i} className="num">
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {table.note && <p className="hint">{table.note}</p>}
+      </details>
+      <p>
+        <a href={csvHref} download>
+          Download CSV<span className="visually-hidden"> of {table.title}</span>
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import { onBatchChanged } from "@/lib/ingest/events";
+import { warmVangeDashboard } from "@/lib/dashboards/service";
+import { MATCHED_DATASETS } from "@/lib/matching/sources";
+import { onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import { stopJobQueue } from "./boss";
+
+const RECONCILE_EVERY_MS = 60_000;
+
+let stop: (() => Promise<void>) | undefined;
+
+/**
+ * Starts this process's background work: the matching worker, a run after every loaded or
+ * withdrawn pilot batch, and a periodic check that catches batches loaded by other processes
+ * (the ingest CLI) or while no worker was running.
+ */
+export async function startJobs(opts: { log: (line: string) => void }): Promise<void> {
+  if (stop) return;
+  await startMatchingWorker();
+  const offBatch = onBatchChanged(async (e) => {
+    if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
+    await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn" });
+  });
+  const offLive = onRunLive(() => warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`)));
+  const reconcile = () => reconcileMatching().catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
+  const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
+  timer.unref();
+  void reconcile();
+  void warmVangeDashboard().catch(() => {});
+  stop = async () => {
+    clearInterval(timer);
+    offBatch();
+    offLive();
+    await stopMatchingWorker();
+    await stopJobQueue();
+  };
+  opts.log("Matching worker started.");
+}
+
+export async function stopJobs(): Promise<void> {
+  const s = stop;
+  stop = undefined;
+  await s?.();
+}
