@@ -112,6 +112,13 @@ export class EchelonBasis {
     return this.byPivot.size;
   }
 
+  /** An independent copy; rows are never mutated after insertion, so they can be shared. */
+  clone(): EchelonBasis {
+    const copy = new EchelonBasis();
+    for (const [pivot, row] of this.byPivot) copy.byPivot.set(pivot, row);
+    return copy;
+  }
+
   /** Adds a vector labelled `id`; returns false when it was already in the span. */
   insert(vector: SparseVector, id: number): boolean {
     let idx = vector.idx.slice();

@@ -129,14 +129,25 @@ describe("complementary suppression", () => {
     expect(pub.summary).toEqual({ primary: 0, secondary: 0, published: 4, protectedHiddenGroups: 0 });
   });
 
-  it("lets two small cells of one row protect each other without a third [c]", () => {
-    // F + M = 5 is derivable, but each alone stays anywhere in 0..5, which is all [c] says.
+  it("hides a third cell when two small ones would be known to sum to the threshold or less", () => {
+    // F + M = 45 - 40 = 5 would be derivable; with counts known to be non-negative that bounds
+    // each of them by 5 and, had the sum been 0, would pin both. So the row needs a third [c].
     const pub = protectPublication({ base: genderBase(2, 3, 40), tables: [byGender] });
     expect(pub.tables[0]!.cells.map((c) => c.value)).toEqual([
       { suppressed: true, reason: "primary" },
       { suppressed: true, reason: "primary" },
-      { suppressed: false, value: 40 },
+      { suppressed: true, reason: "secondary" },
       { suppressed: false, value: 45 },
+    ]);
+  });
+
+  it("lets small cells of one row protect each other when their sum is above the threshold", () => {
+    const pub = protectPublication({ base: genderBase(4, 5, 40), tables: [byGender] });
+    expect(pub.tables[0]!.cells.map((c) => c.value)).toEqual([
+      { suppressed: true, reason: "primary" },
+      { suppressed: true, reason: "primary" },
+      { suppressed: false, value: 40 },
+      { suppressed: false, value: 49 },
     ]);
   });
 

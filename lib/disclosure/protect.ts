@@ -2,6 +2,7 @@ import "server-only";
 import { DisclosureError } from "./errors";
 import { EchelonBasis, type SparseVector } from "./linear";
 import {
+  add,
   BoxCounter,
   boxKey,
   boxVector,
@@ -61,6 +62,12 @@ export interface Plan {
   readonly known: ReadonlySet<number>;
   /** Structural-zero equations, always known to an attacker. */
   readonly structural: readonly SparseVector[];
+  /**
+   * The published parts of one total along one axis of one table (a row, a column, the row
+   * totals, ...), whether or not the table shows that total. Used to keep the sum of the
+   * suppressed parts of a line from being derivable when it is small.
+   */
+  readonly lines: readonly (readonly number[])[];
 }
 
 class FormRegistry {
@@ -164,6 +171,7 @@ export function planPublication(request: PublicationRequest): Plan {
   const registry = new FormRegistry(space, counter);
 
   const tables: PlannedTable[] = [];
+  const lines: number[][] = [];
   for (const t of resolved.tables) {
     const filterBox = conditionBox(space, t.filter);
     const numeratorBox = conditionBox(space, t.numerator);
@@ -203,6 +211,26 @@ export function planPublication(request: PublicationRequest): Plan {
     }
     tables.push({ spec: t, cells });
 
+    // Lines: cells sharing every axis value but one axis's; each line sums to a total.
+    const lineOf = new Map<string, number[]>();
+    const addToLine = (key: string, form: number | null) => {
+      if (form === null) return;
+      let line = lineOf.get(key);
+      if (line === undefined) lineOf.set(key, (line = []));
+      if (!line.includes(form)) line.push(form);
+    };
+    for (const cell of cells) {
+      const rowPart = t.rows.map((d) => JSON.stringify(cell.key[d] ?? null)).join(",");
+      const colPart = t.columns.map((d) => JSON.stringify(cell.key[d] ?? null)).join(",");
+      const rowIsTotal = t.rows.some((d) => cell.key[d] === null);
+      const colIsTotal = t.columns.some((d) => cell.key[d] === null);
+      for (const [measure, form] of [["base", cell.baseForm], ["numerator", cell.numeratorForm]] as const) {
+        if (t.rows.length > 0 && !rowIsTotal) addToLine(`${measure}|col|${colPart}`, form);
+        if (t.columns.length > 0 && !colIsTotal) addToLine(`${measure}|row|${rowPart}`, form);
+      }
+    }
+    for (const line of lineOf.values()) if (line.length > 1) lines.push(line);
+
     // Every group describable with this table's dimensions must stay underivable when small,
     // not only the cells shown: differencing two published cells yields exactly such groups.
     const tableDims = dims
@@ -226,7 +254,7 @@ export function planPublication(request: PublicationRequest): Plan {
     if (form.vector.idx.length === 0 || (structural.length > 0 && structuralBasis.contains(form.vector))) known.add(i);
   });
 
-  return { threshold: resolved.threshold, space, forms: registry.forms, tables, known, structural };
+  return { threshold: resolved.threshold, space, forms: registry.forms, tables, known, structural, lines };
 }
 
 export type SuppressionMarks = ReadonlyMap<number, "primary" | "secondary">;
@@ -246,12 +274,49 @@ export function primarySuppression(plan: Plan): Map<number, "primary" | "seconda
   return marks;
 }
 
-function publishedBasis(plan: Plan, marks: SuppressionMarks, order: readonly number[]): EchelonBasis {
-  const basis = new EchelonBasis();
-  // Structural equations carry negative ids so a relation can tell them from suppressible cells.
-  plan.structural.forEach((v, i) => basis.insert(v, -1 - i));
-  for (const i of order) if (!marks.has(i)) basis.insert((plan.forms[i] as Form).vector, i);
-  return basis;
+const CHECKPOINT_EVERY = 16;
+
+/**
+ * The basis of everything currently published, rebuilt after each round of suppressions.
+ * Checkpoints along the fixed insertion order let a rebuild resume just before the earliest row
+ * that changed instead of starting over; every later checkpoint is replaced as it is passed.
+ */
+class PublishedBasis {
+  private checkpoints: { position: number; basis: EchelonBasis }[] = [];
+  basis: EchelonBasis;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly order: readonly number[],
+    private readonly marks: SuppressionMarks,
+  ) {
+    const start = new EchelonBasis();
+    // Structural equations carry negative ids so a relation can tell them from suppressible cells.
+    plan.structural.forEach((v, i) => start.insert(v, -1 - i));
+    this.basis = this.extend(start, 0);
+  }
+
+  /** Re-derives the basis after the rows at `changed` positions of the order were suppressed. */
+  rebuild(changedPosition: number): void {
+    let k = this.checkpoints.length - 1;
+    while (k > 0 && (this.checkpoints[k] as { position: number }).position > changedPosition) k--;
+    const from = this.checkpoints[k] as { position: number; basis: EchelonBasis };
+    this.checkpoints = this.checkpoints.slice(0, k);
+    this.basis = this.extend(from.basis, from.position);
+  }
+
+  private extend(start: EchelonBasis, position: number): EchelonBasis {
+    let basis = start;
+    for (let p = position; p < this.order.length; p++) {
+      if (p % CHECKPOINT_EVERY === 0) {
+        this.checkpoints.push({ position: p, basis });
+        basis = basis.clone();
+      }
+      const i = this.order[p] as number;
+      if (!this.marks.has(i)) basis.insert((this.plan.forms[i] as Form).vector, i);
+    }
+    return basis;
+  }
 }
 
 /**
@@ -273,18 +338,56 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
     .map(({ i }) => i);
   const cost = (i: number): number => (plan.forms[i] as Form).value;
 
-  let pending = sensitiveForms(plan);
-  let basis = publishedBasis(plan, marks, order);
+  // Linear underivability alone is not enough: an intruder also knows counts are non-negative,
+  // so if the suppressed cells of one line are derivable to sum to 0 (or to little) each of them
+  // is pinned. The sum of the suppressed parts of every line is therefore a sensitive group too
+  // when it is small, and is added as the suppression pattern grows.
+  interface Target {
+    readonly key: string;
+    readonly vector: SparseVector;
+    /** Line sums may be public knowledge through structural zeros alone; cells may not. */
+    readonly optional: boolean;
+  }
+  const seenSums = new Set<string>();
+  const lineSums = (): Target[] => {
+    const out: Target[] = [];
+    for (const line of plan.lines) {
+      const parts = line.filter((i) => marks.has(i)).sort((a, b) => a - b);
+      if (parts.length < 2) continue;
+      const value = parts.reduce((sum, i) => sum + cost(i), 0);
+      const key = parts.join("+");
+      if (value > plan.threshold || seenSums.has(key)) continue;
+      seenSums.add(key);
+      const vector = parts.slice(1).reduce((v, i) => add(v, (plan.forms[i] as Form).vector), (plan.forms[parts[0] as number] as Form).vector);
+      out.push({ key, vector, optional: true });
+    }
+    return out;
+  };
+
+  let pending: Target[] = [
+    ...sensitiveForms(plan).map((i) => ({ key: (plan.forms[i] as Form).key, vector: (plan.forms[i] as Form).vector, optional: false })),
+    ...lineSums(),
+  ];
+  const positionOf = new Map(order.map((i, p) => [i, p]));
+  const published = new PublishedBasis(plan, order, marks);
+  let basis = published.basis;
   for (;;) {
-    const derivable = pending.filter((i) => basis.contains((plan.forms[i] as Form).vector));
-    if (derivable.length === 0) break;
+    const derivable = pending.filter((target) => basis.contains(target.vector));
+    if (derivable.length === 0) {
+      pending = lineSums();
+      if (pending.length === 0) break;
+      continue;
+    }
     const chosen = new Set<number>();
-    for (const i of derivable) {
-      const relation = basis.relation((plan.forms[i] as Form).vector) ?? [];
+    const still: Target[] = [];
+    for (const target of derivable) {
+      const relation = basis.relation(target.vector) ?? [];
       const candidates = relation.filter((id) => id >= 0);
       if (candidates.length === 0) {
-        throw new Error(`Invariant broken: sensitive group ${(plan.forms[i] as Form).key} is public knowledge.`);
+        if (target.optional) continue;
+        throw new Error(`Invariant broken: sensitive group ${target.key} is public knowledge.`);
       }
+      still.push(target);
       // One suppression per derivation per round; another derivable group sharing it is
       // re-examined next round rather than suppressed twice.
       if (candidates.some((c) => chosen.has(c))) continue;
@@ -293,8 +396,10 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
       chosen.add(pick);
       marks.set(pick, "secondary");
     }
-    pending = derivable;
-    basis = publishedBasis(plan, marks, order);
+    if (chosen.size === 0) break;
+    published.rebuild(Math.min(...[...chosen].map((c) => positionOf.get(c) as number)));
+    basis = published.basis;
+    pending = [...still, ...lineSums()];
   }
 
   for (const [i, reason] of [...marks]) {

@@ -112,6 +112,14 @@ export function boxVector(space: Space, box: Box): SparseVector {
 }
 
 export function subtract(a: SparseVector, b: SparseVector): SparseVector {
+  return addScaled(a, b, -1);
+}
+
+export function add(a: SparseVector, b: SparseVector): SparseVector {
+  return addScaled(a, b, 1);
+}
+
+function addScaled(a: SparseVector, b: SparseVector, sign: 1 | -1): SparseVector {
   const idx: number[] = [];
   const val: number[] = [];
   let i = 0;
@@ -122,7 +130,7 @@ export function subtract(a: SparseVector, b: SparseVector): SparseVector {
     let v: number;
     let at: number;
     if (ai === bj) {
-      v = (a.val[i] as number) - (b.val[j] as number);
+      v = (a.val[i] as number) + sign * (b.val[j] as number);
       at = ai;
       i++;
       j++;
@@ -131,7 +139,7 @@ export function subtract(a: SparseVector, b: SparseVector): SparseVector {
       at = ai;
       i++;
     } else {
-      v = -(b.val[j] as number);
+      v = sign * (b.val[j] as number);
       at = bj;
       j++;
     }
