@@ -87,4 +87,18 @@ describe("the ingest pipeline", () => {
     const matching = await withContextClient({ kind: "matching" }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_social_care_live WHERE batch_id = $1`, [loaded.batchId])).rows[0].n);
     expect(matching).toBe(8);
   });
+
+  it("refuses dataset rows whose batch does not exist or belongs to another organisation", async () => {
+    const a = await createOrganisation();
+    const b = await createOrganisation();
+    const loaded = await ingest(b.id, "youth-offending", await csvText("youth-offending", 1));
+    const key = "a".repeat(64);
+    for (const batchId of [crypto.randomUUID(), loaded.batchId]) {
+      await expect(
+        withContextClient({ kind: "org", orgId: a.id }, (c) =>
+          c.query(`INSERT INTO ds_youth_offending (batch_id, org_id, line_no, address_key, yos_known) VALUES ($1, $2, 2, $3, true)`, [batchId, a.id, key]),
+        ),
+      ).rejects.toThrow(/does not exist for their organisation/);
+    }
+  });
 });

@@ -1,0 +1,110 @@
+// `npm run bench:ingest [-- --rows 1000000]`: times the full ingest pipeline (parse, validate,
+// guard, store, COPY, INSERT … SELECT under RLS) against a plain COPY of the same file into an
+// unconstrained table on the same database, and prints one JSON line. A benchmark, not a test.
+// Uses DATABASE_URL (a role that may create roles and databases) or an embedded PostgreSQL.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { sqlColumns } from "@/lib/datasets";
+import { generateCsv } from "@/lib/datasets/testing/generate";
+import { bootstrapDatabase } from "@/lib/db/bootstrap";
+import { closeDatabase } from "@/lib/db/client";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { withContext } from "@/lib/db/tenant";
+import { ingestFile } from "@/lib/ingest/pipeline";
+
+const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false } } });
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive whole number");
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-"));
+// The embedded cluster runs as its own OS user when we are root: it must reach its folder.
+fs.chmodSync(work, 0o755);
+process.env.PORTAL_DATA_DIR = work;
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+let embedded: EmbeddedDatabase | undefined;
+let adminUrl: string;
+if (process.env.DATABASE_URL) {
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/portal_bench_${process.pid}`;
+  adminUrl = u.toString();
+} else {
+  log("starting an embedded PostgreSQL…");
+  embedded = await startEmbeddedPostgres({ dir: path.join(work, "pg"), password: "bench", persistent: false });
+  adminUrl = embedded.superuserUrl("portal_bench");
+}
+
+try {
+  const { appUrl } = await bootstrapDatabase({ adminUrl, appPassword: "bench-app-role" });
+  await migrate({ connectionString: adminUrl });
+  process.env.DATABASE_APP_URL = appUrl;
+
+  const file = path.join(work, "housing-benefits.csv");
+  log(`generating ${rows.toLocaleString("en-GB")} housing-benefits rows…`);
+  await pipeline(generateCsv("housing-benefits", rows, { chunkBytes: 1 << 20 }), fs.createWriteStream(file));
+  const fileBytes = fs.statSync(file).size;
+
+  const org = await withContext({ kind: "system", purpose: "bench" }, (tx) =>
+    tx.organisation.create({ data: { slug: `bench-${process.pid}`, name: "Benchmark borough", kind: "borough_council" } }),
+  );
+
+  // (b) first, so the pipeline does not profit from a warm page cache the COPY did not have.
+  log("plain COPY into an unconstrained table…");
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const cols = sqlColumns("housing-benefits");
+  await admin.query(`DROP TABLE IF EXISTS bench_plain_copy`);
+  await admin.query(`CREATE TABLE bench_plain_copy (${cols.map((c) => `${c.quotedName} ${c.type}`).join(", ")})`);
+  const copyStart = process.hrtime.bigint();
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), admin.query(copyFrom(`COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+  const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9;
+  await admin.query(`DROP TABLE bench_plain_copy`);
+
+  log("full pipeline…");
+  global.gc?.();
+  const baseRss = process.memoryUsage().rss;
+  let peakRss = baseRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  const start = process.hrtime.bigint();
+  const result = await ingestFile({
+    orgId: org.id,
+    datasetId: "housing-benefits",
+    source: "cli",
+    originalFilename: "bench.csv",
+    loadValidRows: false,
+    actor: { label: "bench" },
+    input: fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+  });
+  const pipelineSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  if (result.status !== "loaded" || result.rowsLoaded !== rows) throw new Error(`the benchmark file was not loaded whole: ${result.message}`);
+  const version = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+  await admin.end();
+
+  const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+  console.log(
+    JSON.stringify({
+      rows,
+      fileMB: round(fileBytes / 1024 ** 2, 1),
+      pipelineSeconds: round(pipelineSeconds),
+      copySeconds: round(copySeconds),
+      ratio: round(pipelineSeconds / copySeconds),
+      pipelineRowsPerSecond: Math.round(rows / pipelineSeconds),
+      peakRssGrowthMB: round((peakRss - baseRss) / 1024 ** 2, 1),
+      node: process.version,
+      postgres: version,
+      cpus: os.cpus().length,
+    }),
+  );
+} finally {
+  await closeDatabase();
+  await embedded?.stop().catch(() => {});
+  if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+}
