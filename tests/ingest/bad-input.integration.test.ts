@@ -8,9 +8,9 @@ import { withContextClient } from "@/lib/db/tenant";
 import { handleUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { errorReportPath } from "@/lib/ingest/paths";
 import { createOrganisation, createUser } from "../factories";
-import { filesUnder, useTempDataDir } from "./helpers";
+import { filesUnder, makeTempDataDir } from "./helpers";
 
-const dataDir = useTempDataDir();
+const dataDir = makeTempDataDir();
 let uploader: Uploader;
 let orgId: string;
 

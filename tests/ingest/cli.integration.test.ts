@@ -7,9 +7,9 @@ import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { createOrganisation } from "../factories";
-import { csvText, filesUnder, useTempDataDir } from "./helpers";
+import { csvText, filesUnder, makeTempDataDir } from "./helpers";
 
-const dataDir = useTempDataDir();
+const dataDir = makeTempDataDir();
 afterAll(closeDatabase);
 
 function runCli(args: string[]) {

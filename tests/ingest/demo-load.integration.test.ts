@@ -3,9 +3,9 @@ import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { loadDemoDataThroughPipeline } from "@/lib/ingest/demo-load";
 import { seedDemoOrganisations } from "@/lib/setup/demo-organisations";
-import { useTempDataDir } from "./helpers";
+import { makeTempDataDir } from "./helpers";
 
-const dataDir = useTempDataDir();
+const dataDir = makeTempDataDir();
 afterAll(closeDatabase);
 
 describe("the first-run demo step", () => {

@@ -7,7 +7,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { ingestFile, type IngestRequest } from "@/lib/ingest/pipeline";
 
 /** A private data folder per test file, so stored files of parallel test files never mix. */
-export function useTempDataDir(): string {
+export function makeTempDataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-ingest-"));
   process.env.PORTAL_DATA_DIR = dir;
   return dir;

@@ -6,9 +6,9 @@ import { onBatchChanged, type BatchChanged } from "@/lib/ingest/events";
 import { originalFilePath } from "@/lib/ingest/paths";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
 import { createOrganisation } from "../factories";
-import { csvText, filesUnder, ingest, rowsOfBatch, useTempDataDir } from "./helpers";
+import { csvText, filesUnder, ingest, rowsOfBatch, makeTempDataDir } from "./helpers";
 
-const dataDir = useTempDataDir();
+const dataDir = makeTempDataDir();
 afterAll(closeDatabase);
 
 async function batchStatus(orgId: string, id: string) {

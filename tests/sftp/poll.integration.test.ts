@@ -6,10 +6,10 @@ import { withContextClient } from "@/lib/db/tenant";
 import { inboxFormSchema, saveInbox } from "@/lib/sftp/inbox";
 import { datasetFromFileName, pollInbox } from "@/lib/sftp/poll";
 import { createOrganisation } from "../factories";
-import { csvText, useTempDataDir } from "../ingest/helpers";
+import { csvText, makeTempDataDir } from "../ingest/helpers";
 import { startTestSftpServer, type TestSftpServer } from "./sshd";
 
-useTempDataDir();
+makeTempDataDir();
 let server: TestSftpServer;
 
 beforeAll(async () => {
