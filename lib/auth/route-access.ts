@@ -42,6 +42,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/auth/prepare": "public",
   "/api/auth/sign-out": "public",
 
+  // Identity administration (lib/idp/admin.ts): accounts, organisations, password policy, keys.
+  "/admin": ADMIN,
+  "/admin/organisations": ADMIN,
+  "/admin/organisations/[id]": ADMIN,
+  "/admin/accounts": ADMIN,
+  "/admin/accounts/new": ADMIN,
+  "/admin/accounts/[id]": ADMIN,
+  "/admin/password-policy": ADMIN,
+  "/admin/signing-keys": ADMIN,
+
   // Ingest (lib/ingest, lib/sftp): partners upload and audit their own files; administrators
   // see incidents and configure SFTP inboxes but never read partner rows. The specification
   // holds no data: partners read it before they have an account.

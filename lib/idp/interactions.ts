@@ -250,7 +250,7 @@ export async function submitNewPassword(
   // Never before the second factor: a password alone must not be enough to replace itself.
   if (!pending.secondFactorDone) return continueFrom(uid, cookieHeader, now);
   if (password !== confirm) {
-    return { kind: "error", message: "The passwords do not match", problems: [{ code: "too_short", message: "Enter the same new password twice" }] };
+    return { kind: "error", message: "The passwords do not match", problems: [{ code: "mismatch", message: "Enter the same new password twice" }] };
   }
   const state = await passwordState(pending.userId, now);
   const result = await changePassword(pending.userId, password, state.mustChange ? "forced" : state.expired ? "expired" : "changed", now);

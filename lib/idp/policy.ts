@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { Tx } from "@/lib/db/tenant";
+import { withContext, type Tx } from "@/lib/db/tenant";
 
 export const POLICY_KEY = "identity.password_policy";
 
@@ -68,7 +68,7 @@ function stem(password: string): string {
 }
 
 export interface PasswordProblem {
-  code: "too_short" | "too_long" | "common" | "contains_identity" | "reused";
+  code: "too_short" | "too_long" | "common" | "contains_identity" | "reused" | "mismatch";
   message: string;
 }
 
@@ -122,4 +122,37 @@ export function passwordAge(policy: PasswordPolicy, changedAt: Date | null, now 
     expired: msLeft <= 0,
     warn: msLeft > 0 && msLeft <= policy.warnDays * DAY,
   };
+}
+
+/** The rules as a user reads them, beside a new-password field. */
+export function describePolicy(policy: PasswordPolicy): string[] {
+  return [
+    `at least ${policy.minLength} characters – a few unrelated words work well`,
+    "not a common password, nor a common word with numbers or symbols added",
+    "not containing your e-mail address or your name",
+    ...(policy.historyCount > 0 ? [`not one of your last ${policy.historyCount} passwords`] : []),
+  ];
+}
+
+export function problemMessage(policy: PasswordPolicy, code: string): string | null {
+  switch (code) {
+    case "too_short":
+      return `Your password must be at least ${policy.minLength} characters long`;
+    case "too_long":
+      return "Your password must be 256 characters or fewer";
+    case "common":
+      return "Your password is too common: choose one that is harder to guess";
+    case "contains_identity":
+      return "Your password must not contain your e-mail address or your name";
+    case "reused":
+      return `Your password must differ from your last ${policy.historyCount} passwords`;
+    case "mismatch":
+      return "The two passwords do not match: enter the same new password twice";
+    default:
+      return null;
+  }
+}
+
+export async function currentPolicy(): Promise<PasswordPolicy> {
+  return withContext({ kind: "system", purpose: "password-policy" }, (tx) => loadPolicy(tx));
 }

@@ -18,7 +18,7 @@ import { createOrganisation, createUser } from "../factories";
  * One folder per test database: test files share the database, so they must share the key
  * that seals what they store in it.
  */
-export function useTemporaryDataDir(): string {
+export function temporaryDataDir(): string {
   const run = createHash("sha256").update(process.env.TEST_ADMIN_URL ?? "").digest("hex").slice(0, 16);
   const dir = path.join(os.tmpdir(), `portal-identity-test-${run}`);
   fs.mkdirSync(dir, { recursive: true });

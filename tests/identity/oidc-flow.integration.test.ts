@@ -5,9 +5,9 @@ import { withContext } from "@/lib/db/tenant";
 import { submitCode, submitPassword, type StepResult } from "@/lib/idp/interactions";
 import { ACR_MULTI_FACTOR } from "@/lib/idp/provider";
 import { base32Decode, totpAt } from "@/lib/idp/totp";
-import { CookieJar, createAccount, startTestIdp, useTemporaryDataDir, type TestIdp } from "./helpers";
+import { CookieJar, createAccount, startTestIdp, temporaryDataDir, type TestIdp } from "./helpers";
 
-useTemporaryDataDir();
+temporaryDataDir();
 
 const CLIENT = { id: "independent-rp", secret: "independent-rp-secret-0123456789", redirectUri: "http://127.0.0.1:9/callback" };
 

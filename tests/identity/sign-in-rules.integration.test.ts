@@ -14,9 +14,9 @@ import {
   submitPassword,
 } from "@/lib/idp/interactions";
 import { base32Decode, totpAt } from "@/lib/idp/totp";
-import { beginSignIn, createAccount, startTestIdp, TEST_PASSWORD, useTemporaryDataDir, type TestIdp } from "./helpers";
+import { beginSignIn, createAccount, startTestIdp, TEST_PASSWORD, temporaryDataDir, type TestIdp } from "./helpers";
 
-useTemporaryDataDir();
+temporaryDataDir();
 
 const CLIENT = { id: "rules-rp", secret: "rules-rp-secret-0123456789abcdef", redirectUri: "http://127.0.0.1:9/cb" };
 const MIN = 60_000;

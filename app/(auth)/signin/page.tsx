@@ -23,6 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     if (first(sp.prepared) !== "1") {
       const q = new URLSearchParams({ callbackUrl });
       if (reason) q.set("reason", reason);
+      if (first(sp.activated) === "1") q.set("activated", "1");
       redirect(`/api/auth/prepare?${q.toString()}`);
     }
     return (
@@ -43,6 +44,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   return (
     <>
       <h1>Sign in</h1>
+      {first(sp.activated) === "1" && (
+        <div className="notice-success" role="status">
+          <h2>Your account is active</h2>
+          <p>Sign in with your e-mail address and new password. You will then set up your authenticator app.</p>
+        </div>
+      )}
       {reason === "expired" && (
         <div className="notice-error" role="alert">
           <h2>You have been signed out</h2>

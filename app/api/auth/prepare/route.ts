@@ -13,6 +13,7 @@ export async function GET(req: Request) {
   const reason = url.searchParams.get("reason");
   const back = new URLSearchParams({ callbackUrl, prepared: "1" });
   if (reason === "expired" || reason === "disabled") back.set("reason", reason);
+  if (url.searchParams.get("activated") === "1") back.set("activated", "1");
   const res = NextResponse.redirect(`${publicUrl()}/signin?${back.toString()}`, 303);
   const name = csrfCookieName();
   const existing = req.headers.get("cookie")?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));

@@ -1,0 +1,88 @@
+import "server-only";
+import { cookies } from "next/headers";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { loadInteraction, nextStep, STEP_PATH, type PendingView, type StepName } from "@/lib/idp/interactions";
+
+export type Search = Promise<Record<string, string | string[] | undefined>>;
+export type Params = Promise<{ uid: string }>;
+
+export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** The Cookie header as the browser sent it: the provider checks its signed interaction cookie. */
+export async function cookieHeader(): Promise<string> {
+  return (await cookies())
+    .getAll()
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+}
+
+export function stepUrl(uid: string, step: StepName): string {
+  return `/signin/interaction/${encodeURIComponent(uid)}${STEP_PATH[step]}`;
+}
+
+/**
+ * Loads the interaction for a step page. A page for a step the user has not reached (or has
+ * passed) sends them to the step they are at, so no step can be skipped by typing its URL.
+ */
+export async function guardStep(
+  uid: string,
+  allowed: readonly StepName[],
+): Promise<{ ok: true; pending: PendingView | null; step: StepName } | { ok: false }> {
+  const loaded = await loadInteraction(uid, await cookieHeader());
+  if (!loaded.ok) return { ok: false };
+  const step = await nextStep(uid, loaded.pending);
+  if (step === "finish") return { ok: true, pending: loaded.pending, step: "expiry-warning" };
+  if (!allowed.includes(step)) redirect(stepUrl(uid, step));
+  return { ok: true, pending: loaded.pending, step };
+}
+
+export function Expired() {
+  return (
+    <>
+      <h1>Your sign-in has timed out</h1>
+      <p className="lead">For your security, a sign-in must be finished within 30 minutes, in the browser that started it.</p>
+      <p>
+        <Link className="button" href="/signin">
+          Start signing in again
+        </Link>
+      </p>
+    </>
+  );
+}
+
+export function ErrorSummary({ title, items }: { title: string; items: { href: string; text: string }[] }) {
+  return (
+    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+      <h2 id="error-summary-title">{title}</h2>
+      <ul>
+        {items.map((i) => (
+          <li key={i.text}>
+            <a href={i.href}>{i.text}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A plain HTML form to the step handler, so every step works without JavaScript. */
+export function StepForm({ uid, action, children }: { uid: string; action: string; children: ReactNode }) {
+  return (
+    <form method="post" action={`/signin/interaction/${encodeURIComponent(uid)}/submit`} noValidate>
+      <input type="hidden" name="action" value={action} />
+      {children}
+    </form>
+  );
+}
+
+export function CancelForm({ uid }: { uid: string }) {
+  return (
+    <StepForm uid={uid} action="cancel">
+      <button type="submit" className="button button--secondary">
+        Cancel signing in
+      </button>
+    </StepForm>
+  );
+}

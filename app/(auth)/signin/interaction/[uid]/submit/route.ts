@@ -1,0 +1,96 @@
+import {
+  acknowledgeRecoveryCodes,
+  cancelInteraction,
+  skipExpiryWarning,
+  STEP_PATH,
+  submitCode,
+  submitEnrolment,
+  submitNewPassword,
+  submitPassword,
+  type StepName,
+  type StepResult,
+} from "@/lib/idp/interactions";
+import { publicUrl } from "@/lib/auth/config";
+
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ uid: string }> };
+
+const ERROR_STEP: Record<string, StepName> = {
+  password: "password",
+  code: "code",
+  enrol: "enrol",
+  "password-change": "password-change",
+};
+
+function see(location: string): Response {
+  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
+}
+
+// Every step of the sign-in posts here as a plain HTML form. The answer is always a 303: to the
+// next step's page, back to the same page with the error named in the query, or on to the
+// identity provider once the sign-in is complete. A full page load each time keeps the
+// provider's redirects out of the client-side router.
+export async function POST(req: Request, ctx: Ctx) {
+  const { uid } = await ctx.params;
+  const base = `${publicUrl()}/signin/interaction/${encodeURIComponent(uid)}`;
+  const origin = req.headers.get("origin");
+  if (origin && origin !== new URL(publicUrl()).origin) return see(`${base}?expired=1`);
+  const cookie = req.headers.get("cookie") ?? "";
+  let form: FormData;
+  try {
+    form = await req.formData();
+  } catch {
+    return see(base);
+  }
+  const field = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v : "";
+  };
+  const action = field("action");
+  let result: StepResult;
+  try {
+    switch (action) {
+      case "password":
+        result = await submitPassword(uid, cookie, field("email"), field("password"));
+        break;
+      case "code":
+        result = await submitCode(uid, cookie, field("code"));
+        break;
+      case "enrol":
+        result = await submitEnrolment(uid, cookie, field("code"));
+        break;
+      case "recovery-codes":
+        result = await acknowledgeRecoveryCodes(uid, cookie);
+        break;
+      case "password-change":
+        result = await submitNewPassword(uid, cookie, field("password"), field("confirm"));
+        break;
+      case "skip-expiry-warning":
+        result = await skipExpiryWarning(uid, cookie);
+        break;
+      case "cancel":
+        result = await cancelInteraction(uid, cookie);
+        break;
+      default:
+        return see(base);
+    }
+  } catch (e) {
+    console.error("[identity] sign-in step failed", e);
+    result = { kind: "expired" };
+  }
+  switch (result.kind) {
+    case "step":
+      return see(`${base}${STEP_PATH[result.step]}`);
+    case "redirect":
+      return see(result.to);
+    case "expired":
+      return see(base);
+    case "error": {
+      const step = ERROR_STEP[action] ?? "password";
+      const q = new URLSearchParams({ error: "1" });
+      if (result.problems?.length) q.set("problems", result.problems.map((p) => p.code).join(","));
+      return see(`${base}${STEP_PATH[step]}?${q.toString()}`);
+    }
+  }
+}

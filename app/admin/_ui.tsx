@@ -1,0 +1,66 @@
+import Link from "next/link";
+import type { Flash } from "./_flash";
+
+export type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: Record<string, string> }) {
+  if (!flash) return null;
+  const errors = Object.entries(flash.errors ?? {});
+  return (
+    <>
+      {errors.length > 0 && (
+        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">There is a problem</h2>
+          <ul>
+            {errors.map(([field, message]) => (
+              <li key={field}>
+                <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {flash.notice && (
+        <div className="notice-success" role="status">
+          <p>{flash.notice}</p>
+          {flash.activationUrl && (
+            <>
+              <p>
+                There is no mail server, so send this one-time activation link to the person yourself (it works once, for 7
+                days, and is also in the portal&apos;s log):
+              </p>
+              <p>
+                <code className="secret" id="activation-url">
+                  {flash.activationUrl}
+                </code>
+              </p>
+            </>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function FieldError({ flash, field }: { flash: Flash | null; field: string }) {
+  const message = flash?.errors?.[field];
+  if (!message) return null;
+  return (
+    <span className="error-message" id={`${field}-error`}>
+      <span className="visually-hidden">Error:</span> {message}
+    </span>
+  );
+}
+
+export function BackLink({ href, children }: { href: string; children: string }) {
+  return (
+    <p>
+      <Link href={href}>{children}</Link>
+    </p>
+  );
+}
+
+export function formatDate(d: Date | null): string {
+  if (!d) return "Never";
+  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/London" });
+}

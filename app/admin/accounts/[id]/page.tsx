@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/access";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { getAccount, listOrganisations } from "@/lib/idp/admin";
+import { readFlash } from "../../_flash";
+import { BackLink, formatDate, Notices, type Search } from "../../_ui";
+import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
+import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
+
+export const metadata: Metadata = { title: "Account" };
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string }>;
+
+export default async function AccountPage({ params, searchParams }: { params: Params; searchParams: Search }) {
+  const admin = await requireUser({ roles: ["administrator"] });
+  const { id } = await params;
+  const account = await getAccount(admin, id);
+  if (!account) notFound();
+  const flash = await readFlash((await searchParams).f);
+  const orgs = await listOrganisations(admin);
+  const self = account.id === admin.userId;
+  return (
+    <>
+      <BackLink href="/admin/accounts">Back to accounts</BackLink>
+      <Notices flash={flash} labels={ACCOUNT_LABELS} />
+      <span className="caption">{account.email}</span>
+      <h1>{account.displayName}</h1>
+      <dl className="summary-list">
+        <dt>Role</dt>
+        <dd>{ROLE_LABELS[account.role]}</dd>
+        <dt>Organisation</dt>
+        <dd>
+          {account.orgName}
+          {account.orgActive ? "" : " (inactive)"}
+        </dd>
+        <dt>Account</dt>
+        <dd>{account.active ? (account.activated ? "Active" : "Invited, not yet activated") : "Disabled"}</dd>
+        <dt>Last sign-in</dt>
+        <dd>{formatDate(account.lastSignInAt)}</dd>
+        <dt>Two-factor authentication</dt>
+        <dd>{account.twoFactor ? "Authenticator app set up" : "Not set up: the next sign-in sets it up"}</dd>
+        <dt>Password</dt>
+        <dd>
+          {account.passwordAgeDays === null
+            ? "Not set"
+            : `${account.passwordAgeDays} days old; ${account.daysToExpiry ? `expires in ${account.daysToExpiry} days` : "expired"}`}
+          {account.mustChangePassword ? "; must be changed at the next sign-in" : ""}
+        </dd>
+        <dt>Sign-in attempts</dt>
+        <dd>{account.locked ? "Locked after failed attempts" : "Not locked"}</dd>
+      </dl>
+
+      <h2>Actions</h2>
+      <ul className="actions-list">
+        {account.locked && (
+          <li>
+            <form action={accountActionAction.bind(null, account.id, "unlock")}>
+              <button type="submit" className="button">
+                Unlock the account
+              </button>
+            </form>
+          </li>
+        )}
+        <li>
+          <span className="hint">For a lost phone: the next sign-in sets up a new authenticator app.</span>
+          <form action={accountActionAction.bind(null, account.id, "reset-second-factor")}>
+            <button type="submit" className="button button--secondary">
+              Reset two-factor authentication
+            </button>
+          </form>
+        </li>
+        <li>
+          <span className="hint">Ends the person&apos;s sessions; the next sign-in asks for a new password.</span>
+          <form action={accountActionAction.bind(null, account.id, "force-password-change")}>
+            <button type="submit" className="button button--secondary">
+              Force a password change
+            </button>
+          </form>
+        </li>
+        <li>
+          <span className="hint">For a forgotten password or an invitation that expired. Earlier links stop working.</span>
+          <form action={activationLinkAction.bind(null, account.id)}>
+            <button type="submit" className="button button--secondary">
+              Make a new activation link
+            </button>
+          </form>
+        </li>
+        {!self && (
+          <li>
+            {account.active ? (
+              <form action={accountActionAction.bind(null, account.id, "disable")}>
+                <button type="submit" className="button button--warning">
+                  Disable the account
+                </button>
+              </form>
+            ) : (
+              <form action={accountActionAction.bind(null, account.id, "enable")}>
+                <button type="submit" className="button">
+                  Enable the account
+                </button>
+              </form>
+            )}
+          </li>
+        )}
+      </ul>
+
+      <h2>Details</h2>
+      <form action={updateAccountAction.bind(null, account.id)} noValidate>
+        <AccountFields flash={flash} orgs={orgs} values={account} />
+        <button type="submit" className="button">
+          Save the details
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/access";
+import { listOrganisations } from "@/lib/idp/admin";
+import { readFlash } from "../../_flash";
+import { BackLink, FieldError, Notices, type Search } from "../../_ui";
+import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Organisation" };
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string }>;
+
+export default async function OrganisationPage({ params, searchParams }: { params: Params; searchParams: Search }) {
+  const admin = await requireUser({ roles: ["administrator"] });
+  const { id } = await params;
+  const org = (await listOrganisations(admin)).find((o) => o.id === id);
+  if (!org) notFound();
+  const flash = await readFlash((await searchParams).f);
+  return (
+    <>
+      <BackLink href="/admin/organisations">Back to organisations</BackLink>
+      <Notices flash={flash} labels={{ name: "Name", form: "Organisation" }} />
+      <h1>{org.name}</h1>
+      <dl className="summary-list">
+        <dt>Status</dt>
+        <dd>{org.active ? "Active" : "Inactive: its users cannot sign in"}</dd>
+        <dt>Accounts</dt>
+        <dd>{org.accounts}</dd>
+      </dl>
+      <h2>Rename</h2>
+      <form action={renameOrganisationAction.bind(null, org.id)} noValidate>
+        <div className="form-group">
+          <label htmlFor="name">Name</label>
+          <FieldError flash={flash} field="name" />
+          <input id="name" name="name" type="text" defaultValue={flash?.values?.name ?? org.name} />
+        </div>
+        <button type="submit" className="button">
+          Save the name
+        </button>
+      </form>
+      <h2>{org.active ? "Deactivate" : "Reactivate"}</h2>
+      {org.active ? (
+        <>
+          <p>Its users will no longer be able to sign in, and anyone signed in now is signed out. Its data is kept.</p>
+          <form action={setOrganisationActiveAction.bind(null, org.id, false)}>
+            <button type="submit" className="button button--warning">
+              Deactivate {org.name}
+            </button>
+          </form>
+        </>
+      ) : (
+        <form action={setOrganisationActiveAction.bind(null, org.id, true)}>
+          <button type="submit" className="button">
+            Reactivate {org.name}
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
