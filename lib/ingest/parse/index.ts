@@ -1,0 +1,28 @@
+import "server-only";
+
+export {
+  DEFAULT_LIMITS,
+  validateCsv,
+  validateCsvStream,
+  type CsvInput,
+  type RowBatch,
+  type ValidateCsvOptions,
+  type ValidateOptions,
+  type ValidationRun,
+} from "./validate";
+export {
+  FILE_ERROR_CODES,
+  WHOLE_ROW,
+  summariseReport,
+  type ErrorGroup,
+  type FileError,
+  type FileErrorCode,
+  type IdentifierFinding,
+  type RowError,
+  type RowErrorRule,
+  type ValidationReport,
+  type ValidationStatus,
+} from "./errors";
+export { analyseHeader, normaliseHeader, resemblance, type HeaderAnalysis, type Resemblance } from "./header";
+export { ERROR_REPORT_COLUMNS, errorReportCsvLines, errorReportCsvStream, errorReportRows } from "./report-csv";
+export { firstInvalidUtf8, sniff } from "./decode";
