@@ -5,104 +5,178 @@ import { sqlColumns, sqlTableName, type DatasetId } from "@/lib/datasets";
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** Rows per COPY round: each round is moved into the dataset table while the next is parsed. */
+const ROUND_ROWS = 200_000;
+/** Lines sent to PostgreSQL per write: one write per row would dominate the cost of a large file. */
+const WRITE_BYTES = 262_144;
+/** Formatted lines waiting for the database before the parser is made to wait (back-pressure). */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+
 /**
- * COPY cannot write into a table under row-level security, so rows go first into a temporary
- * table private to this transaction, then into the dataset table with one INSERT … SELECT that
- * the organisation's policies check. Nothing is visible to anyone until the caller commits.
+ * Loads a batch's rows inside the caller's transaction. COPY cannot write into a table under
+ * row-level security, so rows are copied into a temporary table private to this transaction and
+ * moved into the dataset table by INSERT … SELECT, which the organisation's policies check.
+ *
+ * The work runs in rounds so that the database and the parser overlap: while PostgreSQL moves one
+ * round into the dataset table, the parser keeps formatting the next (queued, bounded). Nothing
+ * is visible to anyone before the caller commits; a rollback removes every round.
  */
-export class StagingLoad {
+export class BatchLoader {
   private copy: ReturnType<typeof copyFrom> | null = null;
-  private failure: Error | null = null;
+  private copyFailure: Error | null = null;
+  private failure: unknown = null;
   private pending: string[] = [];
   private pendingLength = 0;
-  rowsCopied = 0;
+  private queue: { text: string; rows: number }[] = [];
+  private queuedBytes = 0;
+  private rowsInRound = 0;
+  private wake: (() => void) | null = null;
+  private spaceWaiters: (() => void)[] = [];
+  private ended = false;
+  private readonly pumping: Promise<void>;
+  private readonly columns: string;
+  rowsQueued = 0;
+  rowsPublished = 0;
 
   private constructor(
     private readonly client: pg.PoolClient,
-    readonly datasetId: DatasetId,
-  ) {}
+    private readonly datasetId: DatasetId,
+    private readonly batchId: string,
+    private readonly orgId: string,
+  ) {
+    this.columns = sqlColumns(datasetId)
+      .map((c) => c.quotedName)
+      .join(", ");
+    this.pumping = this.pump().catch((e: unknown) => {
+      this.failure = e;
+      for (const w of this.spaceWaiters.splice(0)) w();
+    });
+  }
 
-  /** Creates the staging table and opens the COPY stream. Call inside the load transaction. */
-  static async open(client: pg.PoolClient, datasetId: DatasetId): Promise<StagingLoad> {
-    const load = new StagingLoad(client, datasetId);
+  /** Creates the staging table. Call inside the load transaction, with the organisation's context set. */
+  static async open(client: pg.PoolClient, datasetId: DatasetId, batchId: string, orgId: string): Promise<BatchLoader> {
     const columns = ["line_no", ...sqlColumns(datasetId).map((c) => c.quotedName)].join(", ");
     // WITH NO DATA reads no rows; it only borrows the dataset table's column types.
     await client.query(`CREATE TEMP TABLE ingest_staging ON COMMIT DROP AS SELECT ${columns} FROM ${q(sqlTableName(datasetId))} WITH NO DATA`);
-    const stream = client.query(copyFrom(`COPY ingest_staging (${columns}) FROM STDIN (FORMAT text)`));
-    stream.on("error", (e: Error) => (load.failure ??= e));
-    load.copy = stream;
-    return load;
+    return new BatchLoader(client, datasetId, batchId, orgId);
   }
 
-  /**
-   * Queues one COPY text line (from the datasets registry's formatter) for `lineNo`. Lines are
-   * sent in ~256 KiB writes: one write per row would dominate the cost of a large file.
-   */
+  /** Queues one COPY text line (from the datasets registry's formatter) for physical line `lineNo`. */
   async add(lineNo: number, copyLine: string): Promise<void> {
+    if (this.failure) throw this.failure;
     const line = `${lineNo}\t${copyLine}`;
     this.pending.push(line);
     this.pendingLength += line.length;
-    this.rowsCopied++;
-    if (this.pendingLength >= 262_144) await this.flush();
+    this.rowsQueued++;
+    if (this.pendingLength >= WRITE_BYTES) this.enqueue();
+    while (this.queuedBytes > MAX_QUEUED_BYTES && !this.failure) await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    if (this.failure) throw this.failure;
   }
 
-  private async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
+  private enqueue(): void {
     if (this.pending.length === 0) return;
-    const chunk = this.pending.join("");
+    const text = this.pending.join("");
+    this.queue.push({ text, rows: this.pending.length });
+    this.queuedBytes += text.length;
     this.pending = [];
     this.pendingLength = 0;
-    const copy = this.copy!;
-    if (!copy.write(chunk)) {
-      await new Promise<void>((resolve, reject) => {
-        const done = (e?: Error) => {
-          copy.off("drain", onDrain);
-          copy.off("error", done);
-          if (e) reject(e);
-          else resolve();
-        };
-        const onDrain = () => done();
-        copy.once("drain", onDrain);
-        copy.once("error", done);
-      });
-    }
+    this.wake?.();
   }
 
-  /** Ends the COPY; resolves once PostgreSQL has every staged row. */
-  async finishCopy(): Promise<void> {
-    await this.flush();
+  private async pump(): Promise<void> {
+    for (;;) {
+      if (this.failure) return;
+      const next = this.queue.shift();
+      if (!next) {
+        if (this.ended) break;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      this.queuedBytes -= next.text.length;
+      if (this.queuedBytes <= MAX_QUEUED_BYTES) for (const w of this.spaceWaiters.splice(0)) w();
+      if (!this.copy) this.startCopy();
+      await this.write(next.text);
+      this.rowsInRound += next.rows;
+      if (this.rowsInRound >= ROUND_ROWS) await this.endRound();
+    }
+    if (this.copy && !this.failure) await this.endRound();
+  }
+
+  private startCopy(): void {
+    const stream = this.client.query(copyFrom(`COPY ingest_staging (line_no, ${this.columns}) FROM STDIN (FORMAT text)`));
+    stream.on("error", (e: Error) => (this.copyFailure ??= e));
+    this.copy = stream;
+  }
+
+  private async write(text: string): Promise<void> {
     const copy = this.copy!;
+    if (this.copyFailure) throw this.copyFailure;
+    if (copy.write(text)) return;
     await new Promise<void>((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
+      const done = (e?: Error) => {
+        copy.off("drain", onDrain);
+        copy.off("error", done);
+        if (e) reject(e);
+        else resolve();
+      };
+      const onDrain = () => done();
+      copy.once("drain", onDrain);
+      copy.once("error", done);
+    });
+  }
+
+  /** Ends the COPY round and moves its rows into the dataset table. */
+  private async endRound(): Promise<void> {
+    const copy = this.copy!;
+    this.copy = null;
+    await new Promise<void>((resolve, reject) => {
+      if (this.copyFailure) return reject(this.copyFailure);
       copy.once("finish", () => resolve());
       copy.once("error", reject);
       copy.end();
     });
+    const res = await this.client.query(
+      `INSERT INTO ${q(sqlTableName(this.datasetId))} (batch_id, org_id, line_no, ${this.columns})
+       SELECT $1::uuid, $2::uuid, line_no, ${this.columns} FROM ingest_staging`,
+      [this.batchId, this.orgId],
+    );
+    this.rowsPublished += res.rowCount ?? 0;
+    await this.client.query(`TRUNCATE ingest_staging`);
+    this.rowsInRound = 0;
   }
 
-  /** Moves the staged rows into the dataset table as batch `batchId` of `orgId`; returns the row count. */
-  async publish(batchId: string, orgId: string): Promise<number> {
-    const names = sqlColumns(this.datasetId).map((c) => c.quotedName).join(", ");
-    const res = await this.client.query(
-      `INSERT INTO ${q(sqlTableName(this.datasetId))} (batch_id, org_id, line_no, ${names})
-       SELECT $1::uuid, $2::uuid, line_no, ${names} FROM ingest_staging`,
-      [batchId, orgId],
-    );
-    return res.rowCount ?? 0;
+  /** Sends what is left and waits until every queued row is in the dataset table; returns the row count. */
+  async finish(): Promise<number> {
+    this.enqueue();
+    this.ended = true;
+    this.wake?.();
+    await this.pumping;
+    if (this.failure) throw this.failure;
+    return this.rowsPublished;
   }
 
   /**
-   * Abandons the COPY mid-stream. The caller rolls the transaction back afterwards; the
-   * connection stays usable because PostgreSQL answers the CopyFail with an error we swallow.
+   * Stops loading (refusal, incident, error). Queued rows are dropped and a COPY in progress is
+   * abandoned; the caller then rolls the transaction back, which undoes every round.
    */
   async abort(): Promise<void> {
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.pending = [];
+    this.failure ??= new Error("ingest aborted");
+    this.ended = true;
+    this.wake?.();
+    for (const w of this.spaceWaiters.splice(0)) w();
     const copy = this.copy;
-    if (!copy || copy.writableFinished) return;
-    await new Promise<void>((resolve) => {
-      copy.once("error", () => resolve());
-      copy.once("finish", () => resolve());
-      copy.destroy(new Error("ingest aborted"));
-      setTimeout(resolve, 5_000).unref();
-    });
+    if (copy && !copy.writableFinished) {
+      await new Promise<void>((resolve) => {
+        copy.once("error", () => resolve());
+        copy.once("finish", () => resolve());
+        copy.destroy(new Error("ingest aborted"));
+        setTimeout(resolve, 5_000).unref();
+      });
+    }
+    await this.pumping.catch(() => {});
   }
 }

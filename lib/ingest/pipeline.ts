@@ -8,7 +8,7 @@ import { pool } from "@/lib/db/client";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
 import { incidentMessage, recordIncident, type IncidentFindings } from "./incident";
-import { StagingLoad } from "./load-batch";
+import { BatchLoader } from "./load-batch";
 import { errorReportPath } from "./paths";
 import { StoredFile } from "./store-file";
 import { errorReportCsvStream, validateCsvStream, type ValidationReport } from "./parse";
@@ -236,7 +236,7 @@ async function runBatch(
   const stored = new StoredFile(r.orgId, batchId);
   const errorFile = errorReportPath(r.orgId, batchId);
   const format = copyLineFormatter(r.datasetId) as (row: Record<string, unknown>) => string;
-  let staging: StagingLoad | null = null;
+  let staging: BatchLoader | null = null;
   let open = false;
   let rowsValidSoFar = 0;
   let bytes = 0;
@@ -265,7 +265,7 @@ async function runBatch(
       "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
       [r.orgId, r.actor.userId ?? ""],
     );
-    staging = await StagingLoad.open(client, r.datasetId);
+    staging = await BatchLoader.open(client, r.datasetId, batchId, r.orgId);
 
     const run = validateCsvStream(received(), { datasetId: r.datasetId, period: r.period ?? undefined, maxErrorsKept: MAX_ERRORS_KEPT });
     for await (const batch of run) {
@@ -348,8 +348,7 @@ async function runBatch(
     }
 
     r.onProgress?.({ phase: "loading", rows: report.validRows });
-    await staging.finishCopy();
-    const rowsLoaded = await staging.publish(batchId, r.orgId);
+    const rowsLoaded = await staging.finish();
     // One loader at a time per organisation, dataset and period decides which batch is live.
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('ingest:live:' || $1 || ':' || $2 || ':' || coalesce($3, ''), 0))`, [
       r.orgId,

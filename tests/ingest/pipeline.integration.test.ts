@@ -101,4 +101,14 @@ describe("the ingest pipeline", () => {
       ).rejects.toThrow(/does not exist for their organisation/);
     }
   });
+
+  it("loads a file larger than one load round completely, every line once", async () => {
+    const org = await createOrganisation();
+    const result = await ingest(org.id, "youth-offending", await csvText("youth-offending", 230_000));
+    expect(result).toMatchObject({ status: "loaded", rowsLoaded: 230_000 });
+    const lines = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
+      (await c.query(`SELECT count(*)::int AS n, count(DISTINCT line_no)::int AS d, min(line_no) AS lo, max(line_no) AS hi FROM ds_youth_offending WHERE batch_id = $1`, [result.batchId])).rows[0],
+    );
+    expect(lines).toEqual({ n: 230_000, d: 230_000, lo: 2, hi: 230_001 });
+  });
 });
