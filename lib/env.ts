@@ -23,6 +23,8 @@ export const envSchema = z.object({
   EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).max(65535).optional()),
   DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(["on", "off"]).default("on")),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** Encrypts SFTP passwords and private keys at rest. Unset: generated once, kept in PORTAL_DATA_DIR/secrets.json. */
+  SFTP_CREDENTIAL_KEY: z.preprocess(emptyToUndefined, z.string().min(16, { error: "use at least 16 characters" }).optional()),
   /**
    * OpenID Connect issuer the portal signs users in with (a council's Keycloak realm URL, say).
    * Unset: the identity provider bundled with the portal, served at PUBLIC_URL/oidc.

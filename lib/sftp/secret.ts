@@ -1,6 +1,7 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { localSecret } from "@/lib/db/secrets";
+import { env } from "@/lib/env";
 import { dataDir } from "@/lib/ingest/paths";
 
 /*
@@ -9,8 +10,8 @@ import { dataDir } from "@/lib/ingest/paths";
  * generated on first use and kept in <PORTAL_DATA_DIR>/secrets.json (mode 0600).
  */
 function key(): Buffer {
-  const configured = process.env.SFTP_CREDENTIAL_KEY;
-  const material = configured && configured.trim() !== "" ? configured : localSecret(dataDir(), "sftpCredentialKey", () => randomBytes(32).toString("base64"));
+  const configured = env().SFTP_CREDENTIAL_KEY;
+  const material = configured ?? localSecret(dataDir(), "sftpCredentialKey", () => randomBytes(32).toString("base64"));
   return createHash("sha256").update(material, "utf8").digest();
 }
 
