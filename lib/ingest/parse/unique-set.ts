@@ -1,25 +1,25 @@
 import "server-only";
 
+const PAGE_BITS = 16;
+const PAGE_ENTRIES = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ENTRIES - 1;
+
 /**
  * A set of fixed-width byte strings with the line each was first seen on. Uniqueness
  * of keys must be checked over the whole file while streaming; a JS `Set` of 64-char
- * strings costs ~100 bytes per row, this costs ~45 (32-byte digest, 4-byte line,
- * hash slots), all outside the JS heap.
+ * strings costs ~100 bytes per row and lives on the JS heap. This costs 32 + 4 bytes
+ * per entry plus 8–16 bytes of hash slots, in fixed-size pages so that growing never
+ * copies (or doubles) what is already stored.
  */
 export class FixedWidthSet {
-  private entries: Uint8Array;
-  private lines: Uint32Array;
+  private readonly pages: Uint8Array[] = [];
+  private readonly linePages: Uint32Array[] = [];
   private slots: Int32Array;
   private mask: number;
   private count = 0;
 
-  constructor(
-    private readonly width: number,
-    initialCapacity = 1024,
-  ) {
-    this.entries = new Uint8Array(initialCapacity * width);
-    this.lines = new Uint32Array(initialCapacity);
-    this.slots = new Int32Array(initialCapacity * 2).fill(-1);
+  constructor(private readonly width: number) {
+    this.slots = new Int32Array(1024).fill(-1);
     this.mask = this.slots.length - 1;
   }
 
@@ -37,8 +37,9 @@ export class FixedWidthSet {
   }
 
   private equalsAt(entry: number, bytes: Uint8Array): boolean {
-    const base = entry * this.width;
-    for (let i = 0; i < this.width; i++) if (this.entries[base + i] !== bytes[i]) return false;
+    const page = this.pages[entry >>> PAGE_BITS]!;
+    const base = (entry & PAGE_MASK) * this.width;
+    for (let i = 0; i < this.width; i++) if (page[base + i] !== bytes[i]) return false;
     return true;
   }
 
@@ -48,36 +49,31 @@ export class FixedWidthSet {
     for (;;) {
       const entry = this.slots[slot]!;
       if (entry < 0) break;
-      if (this.equalsAt(entry, bytes)) return this.lines[entry]!;
+      if (this.equalsAt(entry, bytes)) return this.linePages[entry >>> PAGE_BITS]![entry & PAGE_MASK]!;
       slot = (slot + 1) & this.mask;
     }
-    if (this.count * this.width >= this.entries.length) this.growEntries();
+    const entry = this.count;
+    const pageIndex = entry >>> PAGE_BITS;
+    if (pageIndex === this.pages.length) {
+      this.pages.push(new Uint8Array(PAGE_ENTRIES * this.width));
+      this.linePages.push(new Uint32Array(PAGE_ENTRIES));
+    }
+    const page = this.pages[pageIndex]!;
+    const base = (entry & PAGE_MASK) * this.width;
     // A plain loop: subarray()+set() allocates a view per row, which shows in profiles.
-    const base = this.count * this.width;
-    for (let i = 0; i < this.width; i++) this.entries[base + i] = bytes[i]!;
-    this.lines[this.count] = line;
-    this.slots[slot] = this.count;
+    for (let i = 0; i < this.width; i++) page[base + i] = bytes[i]!;
+    this.linePages[pageIndex]![entry & PAGE_MASK] = line;
+    this.slots[slot] = entry;
     this.count++;
     if (this.count * 2 > this.slots.length) this.rehash();
     return 0;
-  }
-
-  private growEntries(): void {
-    // 1.5x keeps the slack (allocated but unused entries) lower than doubling.
-    const capacity = Math.ceil((this.entries.length / this.width) * 1.5);
-    const entries = new Uint8Array(capacity * this.width);
-    entries.set(this.entries);
-    this.entries = entries;
-    const lines = new Uint32Array(capacity);
-    lines.set(this.lines);
-    this.lines = lines;
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
     for (let entry = 0; entry < this.count; entry++) {
-      let slot = this.hash(this.entries, entry * this.width) & mask;
+      let slot = this.hash(this.pages[entry >>> PAGE_BITS]!, (entry & PAGE_MASK) * this.width) & mask;
       while (slots[slot]! >= 0) slot = (slot + 1) & mask;
       slots[slot] = entry;
     }
