@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planPublication, primarySuppression, protectPublication, renderPublication } from "./protect";
-import { attack, smallGroupTargets, suppressedTargets } from "./testing/attacker";
+import { attack, smallGroupTargets, suppressedLineSumTargets, suppressedTargets } from "./testing/attacker";
 import type { ProtectedPublication, PublicationRequest, UnitCell } from "./types";
 
 function cells(rows: readonly [Record<string, string | number | boolean>, number][]): UnitCell[] {
@@ -15,7 +15,11 @@ function primaryOnly(request: PublicationRequest): ProtectedPublication {
 
 function expectSafe(request: PublicationRequest, publication: ProtectedPublication) {
   const threshold = request.threshold ?? 5;
-  const targets = [...suppressedTargets(request, publication), ...smallGroupTargets(request, threshold)];
+  const targets = [
+    ...suppressedTargets(request, publication),
+    ...smallGroupTargets(request, threshold),
+    ...suppressedLineSumTargets(request, publication, threshold),
+  ];
   const result = attack(request, publication, targets);
   expect(result.derived.map((d) => d.target.label)).toEqual([]);
   return targets;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { percentage, planPublication, primarySuppression, protectPublication, renderPublication } from "./protect";
-import { attack, combos, smallGroupTargets, suppressedTargets, trueCounts } from "./testing/attacker";
+import { attack, combos, smallGroupTargets, suppressedLineSumTargets, suppressedTargets, trueCounts } from "./testing/attacker";
 import type { Condition, DimensionValue, ProtectedPublication, PublicationRequest, TableSpec } from "./types";
 
 function domainFor(i: number, size: number): DimensionValue[] {
@@ -169,7 +169,11 @@ describe("protectPublication properties over random bases and table sets", () =>
     fc.assert(
       fc.property(requestArb, (request) => {
         const pub = protectPublication(request);
-        const targets = [...suppressedTargets(request, pub), ...smallGroupTargets(request, request.threshold!)];
+        const targets = [
+          ...suppressedTargets(request, pub),
+          ...smallGroupTargets(request, request.threshold!),
+          ...suppressedLineSumTargets(request, pub, request.threshold!),
+        ];
         const result = attack(request, pub, targets);
         expect(result.derived.map((d) => `${d.target.label} = ${d.value}`)).toEqual([]);
 

@@ -350,6 +350,8 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
     /** Line sums may be public knowledge through structural zeros alone; cells may not. */
     readonly optional: boolean;
   }
+  const sumOf = (parts: readonly number[]): SparseVector =>
+    parts.slice(1).reduce((v, j) => add(v, (plan.forms[j] as Form).vector), (plan.forms[parts[0] as number] as Form).vector);
   const seenSums = new Set<string>();
   const lineSums = (): Target[] => {
     const out: Target[] = [];
@@ -360,8 +362,7 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
       const key = parts.join("+");
       if (value > plan.threshold || seenSums.has(key)) continue;
       seenSums.add(key);
-      const vector = parts.slice(1).reduce((v, i) => add(v, (plan.forms[i] as Form).vector), (plan.forms[parts[0] as number] as Form).vector);
-      out.push({ key, vector, optional: true });
+      out.push({ key, vector: sumOf(parts), optional: true });
     }
     return out;
   };
@@ -404,8 +405,18 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
     pending = [...still, ...lineSums()];
   }
 
+  // Republishing a derivable secondary leaves the row space as it is, so every target stays
+  // underivable; but it shrinks the suppressed part of its lines, and the smaller sum must then
+  // pass the line rule on its own before the cell may be shown.
   for (const [i, reason] of [...marks]) {
-    if (reason === "secondary" && basis.contains((plan.forms[i] as Form).vector)) marks.delete(i);
+    if (reason !== "secondary" || !basis.contains((plan.forms[i] as Form).vector)) continue;
+    const keepsLinesSafe = plan.lines.every((line) => {
+      if (!line.includes(i)) return true;
+      const rest = line.filter((j) => j !== i && marks.has(j));
+      if (rest.length < 2 || rest.reduce((sum, j) => sum + cost(j), 0) > plan.threshold) return true;
+      return !basis.contains(sumOf(rest));
+    });
+    if (keepsLinesSafe) marks.delete(i);
   }
   return marks;
 }

@@ -193,3 +193,56 @@ export function smallGroupTargets(request: PublicationRequest, threshold: number
   }
   return [...targets.values()];
 }
+
+/**
+ * For each line of each table (cells that differ only in one axis: a row, a column), the sum of
+ * its suppressed counts when that sum is small. If such a sum were derivable, non-negativity
+ * alone would bound every cell in it by the sum (and pin them all when it is 0).
+ */
+export function suppressedLineSumTargets(
+  request: PublicationRequest,
+  publication: ProtectedPublication,
+  threshold: number,
+): Target[] {
+  const all = combos(request.base);
+  const truth = trueCounts(request.base, all);
+  const targets: Target[] = [];
+  publication.tables.forEach((table, t) => {
+    const spec = request.tables[t] as TableSpec;
+    const rows = spec.rows ?? [];
+    const columns = spec.columns ?? [];
+    const parts: ("value" | "numerator" | "denominator")[] =
+      spec.measure.kind === "count" ? ["value"] : ["numerator", "denominator"];
+    const numeratorCondition = spec.measure.kind === "percentage" ? spec.measure.numerator : undefined;
+    const lines = new Map<string, { part: string; indicator: number[]; value: number; members: number }>();
+    for (const cell of table.cells) {
+      const rowTotal = rows.some((d) => cell.key[d] === null);
+      const colTotal = columns.some((d) => cell.key[d] === null);
+      const axes: string[] = [];
+      if (rows.length > 0 && !rowTotal) axes.push(`col:${JSON.stringify(columns.map((d) => cell.key[d]))}`);
+      if (columns.length > 0 && !colTotal) axes.push(`row:${JSON.stringify(rows.map((d) => cell.key[d]))}`);
+      for (const part of parts) {
+        const value = cell[part];
+        if (value === undefined || !value.suppressed) continue;
+        const group = cellGroup(spec, cell.key);
+        const inGroup = part === "numerator" ? (c: Combo) => group(c) && satisfies(c, numeratorCondition) : group;
+        const indicator: number[] = all.map((c) => (inGroup(c) ? 1 : 0));
+        const count = indicator.reduce((s, x, i) => s + x * (truth[i] as number), 0);
+        for (const axis of axes) {
+          const key = `${part}|${axis}`;
+          const line = lines.get(key) ?? { part, indicator: all.map((): number => 0), value: 0, members: 0 };
+          line.indicator = line.indicator.map((x, i) => x + (indicator[i] as number));
+          line.value += count;
+          line.members += 1;
+          lines.set(key, line);
+        }
+      }
+    }
+    for (const [key, line] of lines) {
+      if (line.members >= 2 && line.value <= threshold) {
+        targets.push({ label: `${table.id} suppressed sum of ${key}`, indicator: line.indicator, trueValue: line.value });
+      }
+    }
+  });
+  return targets;
+}
