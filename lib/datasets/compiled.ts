@@ -27,19 +27,21 @@ function isDigits(s: string, from: number, to: number): boolean {
   return true;
 }
 
+/** 1 for 0-9 and a-f, 2 for A-F, 0 otherwise (ASCII only). */
+const HEX_CLASS = new Uint8Array(128);
+for (const c of "0123456789abcdef") HEX_CLASS[c.charCodeAt(0)] = 1;
+for (const c of "ABCDEF") HEX_CLASS[c.charCodeAt(0)] = 2;
+
 function parseKey(raw: string): unknown {
   if (raw.length !== 64) return INVALID;
-  let upper = false;
+  let seen = 0;
   for (let i = 0; i < 64; i++) {
     const c = raw.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
-    if (c >= 65 && c <= 70) {
-      upper = true;
-      continue;
-    }
-    return INVALID;
+    const cls = c < 128 ? HEX_CLASS[c]! : 0;
+    if (cls === 0) return INVALID;
+    seen |= cls;
   }
-  return upper ? raw.toLowerCase() : raw;
+  return seen & 2 ? raw.toLowerCase() : raw;
 }
 
 const FLAG_VALUES = new Map<string, boolean>([

@@ -61,12 +61,13 @@ export function copyFromStdinSql(id: DatasetId, table: string = sqlTableName(id)
 }
 
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-const COPY_SPECIAL = /[\\\t\n\r]/g;
+// A non-global regex for the test: a global one carries lastIndex state between calls.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
 
 /** Escapes text for COPY text format (backslash, tab, newline, carriage return). */
 export function escapeCopyText(text: string): string {
-  COPY_SPECIAL.lastIndex = 0;
-  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]!) : text;
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
 }
 
 function formatter(column: ColumnDef): (value: unknown) => string {

@@ -27,7 +27,7 @@ import {
 } from "./errors";
 import { analyseHeader } from "./header";
 import { CsvTokenizer, type RecordSink, type TokenizerFatal } from "./tokenizer";
-import { FixedWidthSet, writeHex } from "./unique-set";
+import { FixedWidthSet, writeDigestWords } from "./unique-set";
 
 export type CsvInput = AsyncIterable<Uint8Array | string>;
 
@@ -63,33 +63,33 @@ const KNOWN_COLUMNS: ReadonlyMap<string, ColumnDef> = new Map(
 
 class UniqueTracker {
   private readonly set: FixedWidthSet;
-  private readonly scratch: Uint8Array;
-  private readonly parts: { name: string; kind: "key" | "year" }[];
+  private readonly scratch: Uint32Array;
+  private readonly parts: { index: number; kind: "key" | "year" }[];
 
   constructor(def: DatasetDef, columns: readonly string[]) {
     this.parts = columns.map((name) => {
-      const kind = def.columns.find((c) => c.name === name)!.kind;
+      const index = def.columns.findIndex((c) => c.name === name);
+      const kind = def.columns[index]!.kind;
       if (kind !== "key" && kind !== "year") throw new TypeError(`uniqueness over ${kind} columns is not supported`);
-      return { name, kind };
+      return { index, kind };
     });
-    const width = this.parts.reduce((w, p) => w + (p.kind === "key" ? 32 : 2), 0);
-    this.set = new FixedWidthSet(width);
-    this.scratch = new Uint8Array(width);
+    const words = this.parts.reduce((w, p) => w + (p.kind === "key" ? 8 : 1), 0);
+    this.set = new FixedWidthSet(words);
+    this.scratch = new Uint32Array(words);
   }
 
-  /** 0 if the row's unique columns are new, else the line they were first seen on. */
-  add(row: Readonly<Record<string, unknown>>, line: number): number {
-    let offset = 0;
+  /**
+   * 0 if the row's unique columns are new, else the line they were first seen on.
+   * Reads the validated cells (dataset order): keys in either case decode to the same words.
+   */
+  add(cells: readonly string[], row: Readonly<Record<string, unknown>>, names: readonly string[], line: number): number {
+    let word = 0;
     for (const part of this.parts) {
-      const value = row[part.name];
       if (part.kind === "key") {
-        writeHex(value as string, this.scratch, offset);
-        offset += 32;
+        writeDigestWords(cells[part.index]!, this.scratch, word);
+        word += 8;
       } else {
-        const year = value as number;
-        this.scratch[offset] = year >> 8;
-        this.scratch[offset + 1] = year & 0xff;
-        offset += 2;
+        this.scratch[word++] = row[names[part.index]!] as number;
       }
     }
     return this.set.add(this.scratch, line);
@@ -391,7 +391,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
         return;
       }
       if (this.unique) {
-        const first = this.unique.add(result.row, line);
+        const first = this.unique.add(cells, result.row, this.columnNames, line);
         if (first !== 0) {
           this.invalidRows++;
           const columns = this.def.unique!.columns;
