@@ -13,7 +13,7 @@ import { sqlColumns } from "@/lib/datasets";
 import { generateCsv } from "@/lib/datasets/testing/generate";
 import { bootstrapDatabase } from "@/lib/db/bootstrap";
 import { closeDatabase } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { withContext } from "@/lib/db/tenant";
 import { ingestFile } from "@/lib/ingest/pipeline";
@@ -36,7 +36,9 @@ if (process.env.DATABASE_URL) {
   adminUrl = u.toString();
 } else {
   log("starting an embedded PostgreSQL…");
-  embedded = await startEmbeddedPostgres({ dir: path.join(work, "pg"), password: "bench", persistent: false });
+  // A random starting port: test runs starting clusters at the same time probe from 54329.
+  const port = await findFreePort(55_000 + Math.floor(Math.random() * 5_000));
+  embedded = await startEmbeddedPostgres({ dir: path.join(work, "pg"), password: "bench", persistent: false, port });
   adminUrl = embedded.superuserUrl("portal_bench");
 }
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getDataset, isDatasetId } from "@/lib/datasets";
+import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { listBatches } from "@/lib/ingest/queries";
 import { formatBytes, formatCount } from "@/components/upload/format";
 import { StatusTag } from "@/components/upload/status-tag";
@@ -13,6 +14,8 @@ export default async function UploadsPage() {
   const user = await requireUser({ roles: ["partner_analyst"] });
   const ctx = unitContextFor(user);
   if (ctx.kind !== "org") throw new Error("partner analysts act for their organisation");
+  // An upload cut off by a server restart shows as failed, not as loading forever.
+  await sweepInterruptedBatches().catch(() => []);
   const batches = await listBatches(ctx);
   return (
     <>

@@ -5,6 +5,7 @@ import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
 import { BATCH_PERIOD_PATTERN, copyLineFormatter, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
+import { deliverPendingNotifications } from "@/lib/notify/outbox";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
 import { incidentMessage, recordIncident, type IncidentFindings } from "./incident";
@@ -300,6 +301,8 @@ async function runBatch(
           bytesDeleted: !fs.existsSync(stored.partialPath) && !fs.existsSync(stored.finalPath),
         });
       });
+      // The data-protection contact hears of it now, not at the next scheduler tick.
+      void deliverPendingNotifications().catch((e: unknown) => console.error("[ingest] notification delivery failed", e));
       return {
         batchId,
         status: "incident",
