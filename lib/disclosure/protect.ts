@@ -158,11 +158,18 @@ export function planPublication(request: PublicationRequest): Plan {
   });
   const space = buildSpace(dims, domains, distinctions);
 
-  const atomsByKey = new Map<string, { classes: number[]; count: number }>();
+  const allDims = [...resolved.dimensions.keys()];
+  const positionOfDim = dims.map((dim) => allDims.indexOf(dim));
+  const classByDomainIndex = dims.map((_, d) =>
+    (domains[d] as readonly DimensionValue[]).map((v) => (space.classOf[d] as ReadonlyMap<string, number>).get(valueKey(v)) as number),
+  );
+  const atomsByKey = new Map<number, { classes: number[]; count: number }>();
   for (const cell of resolved.cells) {
     if (cell.count === 0) continue;
-    const classes = dims.map((dim, d) => (space.classOf[d] as ReadonlyMap<string, number>).get(valueKey(cell.values.get(dim) as DimensionValue)) as number);
-    const key = classes.join(",");
+    const classes = classByDomainIndex.map((byIndex, d) => byIndex[cell.indices[positionOfDim[d] as number] as number] as number);
+    // The space's mixed radix is a safe integer by construction, so it doubles as the atom key.
+    let key = 0;
+    for (let d = 0; d < classes.length; d++) key += (classes[d] as number) * (space.multiplier[d] as number);
     const atom = atomsByKey.get(key);
     if (atom === undefined) atomsByKey.set(key, { classes, count: cell.count });
     else atom.count += cell.count;

@@ -24,7 +24,8 @@ export interface ResolvedTable {
 export interface ResolvedRequest {
   readonly threshold: number;
   readonly dimensions: ReadonlyMap<string, readonly DimensionValue[]>;
-  readonly cells: readonly { readonly values: ReadonlyMap<string, DimensionValue>; readonly count: number }[];
+  /** Per unit cell, the domain index of its value for each dimension, in `dimensions` order. */
+  readonly cells: readonly { readonly indices: readonly number[]; readonly count: number }[];
   readonly structuralZeros: readonly ResolvedCondition[];
   readonly tables: readonly ResolvedTable[];
 }
@@ -109,8 +110,9 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
     dimensions.set(dim, domain as DimensionValue[]);
   }
 
-  const domainKeys = new Map([...dimensions].map(([dim, domain]) => [dim, new Set(domain.map(valueKey))]));
-  const cells: { values: Map<string, DimensionValue>; count: number }[] = [];
+  // Map keys compare with SameValueZero, so 1, "1" and true stay distinct without string keys.
+  const domainIndex = [...dimensions].map(([dim, domain]) => ({ dim, index: new Map(domain.map((v, k) => [v, k])) }));
+  const cells: { indices: number[]; count: number }[] = [];
   const seenCells = new Set<string>();
   for (const cell of base.cells as unknown[]) {
     if (!isPlainObject(cell) || !isPlainObject(cell.values)) {
@@ -120,28 +122,22 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
     if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) {
       throw new DisclosureError("invalid-base", "Unit cell counts must be non-negative integers.", { count });
     }
-    const values = new Map<string, DimensionValue>();
-    const keyParts: string[] = [];
-    for (const [dim, keys] of domainKeys) {
-      const value = cell.values[dim];
-      const key = isDimensionValue(value) ? valueKey(value) : undefined;
-      if (key === undefined || !keys.has(key)) {
-        throw new DisclosureError("invalid-base", `A unit cell has no valid value for "${dim}".`, { dim, value });
-      }
-      values.set(dim, value as DimensionValue);
-      keyParts.push(key);
-    }
-    if (Object.keys(cell.values).length !== dimensions.size) {
-      for (const dim of Object.keys(cell.values)) {
-        if (!dimensions.has(dim)) throw new DisclosureError("invalid-base", `A unit cell uses undeclared dimension "${dim}".`, { dim });
-      }
+    const values = cell.values;
+    const indices = domainIndex.map(({ dim, index }) => {
+      const k = index.get(values[dim] as DimensionValue);
+      if (k === undefined) throw new DisclosureError("invalid-base", `A unit cell has no valid value for "${dim}".`, { dim, value: values[dim] });
+      return k;
+    });
+    if (Object.keys(values).length !== dimensions.size) {
+      const dim = Object.keys(values).find((d) => !dimensions.has(d));
+      throw new DisclosureError("invalid-base", `A unit cell uses undeclared dimension "${String(dim)}".`, { dim });
     }
     // Two rows for one combination mean the data layer did not aggregate; summing them here
     // would hide that bug, so refuse.
-    const key = keyParts.join("\u0000");
-    if (seenCells.has(key)) throw new DisclosureError("invalid-base", "Two unit cells share the same combination.", { values: cell.values });
+    const key = indices.join(",");
+    if (seenCells.has(key)) throw new DisclosureError("invalid-base", "Two unit cells share the same combination.", { values });
     seenCells.add(key);
-    cells.push({ values, count });
+    cells.push({ indices, count });
   }
 
   const rawZeros = base.structuralZeros;
@@ -153,10 +149,13 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
     if (resolved.size === 0) throw new DisclosureError("invalid-base", "A structural zero must restrict some dimension.");
     return resolved;
   });
+  const names = [...dimensions.keys()];
   for (const cell of cells) {
-    if (cell.count > 0 && structuralZeros.some((z) => matches(z, cell.values))) {
+    if (cell.count === 0 || structuralZeros.length === 0) continue;
+    const values = new Map(names.map((dim, d) => [dim, (dimensions.get(dim) as readonly DimensionValue[])[cell.indices[d] as number] as DimensionValue]));
+    if (structuralZeros.some((z) => matches(z, values))) {
       throw new DisclosureError("invalid-base", "A declared structural zero has a non-zero count.", {
-        values: Object.fromEntries(cell.values),
+        values: Object.fromEntries(values),
       });
     }
   }
