@@ -237,6 +237,16 @@ describe("input validation fails closed with typed errors", () => {
     }
   });
 
+  it("refuses a publication too large to certify instead of grinding through it", () => {
+    const wide = Array.from({ length: 60 }, (_, k) => `v${k}`);
+    const base: PublicationRequest["base"] = {
+      dimensions: { a: wide, b: wide, c: wide, d: wide },
+      cells: [{ values: { a: "v0", b: "v0", c: "v0", d: "v0" }, count: 10 }],
+    };
+    const table: TableSpec = { id: "huge", rows: ["a", "b"], columns: ["c", "d"], measure: { kind: "count" } };
+    expect(error(() => protectPublication({ base, tables: [table] })).code).toBe("too-complex");
+  });
+
   it("rejects malformed tables", () => {
     const tables: TableSpec[][] = [
       [],

@@ -190,6 +190,14 @@ export function planPublication(request: PublicationRequest): Plan {
       if (t.totals) keys.push(axis.map(() => null));
       return keys;
     };
+    // Checked before anything is enumerated, so an oversized spec is refused at once.
+    const tableDims = dims
+      .map((dim, d) => ({ dim, d }))
+      .filter(({ dim }) => t.rows.includes(dim) || t.columns.includes(dim) || t.filter.has(dim) || t.numerator.has(dim));
+    const latticeSize = tableDims.reduce((n, { d }) => n * ((space.classCount[d] as number) + 1), 1);
+    if (registry.forms.length + latticeSize > MAX_FORMS) {
+      throw new DisclosureError("too-complex", `Table "${t.id}" cross-classifies too many categories to certify.`, { id: t.id });
+    }
     const cells: PlannedCell[] = [];
     for (const rowKey of axisKeys(t.rows)) {
       for (const colKey of axisKeys(t.columns)) {
@@ -240,9 +248,6 @@ export function planPublication(request: PublicationRequest): Plan {
 
     // Every group describable with this table's dimensions must stay underivable when small,
     // not only the cells shown: differencing two published cells yields exactly such groups.
-    const tableDims = dims
-      .map((dim, d) => ({ dim, d }))
-      .filter(({ dim }) => t.rows.includes(dim) || t.columns.includes(dim) || t.filter.has(dim) || t.numerator.has(dim));
     const choices = tableDims.map(({ d }) => [null, ...Array.from({ length: space.classCount[d] as number }, (_, c) => [c])]);
     for (const pick of product(choices)) {
       const box: (readonly number[] | null)[] = dims.map(() => null);
