@@ -10,4 +10,4 @@ export {
   neutraliseFormula,
   type CsvValue,
   type CsvWriteOptions,
-} from "./writer";
+} from "@/lib/csv/writer";

@@ -25,14 +25,14 @@ interface ColumnCommon<N extends string, K extends ColumnKind, O extends boolean
   readonly description: string;
 }
 
-export interface KeyColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "key", O> {}
-export interface FlagColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "flag", O> {}
-export interface MoneyColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "money", O> {}
-export interface DateColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "date", O> {}
-export interface MonthColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "month", O> {}
-export interface YearColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "year", O> {}
-export interface UrnColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "urn", O> {}
-export interface ElgColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "elg", O> {}
+export type KeyColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "key", O>;
+export type FlagColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "flag", O>;
+export type MoneyColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "money", O>;
+export type DateColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "date", O>;
+export type MonthColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "month", O>;
+export type YearColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "year", O>;
+export type UrnColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "urn", O>;
+export type ElgColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "elg", O>;
 export interface EnumColumn<N extends string = string, O extends boolean = boolean, V extends string = string>
   extends ColumnCommon<N, "enum", O> {
   readonly values: readonly V[];

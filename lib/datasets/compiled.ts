@@ -1,7 +1,7 @@
 import "server-only";
-import { FLAG_FALSE, FLAG_TRUE, MONEY_MAX, NUMBER_MAX_DECIMALS, YEAR_MAX, YEAR_MIN, expectedFormat, type ColumnDef } from "./columns";
-import { getDataset, type CrossFieldRuleCode, type DatasetDef, type DatasetId, type RowContext } from "./registry";
-import { PATTERNS, columnSchema, rowSchema, type FieldRuleCode } from "./schema";
+import { FLAG_FALSE, FLAG_TRUE, MONEY_MAX, NUMBER_MAX_DECIMALS, YEAR_MAX, YEAR_MIN, expectedFormat, type ColumnDef } from "@/lib/datasets/columns";
+import { getDataset, type CrossFieldRuleCode, type DatasetDef, type DatasetId, type RowContext } from "@/lib/datasets/registry";
+import { PATTERNS, columnSchema, rowSchema, type FieldRuleCode } from "@/lib/datasets/schema";
 
 /**
  * Returned by a fast cell parser when the cell is invalid; a symbol so that no

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ElgScore } from "./columns";
+import type { ElgScore } from "@/lib/datasets/columns";
 
 /** The 12 early learning goals of the prime areas plus literacy and mathematics: the GLD basis. */
 export const ELG_GLD_COLUMNS = [

@@ -15,7 +15,7 @@ export {
   type ColumnValue,
   type ElgScore,
   type RowOfColumns,
-} from "./columns";
+} from "@/lib/datasets/columns";
 export {
   BATCH_PERIOD_PATTERN,
   DATASETS,
@@ -41,7 +41,7 @@ export {
   type TroubledFamiliesRow,
   type UniqueRule,
   type YouthOffendingRow,
-} from "./registry";
+} from "@/lib/datasets/registry";
 export {
   ELG_COLUMNS,
   ELG_GLD_COLUMNS,
@@ -50,7 +50,7 @@ export {
   type ElgColumnName,
   type ElgScores,
   type GldScores,
-} from "./eyfsp";
+} from "@/lib/datasets/eyfsp";
 export {
   FIELD_RULE_CODES,
   PATTERNS,
@@ -63,7 +63,7 @@ export {
   type RawRow,
   type RowRuleCode,
   type SchemaIssue,
-} from "./schema";
+} from "@/lib/datasets/schema";
 export {
   INVALID,
   cellParser,
@@ -74,7 +74,7 @@ export {
   type CompiledResult,
   type CrossFieldFailure,
   type FieldFailure,
-} from "./compiled";
+} from "@/lib/datasets/compiled";
 export {
   copyFromStdinSql,
   copyLine,
@@ -84,7 +84,7 @@ export {
   sqlColumns,
   sqlTableName,
   type SqlColumn,
-} from "./sql";
+} from "@/lib/datasets/sql";
 export {
   EXAMPLE_PERIOD,
   csvTemplate,
@@ -92,4 +92,4 @@ export {
   describeDataset,
   type ColumnSpec,
   type DatasetSpec,
-} from "./spec";
+} from "@/lib/datasets/spec";

@@ -1,6 +1,6 @@
 import "server-only";
-import { col, optional, type ColumnDef, type RowOfColumns } from "./columns";
-import { ELG_GLD_COLUMNS, goodLevelOfDevelopment } from "./eyfsp";
+import { col, optional, type ColumnDef, type RowOfColumns } from "@/lib/datasets/columns";
+import { ELG_GLD_COLUMNS, goodLevelOfDevelopment } from "@/lib/datasets/eyfsp";
 
 /** Version of the partner data specification these definitions implement. */
 export const SPEC_VERSION = 1;

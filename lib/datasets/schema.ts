@@ -9,7 +9,7 @@ import {
   YEAR_MAX,
   YEAR_MIN,
   type ColumnDef,
-} from "./columns";
+} from "@/lib/datasets/columns";
 import {
   BATCH_PERIOD_PATTERN,
   DATASETS,
@@ -19,7 +19,7 @@ import {
   type DatasetId,
   type RowContext,
   type RowOf,
-} from "./registry";
+} from "@/lib/datasets/registry";
 
 /**
  * Rule codes of a single cell. Every zod check below carries its code as the issue

@@ -1,7 +1,7 @@
 import "server-only";
 import { csvRow } from "@/lib/csv";
-import { expectedFormat, sqlTypeOf, type ColumnDef, type ColumnKind } from "./columns";
-import { DATASET_IDS, SPEC_VERSION, getDataset, type DatasetId, type Supplier } from "./registry";
+import { expectedFormat, sqlTypeOf, type ColumnDef, type ColumnKind } from "@/lib/datasets/columns";
+import { DATASET_IDS, SPEC_VERSION, getDataset, type DatasetId, type Supplier } from "@/lib/datasets/registry";
 
 /** JSON-serialisable description of one column, for the specification page. */
 export interface ColumnSpec {

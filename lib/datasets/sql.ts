@@ -1,6 +1,6 @@
 import "server-only";
-import { sqlTypeOf, type ColumnDef, type ColumnKind } from "./columns";
-import { getDataset, type DatasetId, type RowOf } from "./registry";
+import { sqlTypeOf, type ColumnDef, type ColumnKind } from "@/lib/datasets/columns";
+import { getDataset, type DatasetId, type RowOf } from "@/lib/datasets/registry";
 
 export interface SqlColumn {
   /** Column name exactly as in the specification (also the CSV header). */

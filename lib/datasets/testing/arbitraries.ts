@@ -1,7 +1,7 @@
 import "server-only";
 import fc from "fast-check";
-import { ELG_VALUES, FLAG_FALSE, FLAG_TRUE, type ColumnDef } from "../columns";
-import { getDataset, type DatasetId } from "../registry";
+import { ELG_VALUES, FLAG_FALSE, FLAG_TRUE, type ColumnDef } from "@/lib/datasets/columns";
+import { getDataset, type DatasetId } from "@/lib/datasets/registry";
 
 /*
  * fast-check arbitraries for property tests of the validators. Values are biased

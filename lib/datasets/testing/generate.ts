@@ -1,7 +1,7 @@
 import "server-only";
-import { type ColumnDef } from "../columns";
-import { ELG_GLD_COLUMNS } from "../eyfsp";
-import { getDataset, type DatasetId } from "../registry";
+import { type ColumnDef } from "@/lib/datasets/columns";
+import { ELG_GLD_COLUMNS } from "@/lib/datasets/eyfsp";
+import { getDataset, type DatasetId } from "@/lib/datasets/registry";
 
 /*
  * Deterministic generator of valid extracts of any size, for streaming, memory and

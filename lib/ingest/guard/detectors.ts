@@ -1,5 +1,5 @@
 import "server-only";
-import { FORENAMES, SURNAMES } from "./names";
+import { FORENAMES, SURNAMES } from "@/lib/ingest/guard/names";
 
 /*
  * Detectors of un-pseudonymised identifiers. Each answers "does this cell contain

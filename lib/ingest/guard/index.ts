@@ -13,7 +13,7 @@ export {
   looksLikePersonalName,
   looksLikeUnpseudonymisedKey,
   nhsChecksumValid,
-} from "./detectors";
+} from "@/lib/ingest/guard/detectors";
 export {
   IDENTIFIER_RULES,
   IDENTIFIER_RULE_DESCRIPTIONS,
@@ -22,5 +22,5 @@ export {
   type GuardOptions,
   type IdentifierFinding,
   type IdentifierRule,
-} from "./guard";
-export { FORENAMES, SURNAMES } from "./names";
+} from "@/lib/ingest/guard/guard";
+export { FORENAMES, SURNAMES } from "@/lib/ingest/guard/names";

@@ -1,3 +1,4 @@
+import "server-only";
 /*
  * The budget check for the validation core: validate + format + COPY versus a plain
  * COPY of the same CSV into the same table, on a throw-away embedded PostgreSQL:

@@ -1,3 +1,4 @@
+import "server-only";
 /*
  * Throughput of parse + validate + identifier guard, single core, no database:
  *   node --import tsx --import ./scripts/shims/register.mjs lib/ingest/parse/bench.ts [dataset] [rows] [repeats]

@@ -1,6 +1,6 @@
 import "server-only";
 import { isAscii, isUtf8 } from "node:buffer";
-import { messages, type FileError } from "./errors";
+import { messages, type FileError } from "@/lib/ingest/parse/errors";
 
 /** Bytes looked at before deciding what kind of file this is. */
 export const SNIFF_BYTES = 512;

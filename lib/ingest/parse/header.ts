@@ -1,6 +1,6 @@
 import "server-only";
 import { DATASET_IDS, getDataset, type DatasetId } from "@/lib/datasets";
-import { messages, type FileError } from "./errors";
+import { messages, type FileError } from "@/lib/ingest/parse/errors";
 
 /** Headers match case-insensitively with surrounding whitespace ignored. */
 export function normaliseHeader(name: string): string {

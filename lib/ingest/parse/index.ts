@@ -9,7 +9,7 @@ export {
   type ValidateCsvOptions,
   type ValidateOptions,
   type ValidationRun,
-} from "./validate";
+} from "@/lib/ingest/parse/validate";
 export {
   FILE_ERROR_CODES,
   WHOLE_ROW,
@@ -22,7 +22,7 @@ export {
   type RowErrorRule,
   type ValidationReport,
   type ValidationStatus,
-} from "./errors";
-export { analyseHeader, normaliseHeader, resemblance, type HeaderAnalysis, type Resemblance } from "./header";
-export { ERROR_REPORT_COLUMNS, errorReportCsvLines, errorReportCsvStream, errorReportRows } from "./report-csv";
-export { firstInvalidUtf8, sniff } from "./decode";
+} from "@/lib/ingest/parse/errors";
+export { analyseHeader, normaliseHeader, resemblance, type HeaderAnalysis, type Resemblance } from "@/lib/ingest/parse/header";
+export { ERROR_REPORT_COLUMNS, errorReportCsvLines, errorReportCsvStream, errorReportRows } from "@/lib/ingest/parse/report-csv";
+export { firstInvalidUtf8, sniff } from "@/lib/ingest/parse/decode";

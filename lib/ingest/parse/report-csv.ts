@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { csvLines, csvStream, type CsvValue } from "@/lib/csv";
 import { IDENTIFIER_RULE_DESCRIPTIONS } from "@/lib/ingest/guard";
-import type { ValidationReport } from "./errors";
+import type { ValidationReport } from "@/lib/ingest/parse/errors";
 
 export const ERROR_REPORT_COLUMNS = ["kind", "line", "column", "rule", "expected", "value", "count", "message"] as const;
 

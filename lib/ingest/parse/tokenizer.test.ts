@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CsvTokenizer, type TokenizerFatal } from "./tokenizer";
+import { CsvTokenizer, type TokenizerFatal } from "@/lib/ingest/parse/tokenizer";
 
 interface Rec {
   fields: string[];

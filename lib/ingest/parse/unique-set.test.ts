@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { FixedWidthSet, writeDigestWords } from "./unique-set";
+import { FixedWidthSet, writeDigestWords } from "@/lib/ingest/parse/unique-set";
 
 describe("FixedWidthSet", () => {
   it("behaves like a Map from value to first line (property)", () => {

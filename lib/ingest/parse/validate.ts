@@ -16,7 +16,7 @@ import {
   type RowOf,
 } from "@/lib/datasets";
 import { IdentifierGuard, type GuardColumn } from "@/lib/ingest/guard";
-import { SNIFF_BYTES, Utf8ChunkDecoder, sniff } from "./decode";
+import { SNIFF_BYTES, Utf8ChunkDecoder, sniff } from "@/lib/ingest/parse/decode";
 import {
   ErrorCollector,
   WHOLE_ROW,
@@ -24,10 +24,10 @@ import {
   type FileError,
   type ValidationReport,
   type ValidationStatus,
-} from "./errors";
-import { analyseHeader } from "./header";
-import { CsvTokenizer, type RecordSink, type TokenizerFatal } from "./tokenizer";
-import { FixedWidthSet, writeDigestWords } from "./unique-set";
+} from "@/lib/ingest/parse/errors";
+import { analyseHeader } from "@/lib/ingest/parse/header";
+import { CsvTokenizer, type RecordSink, type TokenizerFatal } from "@/lib/ingest/parse/tokenizer";
+import { FixedWidthSet, writeDigestWords } from "@/lib/ingest/parse/unique-set";
 
 export type CsvInput = AsyncIterable<Uint8Array | string>;
 
