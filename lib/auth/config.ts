@@ -35,11 +35,11 @@ export function bundledClientSecret(dir = dataDir()): string {
   return localSecret(dir, "idp-portal-client-secret");
 }
 
-export function usesBundledProvider(env: NodeJS.ProcessEnv = process.env): boolean {
+export function usesBundledProvider(env: Record<string, string | undefined> = process.env): boolean {
   return !env.OIDC_ISSUER?.trim();
 }
 
-export function relyingPartyConfig(env: NodeJS.ProcessEnv = process.env): RelyingPartyConfig {
+export function relyingPartyConfig(env: Record<string, string | undefined> = process.env): RelyingPartyConfig {
   const base = publicUrl();
   const requiredAcr = (env.OIDC_REQUIRED_ACR ?? "").split(/[\s,]+/).filter(Boolean);
   if (usesBundledProvider(env)) {

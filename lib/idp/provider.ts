@@ -156,7 +156,7 @@ export function getProvider(): Promise<Provider> {
   const base = publicUrl();
   const issuer = bundledIssuer(base);
   // The public URL is fixed for the life of the process, so the first instance (or the one a
-  // test installed with useProvider) stays.
+  // test installed with installProvider) stays.
   if (!g.__portalIdp) {
     const provider = createProvider({ issuer, portalUrl: base, clients: [portalClient(base)], cookieKeys: cookieKeys() });
     provider.catch(() => {
@@ -174,7 +174,7 @@ export async function reloadProvider(): Promise<void> {
 }
 
 /** For tests that build their own provider: makes getProvider() return it. */
-export function useProvider(issuer: string, provider: Provider): void {
+export function installProvider(issuer: string, provider: Provider): void {
   g.__portalIdp = { issuer, provider: Promise.resolve(provider) };
 }
 

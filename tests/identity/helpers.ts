@@ -8,7 +8,7 @@ import * as oidc from "openid-client";
 import type { Provider } from "oidc-provider";
 import { withContext } from "@/lib/db/tenant";
 import { confirmEnrolment, setPassword } from "@/lib/idp/accounts";
-import { createProvider, handleProviderRequest, useProvider } from "@/lib/idp/provider";
+import { createProvider, handleProviderRequest, installProvider } from "@/lib/idp/provider";
 import { base32Decode, newTotpSecret, totpAt } from "@/lib/idp/totp";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { createOrganisation, createUser } from "../factories";
@@ -73,10 +73,11 @@ export interface TestIdp {
 
 /** The bundled provider on a random local port at /oidc, with one confidential test client. */
 export async function startTestIdp(client: { id: string; secret: string; redirectUri: string }): Promise<TestIdp> {
-  let provider: Provider | undefined;
+  // The provider needs the issuer, which needs the port: listen first, then route to it.
+  const holder: { provider?: Provider } = {};
   const server = http.createServer((req, res) => {
-    if (provider && (req.url ?? "").startsWith("/oidc")) {
-      void handleProviderRequest(provider, "/oidc", req, res);
+    if (holder.provider && (req.url ?? "").startsWith("/oidc")) {
+      void handleProviderRequest(holder.provider, "/oidc", req, res);
       return;
     }
     res.statusCode = 404;
@@ -85,7 +86,7 @@ export async function startTestIdp(client: { id: string; secret: string; redirec
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = `${base}/oidc`;
-  provider = await createProvider({
+  const provider = await createProvider({
     issuer,
     portalUrl: base,
     clients: [
@@ -98,7 +99,8 @@ export async function startTestIdp(client: { id: string; secret: string; redirec
     ],
     cookieKeys: ["test-cookie-key-1"],
   });
-  useProvider(issuer, provider);
+  holder.provider = provider;
+  installProvider(issuer, provider);
   return {
     issuer,
     base,
