@@ -117,6 +117,13 @@ function classify(raw: string, plan: Plan, valid: boolean): IdentifierRule | nul
   return null;
 }
 
+const HEADER_PLAN: Plan = { kind: "unknown", checkValid: false, fullDate: true, singleTokenName: false, keyFallback: false };
+
+/** How a header position is named when its text must not be shown. */
+export function headerColumnLabel(index: number): string {
+  return `(header, column ${index + 1})`;
+}
+
 export interface GuardOptions {
   /** Line numbers kept per finding. */
   readonly maxLinesKept?: number;
@@ -167,6 +174,16 @@ export class IdentifierGuard {
     if (!plan) return null;
     const rule = classify(raw, plan, valid);
     if (rule !== null) this.record(rule, this.columnNames[column]!, line);
+    return rule;
+  }
+
+  /**
+   * Inspects a header name (line 1). A file without its header row has data there; a
+   * flagged name is recorded against the column position, never under its own text.
+   */
+  inspectHeader(name: string, index: number): IdentifierRule | null {
+    const rule = classify(name.trim(), HEADER_PLAN, false);
+    if (rule !== null) this.record(rule, headerColumnLabel(index), 1);
     return rule;
   }
 

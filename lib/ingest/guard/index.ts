@@ -18,6 +18,7 @@ export {
   IDENTIFIER_RULES,
   IDENTIFIER_RULE_DESCRIPTIONS,
   IdentifierGuard,
+  headerColumnLabel,
   type GuardColumn,
   type GuardOptions,
   type IdentifierFinding,

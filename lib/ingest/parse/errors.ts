@@ -6,6 +6,7 @@ import type { IdentifierFinding } from "@/lib/ingest/guard";
 export const FILE_ERROR_CODES = [
   "empty-file",
   "no-data-rows",
+  "no-header-row",
   "wrong-delimiter",
   "unbalanced-quote",
   "duplicate-header",
@@ -147,6 +148,8 @@ export function delimiterName(d: string): string {
 export const messages = {
   emptyFile: () => "The file is empty: it has no header row and no data.",
   noDataRows: () => "The file has a header row but no data rows.",
+  noHeaderRow: () =>
+    "The first line holds data (a pseudonym), not column names: the specification requires a header row with the column names.",
   wrongDelimiter: (d: string) => `This file uses ${delimiterName(d)} as separator; the specification requires commas.`,
   unbalancedQuote: (line: number) =>
     `A quoted field opened on line ${line} is never closed (unbalanced quote), so the rest of the file cannot be read.`,

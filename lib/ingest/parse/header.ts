@@ -39,13 +39,27 @@ export interface HeaderAnalysis {
   readonly stopReading: boolean;
 }
 
-function describeName(name: string, index: number): string {
+function describePlainName(name: string, index: number): string {
   return name === "" ? `(empty header, column ${index + 1})` : name;
 }
 
-export function analyseHeader(id: DatasetId, fields: readonly string[]): HeaderAnalysis {
+/** A 64-hex pseudonym as a header name means the header row is missing. */
+export const DIGEST_NAME = /^[0-9a-f]{64}$/;
+
+/** How a header position is shown when its text looks like an identifier. */
+export function withheldColumnLabel(index: number): string {
+  return `(column ${index + 1}, withheld: it looks like an identifier)`;
+}
+
+/**
+ * `withheld`: positions whose text must not appear in any message (the guard found an
+ * identifier there). Names that are pseudonyms are never shown either.
+ */
+export function analyseHeader(id: DatasetId, fields: readonly string[], withheld: ReadonlySet<number> = new Set()): HeaderAnalysis {
   const def = getDataset(id);
   const names = fields.map(normaliseHeader);
+  const describeName = (name: string, index: number) =>
+    withheld.has(index) ? withheldColumnLabel(index) : describePlainName(name, index);
   const refuse = (errors: FileError[], stopReading: boolean): HeaderAnalysis => ({ names, order: null, errors, stopReading });
 
   if (fields.length === 1) {
@@ -54,6 +68,10 @@ export function analyseHeader(id: DatasetId, fields: readonly string[]): HeaderA
     if (best.parts >= 2) {
       return refuse([{ code: "wrong-delimiter", message: messages.wrongDelimiter(best.d), line: 1, delimiter: best.d }], true);
     }
+  }
+
+  if (names.some((name) => DIGEST_NAME.test(name))) {
+    return refuse([{ code: "no-header-row", message: messages.noHeaderRow(), line: 1 }], false);
   }
 
   const expected = def.columns.map((c) => c.name);

@@ -243,6 +243,37 @@ describe("file-level problems", () => {
     expect(report.rowsSeen).toBe(1);
   });
 
+  it("a file without its header row: data on line 1 is never echoed", async () => {
+    const { report } = await run(`${K1},Y,,\n${K2},N,,\n`);
+    expect(onlyFileError(report)).toEqual({
+      code: "no-header-row",
+      line: 1,
+      message: "The first line holds data (a pseudonym), not column names: the specification requires a header row with the column names.",
+    });
+    expect(JSON.stringify(report)).not.toContain(K1.slice(0, 16));
+    expect(report.status).toBe("invalid");
+  });
+
+  it("identifiers in the header line are an incident and are withheld from messages", async () => {
+    const { report } = await run(`John Smith,CM16 5HW,Y,\nJane Brown,SS14 1AB,N,\n`);
+    expect(report.status).toBe("incident");
+    expect(report.identifierFindings).toEqual([
+      { rule: "personal-name", column: "(header, column 1)", cells: 1, firstLines: [1] },
+      { rule: "postcode", column: "(header, column 2)", cells: 1, firstLines: [1] },
+      { rule: "personal-name", column: "(column 1, withheld: it looks like an identifier)", cells: 1, firstLines: [2] },
+      { rule: "postcode", column: "(column 2, withheld: it looks like an identifier)", cells: 1, firstLines: [2] },
+    ]);
+    const text = JSON.stringify(report).toLowerCase();
+    for (const leaked of ["john", "smith", "cm16", "jane", "ss14"]) expect(text).not.toContain(leaked);
+  });
+
+  it("no dataset's own header raises an identifier finding", async () => {
+    for (const id of ["housing-benefits", "social-care", "school-readiness", "youth-offending", "drug-alcohol", "police-crime", "troubled-families"] as const) {
+      const { report } = await run(csv(id, 1), { datasetId: id });
+      expect(report.identifierFindings, id).toEqual([]);
+    }
+  });
+
   it("a file for another dataset says which one it looks like", async () => {
     const { report } = await run(csv("police-crime", 3), { datasetId: "housing-benefits" });
     expect(onlyFileError(report)).toMatchObject({

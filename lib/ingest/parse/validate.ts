@@ -25,7 +25,7 @@ import {
   type ValidationReport,
   type ValidationStatus,
 } from "@/lib/ingest/parse/errors";
-import { analyseHeader } from "@/lib/ingest/parse/header";
+import { DIGEST_NAME, analyseHeader, withheldColumnLabel } from "@/lib/ingest/parse/header";
 import { CsvTokenizer, type RecordSink, type TokenizerFatal } from "@/lib/ingest/parse/tokenizer";
 import { FixedWidthSet, writeDigestWords } from "@/lib/ingest/parse/unique-set";
 
@@ -128,6 +128,8 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   private phase: Phase = "header";
   private compiled: CompiledDataset | null = null;
   private guard: IdentifierGuard | null = null;
+  /** Identifiers found in the header line itself. */
+  private headerFindings: IdentifierGuard | null = null;
   private unique: UniqueTracker | null = null;
   private order: number[] = [];
   /** For each file column, the dataset column it feeds (or -1). */
@@ -292,7 +294,15 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
 
   private header(fields: readonly string[]): void {
     this.headerSeen = true;
-    const analysis = analyseHeader(this.def.id, fields);
+    // Header names are shown back in messages; a file without its header row has data
+    // on line 1, so names are guarded first and flagged ones are withheld.
+    const headerGuard = new IdentifierGuard([]);
+    const withheld = new Set<number>();
+    fields.forEach((name, i) => {
+      if (headerGuard.inspectHeader(name, i) !== null) withheld.add(i);
+    });
+    this.headerFindings = headerGuard;
+    const analysis = analyseHeader(this.def.id, fields, withheld);
     this.headerCount = fields.length;
     this.tokenizer.fieldHardLimit = Number.POSITIVE_INFINITY;
     this.tokenizer.fieldLimit = this.headerCount;
@@ -303,7 +313,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
     }
     if (analysis.order === null || !this.periodOk) {
       for (const e of analysis.errors) this.fileErrors.push(e);
-      this.enterGuardOnly(analysis.names);
+      this.enterGuardOnly(analysis.names, withheld);
       return;
     }
     this.order = [...analysis.order];
@@ -323,8 +333,16 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
    * The header was refused but the rows may still hold identifiers (a forgotten name or
    * postcode column is the classic breach), so they are read through the guard only.
    */
-  private enterGuardOnly(names: readonly string[]): void {
-    const columns: GuardColumn[] = names.map((name) => ({ name, kind: KNOWN_COLUMNS.get(name)?.kind ?? "unknown" }));
+  private enterGuardOnly(names: readonly string[], withheld: ReadonlySet<number>): void {
+    // Findings are reported by column name, so a name that is itself data is replaced.
+    const columns: GuardColumn[] = names.map((name, i) => ({
+      name: withheld.has(i)
+        ? withheldColumnLabel(i)
+        : DIGEST_NAME.test(name)
+          ? `(column ${i + 1})`
+          : name,
+      kind: KNOWN_COLUMNS.get(name)?.kind ?? "unknown",
+    }));
     this.guard = new IdentifierGuard(columns);
     this.guardParsers = names.map((name) => {
       const def = KNOWN_COLUMNS.get(name);
@@ -406,7 +424,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
         }
       }
       this.validRows++;
-      if (guard.cellsFlagged === 0) {
+      if (guard.cellsFlagged === 0 && this.headerFindings!.cellsFlagged === 0) {
         this.batchRows.push(result.row as RowOf<Id>);
         this.batchLines.push(line);
         this.rowsEmitted++;
@@ -444,7 +462,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   }
 
   report(): ValidationReport {
-    const identifierCells = this.guard?.cellsFlagged ?? 0;
+    const identifierCells = (this.guard?.cellsFlagged ?? 0) + (this.headerFindings?.cellsFlagged ?? 0);
     const errorCount = this.errors.count;
     const status: ValidationStatus =
       identifierCells > 0 ? "incident" : this.fileErrors.length > 0 || errorCount > 0 ? "invalid" : "valid";
@@ -463,7 +481,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
       errorCount,
       errors: this.errors.kept(identifierCells > 0),
       errorGroups: this.errors.grouped(),
-      identifierFindings: this.guard?.findings() ?? [],
+      identifierFindings: [...(this.headerFindings?.findings() ?? []), ...(this.guard?.findings() ?? [])],
       identifierCells,
     };
   }
