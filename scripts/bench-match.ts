@@ -20,7 +20,7 @@ import { ingestFile } from "@/lib/ingest/pipeline";
 import { installJobQueue } from "@/lib/jobs/install";
 import { stopJobQueue } from "@/lib/jobs/boss";
 import { agreementIdBySlug, runMatchingInProcess } from "@/lib/matching/jobs";
-import { liveBatches } from "@/lib/matching/run";
+import { discardStaleAnalysis, liveBatches } from "@/lib/matching/run";
 import { ANALYSIS_COLUMNS } from "@/lib/matching/sql";
 import { ESSEX_PILOT_SUPPLIERS, seedDemoOrganisations } from "@/lib/setup/demo-organisations";
 
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     "children-per-year": { type: "string", default: "18000" },
     rows: { type: "string", default: "1500000" },
     repeat: { type: "string", default: "2" },
+    keep: { type: "boolean", default: false },
   },
 });
 const households = Number(values.households);
@@ -187,12 +188,16 @@ try {
     const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.create({ data: { agreementId, trigger: "benchmark", status: "running" } }));
     const t = performance.now();
     await withContextClient({ kind: "matching" }, async (c) => {
+      // The same session settings as the matching run.
       await c.query("SET LOCAL work_mem = '256MB'");
+      await c.query("SET LOCAL jit = off");
       await c.query(BASELINE, [run.id, batchIds]);
     });
     return { ms: performance.now() - t, runId: run.id };
   };
   const job = async (): Promise<{ ms: number; runId: string }> => {
+    // The previous round's baseline rows are the benchmark's own litter, not the run's work.
+    await discardStaleAnalysis(agreementId);
     const t = performance.now();
     const { runId } = await runMatchingInProcess({ trigger: "benchmark", agreementId });
     return { ms: performance.now() - t, runId };
@@ -241,6 +246,17 @@ try {
 } finally {
   await stopJobQueue().catch(() => {});
   await closeDatabase().catch(() => {});
+  if (values.keep) {
+    log(`kept the database for inspection: ${adminUrl}`);
+  } else if (!embedded) {
+    const { default: pg } = await import("pg");
+    const maintenance = new URL(adminUrl);
+    maintenance.pathname = "/postgres";
+    const c = new pg.Client({ connectionString: maintenance.toString() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(adminUrl).pathname.slice(1))} WITH (FORCE)`).catch(() => {});
+    await c.end();
+  }
   await embedded?.stop().catch(() => {});
-  fs.rmSync(work, { recursive: true, force: true });
+  if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 }

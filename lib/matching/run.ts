@@ -12,7 +12,6 @@ import {
   cohortPassSql,
   createWorkTablesSql,
   dropEmptyDigestsSql,
-  insertAnalysisSql,
   linkPassSql,
   matchedCountSql,
   type PassCounts,
@@ -122,23 +121,35 @@ async function caseVariants(db: pg.ClientBase, table: string, batch: LiveBatch, 
 export async function computeRun(runId: string, progress: Progress): Promise<RunOutcome> {
   const db = await pool().connect();
   let broken = false;
+  // Time spent per stage, logged when MATCHING_LOG_TIMINGS is set (benchmarks, diagnosis).
+  const timings: [string, number][] = [];
+  let stageStart = performance.now();
+  let stageName = "Starting";
+  const mark: Progress = async (percent, stage) => {
+    timings.push([stageName, Math.round(performance.now() - stageStart)]);
+    stageStart = performance.now();
+    stageName = stage;
+    await progress(percent, stage);
+  };
   try {
     await db.query("BEGIN");
     await db.query(SET_MATCHING, [`matching-run:${runId}`]);
     // Hash aggregates over a whole dataset; the default 4 MB would spill them to disk.
     await db.query("SET LOCAL work_mem = '256MB'");
+    // JIT compilation of these one-off statements costs more than it saves (seconds of LLVM time).
+    await db.query("SET LOCAL jit = off");
     const run = (
       await db.query<{ version: number; agreement_id: string }>("SELECT version, agreement_id FROM matching_run WHERE id = $1", [runId])
     ).rows[0];
     if (!run) throw new Error(`matching run ${runId} does not exist`);
 
-    await progress(5, "Collecting the live batches");
+    await mark(5, "Collecting the live batches");
     const batches = await liveBatches(db, run.agreement_id);
     const cohortBatches = batches.filter((b) => b.datasetId === COHORT_DATASET);
     const careBatches = batches.filter((b) => b.datasetId === "social-care");
 
     await db.query(createWorkTablesSql());
-    await progress(10, "Collecting the school-readiness cohort's keys");
+    await mark(10, "Collecting the school-readiness cohort's keys");
     for (const step of COLLECT_KEYS_SQL) {
       const params = step.params(cohortBatches.map((b) => b.id), careBatches.map((b) => b.id));
       await (params.length ? db.query(step.sql, params) : db.query(step.sql));
@@ -161,7 +172,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
     const passes = LINK_SOURCES.flatMap((s) => batches.filter((b) => b.datasetId === s.dataset).map((b) => ({ s, b })));
     let done = 0;
     for (const { s, b } of passes) {
-      await progress(15 + Math.round((55 * done) / Math.max(passes.length, 1)), `Linking ${s.dataset} on ${s.keyColumn}`);
+      await mark(15 + Math.round((55 * done) / Math.max(passes.length, 1)), `Linking ${s.dataset} on ${s.keyColumn}`);
       const c = (await db.query<PassCounts>(linkPassSql(s), [b.id, s.plausibleRowsPerKey])).rows[0]!;
       passCounts.set(statKey(b, s.keyColumn), c);
       warnings.push(...warningsFor(b, s.keyColumn, s.plausibleRowsPerKey, c));
@@ -169,7 +180,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
       done++;
     }
 
-    await progress(72, "Removing blank-identifier digests from the links");
+    await mark(72, "Removing blank-identifier digests from the links");
     await db.query(dropEmptyDigestsSql());
     // With one live batch per dataset and supplier (the pilot), a source's hits are that batch's.
     for (const { s, b } of passes) {
@@ -180,10 +191,9 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
       stats.push({ datasetId: b.datasetId, orgId: b.orgId, keyColumn: s.keyColumn, batchId: b.id, batchLoadedAt: b.completedAt, rowCount: c.row_count, distinctKeys: c.distinct_keys, matchedKeys: matched });
     }
 
-    await progress(80, "Building the analysis table");
-    await db.query(analysisSql(), [cohortBatches.map((b) => b.id)]);
-    await db.query(insertAnalysisSql(), [runId]);
-    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(cohortLinkCountSql())).rows[0]!;
+    await mark(80, "Building the analysis table");
+    await db.query(analysisSql(), [runId, cohortBatches.map((b) => b.id)]);
+    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(cohortLinkCountSql(), [cohortBatches.map((b) => b.id)])).rows[0]!;
     for (const b of cohortBatches) {
       const c = passCounts.get(statKey(b, "person_key"))!;
       stats.push({
@@ -198,7 +208,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
       });
     }
 
-    await progress(92, "Recording statistics and making the run live");
+    await mark(92, "Recording statistics and making the run live");
     for (const s of stats) {
       await db.query(
         `INSERT INTO matching_run_dataset (run_id, dataset_id, org_id, key_column, batch_id, batch_loaded_at, row_count, distinct_keys, matched_keys, match_rate)
@@ -234,6 +244,8 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
       details: { version: run.version, children: cohort.children, batches: batches.length, warnings: warnings.length, live },
     });
     await db.query("COMMIT");
+    timings.push([stageName, Math.round(performance.now() - stageStart)]);
+    if (process.env.MATCHING_LOG_TIMINGS) console.error(`[matching] run ${run.version} stage timings (ms): ${JSON.stringify(timings)}`);
     return { runId, version: run.version, children: cohort.children, live, stats, warnings };
   } catch (e) {
     await db.query("ROLLBACK").catch(() => {

@@ -17,9 +17,10 @@ export function createWorkTablesSql(): string {
   return [
     // Keys seen in any person-key column: a digest found both as a person and as an address key is
     // the salt alone hashed, i.e. blank identifiers (see docs/decisions/060-matching.md).
-    "CREATE TEMP TABLE m_person_keys (k text PRIMARY KEY) ON COMMIT DROP",
-    "CREATE TEMP TABLE m_cohort_address (k text PRIMARY KEY) ON COMMIT DROP",
-    "CREATE TEMP TABLE m_cohort_person (k text PRIMARY KEY) ON COMMIT DROP",
+    // No indexes: these are only ever hashed whole, and DISTINCT/UNION keep them unique.
+    "CREATE TEMP TABLE m_person_keys (k text) ON COMMIT DROP",
+    "CREATE TEMP TABLE m_cohort_address (k text) ON COMMIT DROP",
+    "CREATE TEMP TABLE m_cohort_person (k text) ON COMMIT DROP",
     "CREATE TEMP TABLE m_empty_digest (k text PRIMARY KEY) ON COMMIT DROP",
     ...link,
   ].join(";\n");
@@ -39,6 +40,7 @@ export const COLLECT_KEYS_SQL: readonly { sql: string; params: (cohort: string[]
     sql: "INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION SELECT person_key FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])",
     params: (_cohort, care) => [care],
   },
+  // Statistics, so the planner hashes these sets instead of looping over them.
   { sql: "ANALYZE m_cohort_person; ANALYZE m_cohort_address; ANALYZE m_person_keys", params: () => [] },
 ];
 
@@ -71,11 +73,13 @@ export function linkPassSql(s: LinkSource): string {
   const cols = names.map((c) => `, ${c}`).join("");
   const merge = names.length ? `DO UPDATE SET ${names.map((c) => `${c} = ${s.temp}.${c} OR EXCLUDED.${c}`).join(", ")}` : "DO NOTHING";
   // Blank identifiers hash to the same digest whichever column they were in, so an address key
-  // that is also someone's person key (or the reverse) can only be that digest.
+  // that is also someone's person key (or the reverse) can only be that digest. Only keys on
+  // implausibly many rows are probed (blank identifiers pile up on one digest): a lone blank
+  // digest outside the cohort links nothing, and one inside it is caught by the cohort's own pass.
   const emptyProbe =
     s.keyColumn === "address_key"
-      ? "EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)"
-      : "EXISTS (SELECT 1 FROM m_cohort_address a WHERE a.k = agg.k)";
+      ? "n > $2 AND EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)"
+      : "n > $2 AND EXISTS (SELECT 1 FROM m_cohort_address a WHERE a.k = agg.k)";
   return `
 WITH agg AS (
   SELECT ${s.keyColumn} AS k, count(*) AS n${aggs}
@@ -157,9 +161,8 @@ export const ANALYSIS_COLUMNS = [
 ] as const;
 
 /**
- * The cohort with its links, one row per assessed child, into a temporary table (the matching
- * context may write analysis_child but not read it back, and the run's statistics come from here).
- * $1: school-readiness batch ids.
+ * The cohort with its links, one row per assessed child, straight into analysis_child.
+ * $1: run id, $2: school-readiness batch ids.
  */
 export function analysisSql(): string {
   const address = "(s.address_key NOT IN (SELECT k FROM m_empty_digest))";
@@ -169,9 +172,9 @@ export function analysisSql(): string {
   }).join("\n  ");
   const factors = HOUSEHOLD_FACTORS.map((f) => `${f.sql} AS ${f.column}`);
   return `
-CREATE TEMP TABLE m_analysis ON COMMIT DROP AS
+INSERT INTO analysis_child (run_id, ${ANALYSIS_COLUMNS.join(", ")})
 SELECT
-  s.person_key,
+  $1::uuid,
   row_number() OVER (ORDER BY s.person_key, s.assessment_year)::int AS child_no,
   s.assessment_year,
   s.school_district,
@@ -193,17 +196,16 @@ SELECT
 FROM ds_school_readiness s
   LEFT JOIN geo_address_area g ON g.address_key = s.address_key AND ${address}
   ${joins}
-WHERE s.batch_id = ANY ($1::uuid[])`;
+WHERE s.batch_id = ANY ($2::uuid[])`;
 }
 
-export function insertAnalysisSql(): string {
-  const cols = ANALYSIS_COLUMNS.join(", ");
-  return `INSERT INTO analysis_child (run_id, ${cols}) SELECT $1::uuid, ${cols} FROM m_analysis`;
-}
-
-/** Children, distinct children and children linked to at least one dataset. */
+/**
+ * Children and distinct children linked to at least one dataset, from the cohort and the links
+ * (the matching context may write analysis_child but not read it back). $1: school-readiness batch ids.
+ */
 export function cohortLinkCountSql(): string {
+  const linked = LINK_SOURCES.map((src) => `EXISTS (SELECT 1 FROM ${src.temp} t WHERE t.k = ${src.keyColumn === "person_key" ? "s.person_key" : "s.address_key"})`);
   return `SELECT count(*)::int AS children, count(DISTINCT person_key)::int AS persons,
-  count(DISTINCT person_key) FILTER (WHERE ${LINK_SOURCES.map((s) => s.linkColumn).join(" OR ")})::int AS linked
-FROM m_analysis`;
+  count(DISTINCT person_key) FILTER (WHERE ${linked.join(" OR ")})::int AS linked
+FROM ds_school_readiness s WHERE s.batch_id = ANY ($1::uuid[])`;
 }
