@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { sqlColumns } from "@/lib/datasets";
+import { getDataset, isDatasetId, sqlColumns, type DatasetId } from "@/lib/datasets";
 import { generateCsv } from "@/lib/datasets/testing/generate";
 import { bootstrapDatabase } from "@/lib/db/bootstrap";
 import { closeDatabase } from "@/lib/db/client";
@@ -18,7 +18,11 @@ import { migrate } from "@/lib/db/migrate";
 import { withContext } from "@/lib/db/tenant";
 import { ingestFile } from "@/lib/ingest/pipeline";
 
-const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { rows: { type: "string", default: "1000000" }, dataset: { type: "string", default: "housing-benefits" }, keep: { type: "boolean", default: false } },
+});
+if (!isDatasetId(values.dataset!) || getDataset(values.dataset).needsPeriod) throw new Error(`--dataset must be one of the datasets without a batch period`);
+const datasetId: DatasetId = values.dataset;
 const rows = Number(values.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive whole number");
 
@@ -47,9 +51,9 @@ try {
   await migrate({ connectionString: adminUrl });
   process.env.DATABASE_APP_URL = appUrl;
 
-  const file = path.join(work, "housing-benefits.csv");
-  log(`generating ${rows.toLocaleString("en-GB")} housing-benefits rows…`);
-  await pipeline(generateCsv("housing-benefits", rows, { chunkBytes: 1 << 20 }), fs.createWriteStream(file));
+  const file = path.join(work, `${datasetId}.csv`);
+  log(`generating ${rows.toLocaleString("en-GB")} ${datasetId} rows…`);
+  await pipeline(generateCsv(datasetId, rows, { chunkBytes: 1 << 20 }), fs.createWriteStream(file));
   const fileBytes = fs.statSync(file).size;
 
   const org = await withContext({ kind: "system", purpose: "bench" }, (tx) =>
@@ -60,7 +64,7 @@ try {
   log("plain COPY into an unconstrained table…");
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const cols = sqlColumns("housing-benefits");
+  const cols = sqlColumns(datasetId);
   await admin.query(`DROP TABLE IF EXISTS bench_plain_copy`);
   await admin.query(`CREATE TABLE bench_plain_copy (${cols.map((c) => `${c.quotedName} ${c.type}`).join(", ")})`);
   const copyStart = process.hrtime.bigint();
@@ -70,13 +74,21 @@ try {
 
   log("full pipeline…");
   global.gc?.();
-  const baseRss = process.memoryUsage().rss;
-  let peakRss = baseRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  let peakBuffers = base.arrayBuffers;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakBuffers = Math.max(peakBuffers, m.arrayBuffers);
+  };
+  const sampler = setInterval(sample, 25);
   const start = process.hrtime.bigint();
   const result = await ingestFile({
     orgId: org.id,
-    datasetId: "housing-benefits",
+    datasetId,
     source: "cli",
     originalFilename: "bench.csv",
     loadValidRows: false,
@@ -85,7 +97,7 @@ try {
   });
   const pipelineSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  sample();
   if (result.status !== "loaded" || result.rowsLoaded !== rows) throw new Error(`the benchmark file was not loaded whole: ${result.message}`);
   const version = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
   await admin.end();
@@ -93,13 +105,17 @@ try {
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
   console.log(
     JSON.stringify({
+      dataset: datasetId,
       rows,
       fileMB: round(fileBytes / 1024 ** 2, 1),
       pipelineSeconds: round(pipelineSeconds),
       copySeconds: round(copySeconds),
       ratio: round(pipelineSeconds / copySeconds),
       pipelineRowsPerSecond: Math.round(rows / pipelineSeconds),
-      peakRssGrowthMB: round((peakRss - baseRss) / 1024 ** 2, 1),
+      peakRssGrowthMB: round((peakRss - base.rss) / 1024 ** 2, 1),
+      // Live JavaScript objects and binary buffers (the validator's key set, stream chunks), at their peaks.
+      peakHeapGrowthMB: round((peakHeap - base.heapUsed) / 1024 ** 2, 1),
+      peakBufferGrowthMB: round((peakBuffers - base.arrayBuffers) / 1024 ** 2, 1),
       node: process.version,
       postgres: version,
       cpus: os.cpus().length,
