@@ -1,4 +1,5 @@
 import "server-only";
+import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { deliverPendingNotifications } from "@/lib/notify/outbox";
 import { dueInboxes, pollInbox } from "./poll";
 
@@ -6,7 +7,8 @@ const g = globalThis as unknown as { __sftpScheduler?: NodeJS.Timeout };
 
 /**
  * Polls every due inbox once a minute (each inbox has its own interval) and delivers queued
- * notifications. One scheduler per process; call from the server's start-up.
+ * notifications. At start it first fails the batches whose loader died with a previous process.
+ * One scheduler per process; call from the server's start-up.
  */
 export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string) => void } = {}): () => void {
   const log = opts.log ?? ((l: string) => console.log(`[sftp] ${l}`));
@@ -30,7 +32,10 @@ export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string
   };
   g.__sftpScheduler = setInterval(() => void tick(), opts.everyMs ?? 60_000);
   g.__sftpScheduler.unref();
-  void tick();
+  void sweepInterruptedBatches()
+    .then((failed) => failed.length > 0 && log(`${failed.length} upload(s) interrupted by the previous stop marked failed.`))
+    .catch((e: unknown) => log(`sweeping interrupted uploads failed: ${e instanceof Error ? e.message : String(e)}`))
+    .finally(() => void tick());
   return () => stopSftpScheduler();
 }
 
