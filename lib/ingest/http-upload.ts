@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
+import { BATCH_PERIOD_PATTERN, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
 import { IngestRequestError, ingestFile, type IngestProgress, type IngestResult } from "./pipeline";
 
 /** Largest file the browser upload takes (the issue's 2 GB); SFTP and the CLI have no such cap. */
@@ -44,6 +44,8 @@ export function uploadParams(q: { get(name: string): string | null }): UploadPar
   const def = getDataset(dataset);
   const period = (q.get("period") ?? "").trim() || null;
   if (def.needsPeriod && !period) return problem(400, "period-required", `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`);
+  if (def.needsPeriod && period && !BATCH_PERIOD_PATTERN.test(period)) return problem(400, "bad-period", `The batch period "${period.slice(0, 20)}" is not of the form YYYY-H1 or YYYY-H2.`);
+  if (!def.needsPeriod && period) return problem(400, "period-not-allowed", `${def.title} files are not sent in batches by period; leave the period empty.`);
   const filename = (q.get("filename") ?? "").trim().slice(0, 255) || `${dataset}.csv`;
   const loadValidRows = ["1", "true", "on", "yes"].includes((q.get("loadValidRows") ?? "").toLowerCase());
   return { datasetId: dataset, period, loadValidRows, filename };
