@@ -16,7 +16,7 @@ afterAll(closeDatabase);
 function formRequest(fields: Record<string, string>, file?: { name: string; body: Buffer }) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (file) form.set("file", new File([file.body], file.name, { type: "text/csv" }));
+  if (file) form.set("file", new File([new Uint8Array(file.body)], file.name, { type: "text/csv" }));
   return new Request("http://portal.test/api/uploads/form", { method: "POST", body: form });
 }
 
