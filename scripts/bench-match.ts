@@ -48,11 +48,13 @@ const log = (line: string) => process.stderr.write(`[bench:match] ${line}\n`);
  * aggregated per key in a derived table and joined to the cohort. It does none of the run's
  * bookkeeping (statistics, key-quality checks, blank-digest exclusion, progress, live switch),
  * which is exactly the overhead the ratio measures. Same output on data without blank digests.
+ * Keys are grouped in the "C" collation, as the run groups them: a hand-writer who knows the keys
+ * are hex would do the same, and the comparison should not turn on a collation setting.
  */
 const BASELINE = `
 INSERT INTO analysis_child (run_id, ${ANALYSIS_COLUMNS.join(", ")})
 SELECT $1::uuid,
-  row_number() OVER (ORDER BY s.person_key, s.assessment_year)::int,
+  row_number() OVER (ORDER BY s.person_key COLLATE "C", s.assessment_year)::int,
   s.assessment_year, s.school_district,
   CASE WHEN g.ward_name IS NULL THEN 'unknown' WHEN g.ward_name = 'Vange' THEN 'vange' ELSE 'rest' END,
   g.oa_code, s.gender, s.fsm,
@@ -82,18 +84,18 @@ SELECT $1::uuid,
    + coalesce(da.in_treatment, false)::int + coalesce(pc.crime_asb, false)::int + coalesce(pc.dv_victim, false)::int)::smallint
 FROM ds_school_readiness s
 LEFT JOIN geo_address_area g ON g.address_key = s.address_key
-LEFT JOIN (SELECT address_key AS k,
+LEFT JOIN (SELECT address_key COLLATE "C" AS k,
              bool_or(coalesce(housing_benefit_gbp, 0) > 0 OR coalesce(council_tax_reduction_gbp, 0) > 0 OR coalesce(council_tax_reduction_pct, 0) > 0) AS low_income,
              bool_or(lone_parent_premium) AS lone_parent
-           FROM ds_housing_benefits WHERE batch_id = ANY ($2::uuid[]) GROUP BY address_key) hb ON hb.k = s.address_key
-LEFT JOIN (SELECT DISTINCT person_key AS k FROM ds_social_care WHERE batch_id = ANY ($2::uuid[])) scp ON scp.k = s.person_key
-LEFT JOIN (SELECT DISTINCT address_key AS k FROM ds_social_care WHERE batch_id = ANY ($2::uuid[])) sca ON sca.k = s.address_key
-LEFT JOIN (SELECT address_key AS k, bool_or(yos_known) AS yos_known FROM ds_youth_offending WHERE batch_id = ANY ($2::uuid[]) GROUP BY address_key) yo
-  ON yo.k = s.address_key
-LEFT JOIN (SELECT address_key AS k, bool_or(in_treatment <> 'none' OR in_treatment_last_12m) AS in_treatment
-           FROM ds_drug_alcohol WHERE batch_id = ANY ($2::uuid[]) GROUP BY address_key) da ON da.k = s.address_key
-LEFT JOIN (SELECT address_key AS k, bool_or(offender_address OR asb_address) AS crime_asb, bool_or(dv_victim_address) AS dv_victim
-           FROM ds_police_crime WHERE batch_id = ANY ($2::uuid[]) GROUP BY address_key) pc ON pc.k = s.address_key
+           FROM ds_housing_benefits WHERE batch_id = ANY ($2::uuid[]) GROUP BY 1) hb ON hb.k = s.address_key COLLATE "C"
+LEFT JOIN (SELECT DISTINCT person_key COLLATE "C" AS k FROM ds_social_care WHERE batch_id = ANY ($2::uuid[])) scp ON scp.k = s.person_key COLLATE "C"
+LEFT JOIN (SELECT DISTINCT address_key COLLATE "C" AS k FROM ds_social_care WHERE batch_id = ANY ($2::uuid[])) sca ON sca.k = s.address_key COLLATE "C"
+LEFT JOIN (SELECT address_key COLLATE "C" AS k, bool_or(yos_known) AS yos_known FROM ds_youth_offending WHERE batch_id = ANY ($2::uuid[]) GROUP BY 1) yo
+  ON yo.k = s.address_key COLLATE "C"
+LEFT JOIN (SELECT address_key COLLATE "C" AS k, bool_or(in_treatment <> 'none' OR in_treatment_last_12m) AS in_treatment
+           FROM ds_drug_alcohol WHERE batch_id = ANY ($2::uuid[]) GROUP BY 1) da ON da.k = s.address_key COLLATE "C"
+LEFT JOIN (SELECT address_key COLLATE "C" AS k, bool_or(offender_address OR asb_address) AS crime_asb, bool_or(dv_victim_address) AS dv_victim
+           FROM ds_police_crime WHERE batch_id = ANY ($2::uuid[]) GROUP BY 1) pc ON pc.k = s.address_key COLLATE "C"
 WHERE s.batch_id = ANY ($2::uuid[])`;
 
 /*

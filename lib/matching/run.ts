@@ -8,7 +8,6 @@ import {
   COLLECT_KEYS_SQL,
   analysisSql,
   caseVariantSql,
-  cohortLinkCountSql,
   cohortPassSql,
   createWorkTablesSql,
   dropEmptyDigestsSql,
@@ -192,8 +191,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
     }
 
     await mark(80, "Building the analysis table");
-    await db.query(analysisSql(), [runId, cohortBatches.map((b) => b.id)]);
-    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(cohortLinkCountSql(), [cohortBatches.map((b) => b.id)])).rows[0]!;
+    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(analysisSql(), [runId, cohortBatches.map((b) => b.id)])).rows[0]!;
     for (const b of cohortBatches) {
       const c = passCounts.get(statKey(b, "person_key"))!;
       stats.push({
@@ -260,7 +258,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
 /** Cohort hits of one batch when several suppliers send the same dataset. */
 async function matchedForBatch(db: pg.ClientBase, temp: string, table: string, keyColumn: KeyColumn, batchId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${temp} t WHERE EXISTS (SELECT 1 FROM ${table} d WHERE d.batch_id = $1::uuid AND d.${keyColumn} = t.k)`,
+    `SELECT count(*)::int AS n FROM ${temp} t WHERE EXISTS (SELECT 1 FROM ${table} d WHERE d.batch_id = $1::uuid AND d.${keyColumn} COLLATE "C" = t.k)`,
     [batchId],
   );
   return rows[0]!.n;

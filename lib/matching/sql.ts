@@ -8,20 +8,27 @@ import { AREAS_OF_LEARNING, HOUSEHOLD_FACTORS, LINK_SOURCES, VANGE_WARD, type Ke
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
+/*
+ * Keys are hex digests, so byte order is their only meaningful order: every key the run groups,
+ * sorts or hashes is taken in the "C" collation, which compares bytes instead of going through
+ * the database's linguistic collation (several times slower on 64-character strings).
+ */
+const C = 'COLLATE "C"';
+
 /** Temporary tables live for the run's transaction only. */
 export function createWorkTablesSql(): string {
   const link = LINK_SOURCES.map((s) => {
     const cols = Object.keys(s.indicators).map((c) => `, ${c} boolean`).join("");
-    return `CREATE TEMP TABLE ${s.temp} (k text PRIMARY KEY${cols}) ON COMMIT DROP`;
+    return `CREATE TEMP TABLE ${s.temp} (k text ${C} PRIMARY KEY${cols}) ON COMMIT DROP`;
   });
   return [
     // Keys seen in any person-key column: a digest found both as a person and as an address key is
     // the salt alone hashed, i.e. blank identifiers (see docs/decisions/060-matching.md).
     // No indexes: these are only ever hashed whole, and DISTINCT/UNION keep them unique.
-    "CREATE TEMP TABLE m_person_keys (k text) ON COMMIT DROP",
-    "CREATE TEMP TABLE m_cohort_address (k text) ON COMMIT DROP",
-    "CREATE TEMP TABLE m_cohort_person (k text) ON COMMIT DROP",
-    "CREATE TEMP TABLE m_empty_digest (k text PRIMARY KEY) ON COMMIT DROP",
+    `CREATE TEMP TABLE m_person_keys (k text ${C}) ON COMMIT DROP`,
+    `CREATE TEMP TABLE m_cohort_address (k text ${C}) ON COMMIT DROP`,
+    `CREATE TEMP TABLE m_cohort_person (k text ${C}) ON COMMIT DROP`,
+    `CREATE TEMP TABLE m_empty_digest (k text ${C} PRIMARY KEY) ON COMMIT DROP`,
     ...link,
   ].join(";\n");
 }
@@ -29,15 +36,15 @@ export function createWorkTablesSql(): string {
 /** Statements with their parameters: $1 school-readiness batch ids, $2 social-care batch ids. */
 export const COLLECT_KEYS_SQL: readonly { sql: string; params: (cohort: string[], care: string[]) => unknown[] }[] = [
   {
-    sql: "INSERT INTO m_cohort_person SELECT DISTINCT person_key FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])",
+    sql: `INSERT INTO m_cohort_person SELECT DISTINCT person_key ${C} FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])`,
     params: (cohort) => [cohort],
   },
   {
-    sql: "INSERT INTO m_cohort_address SELECT DISTINCT address_key FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])",
+    sql: `INSERT INTO m_cohort_address SELECT DISTINCT address_key ${C} FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])`,
     params: (cohort) => [cohort],
   },
   {
-    sql: "INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION SELECT person_key FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])",
+    sql: `INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION SELECT person_key ${C} FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])`,
     params: (_cohort, care) => [care],
   },
   // Statistics, so the planner hashes these sets instead of looping over them.
@@ -82,8 +89,8 @@ export function linkPassSql(s: LinkSource): string {
       : "n > $2 AND EXISTS (SELECT 1 FROM m_cohort_address a WHERE a.k = agg.k)";
   return `
 WITH agg AS (
-  SELECT ${s.keyColumn} AS k, count(*) AS n${aggs}
-  FROM ${s.table} WHERE batch_id = $1::uuid GROUP BY ${s.keyColumn}
+  SELECT ${s.keyColumn} ${C} AS k, count(*) AS n${aggs}
+  FROM ${s.table} WHERE batch_id = $1::uuid GROUP BY 1
 ), hits AS (
   INSERT INTO ${s.temp} (k${cols}) SELECT k${cols} FROM agg WHERE EXISTS (SELECT 1 FROM ${cohort} c WHERE c.k = agg.k)
   ON CONFLICT (k) ${merge}
@@ -103,8 +110,8 @@ export function cohortPassSql(keyColumn: KeyColumn): string {
   const other = keyColumn === "person_key" ? "address_key" : "person_key";
   return `
 WITH agg AS (
-  SELECT ${keyColumn} AS k, count(*) AS n, bool_or(${keyColumn} = ${other}) AS same_as_other
-  FROM ds_school_readiness WHERE batch_id = $1::uuid GROUP BY ${keyColumn}
+  SELECT ${keyColumn} ${C} AS k, count(*) AS n, bool_or(${keyColumn} = ${other}) AS same_as_other
+  FROM ds_school_readiness WHERE batch_id = $1::uuid GROUP BY 1
 ), empties AS (
   SELECT k, n FROM agg WHERE same_as_other ${keyColumn === "address_key" ? "OR EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)" : ""}
 ), recorded AS (
@@ -161,21 +168,24 @@ export const ANALYSIS_COLUMNS = [
 ] as const;
 
 /**
- * The cohort with its links, one row per assessed child, straight into analysis_child.
+ * The cohort with its links, one row per assessed child, written to analysis_child; the same
+ * statement counts children, distinct children and children linked to at least one dataset (the
+ * matching context may write analysis_child but not read it back).
  * $1: run id, $2: school-readiness batch ids.
  */
 export function analysisSql(): string {
-  const address = "(s.address_key NOT IN (SELECT k FROM m_empty_digest))";
+  const address = `(s.address_key ${C} NOT IN (SELECT k FROM m_empty_digest))`;
   const joins = LINK_SOURCES.map((src) => {
     const key = src.keyColumn === "person_key" ? "s.person_key" : "s.address_key";
-    return `LEFT JOIN ${src.temp} ON ${src.temp}.k = ${key}`;
+    return `LEFT JOIN ${src.temp} ON ${src.temp}.k = ${key} ${C}`;
   }).join("\n  ");
   const factors = HOUSEHOLD_FACTORS.map((f) => `${f.sql} AS ${f.column}`);
+  const cols = ANALYSIS_COLUMNS.join(", ");
   return `
-INSERT INTO analysis_child (run_id, ${ANALYSIS_COLUMNS.join(", ")})
+WITH cohort AS MATERIALIZED (
 SELECT
-  $1::uuid,
-  row_number() OVER (ORDER BY s.person_key, s.assessment_year)::int AS child_no,
+  s.person_key ${C} AS person_key,
+  row_number() OVER (ORDER BY s.person_key ${C}, s.assessment_year)::int AS child_no,
   s.assessment_year,
   s.school_district,
   CASE WHEN g.ward_name IS NULL THEN 'unknown' WHEN g.ward_name = ${lit(VANGE_WARD)} THEN 'vange' ELSE 'rest' END AS area,
@@ -196,16 +206,11 @@ SELECT
 FROM ds_school_readiness s
   LEFT JOIN geo_address_area g ON g.address_key = s.address_key AND ${address}
   ${joins}
-WHERE s.batch_id = ANY ($2::uuid[])`;
-}
-
-/**
- * Children and distinct children linked to at least one dataset, from the cohort and the links
- * (the matching context may write analysis_child but not read it back). $1: school-readiness batch ids.
- */
-export function cohortLinkCountSql(): string {
-  const linked = LINK_SOURCES.map((src) => `EXISTS (SELECT 1 FROM ${src.temp} t WHERE t.k = ${src.keyColumn === "person_key" ? "s.person_key" : "s.address_key"})`);
-  return `SELECT count(*)::int AS children, count(DISTINCT person_key)::int AS persons,
-  count(DISTINCT person_key) FILTER (WHERE ${linked.join(" OR ")})::int AS linked
-FROM ds_school_readiness s WHERE s.batch_id = ANY ($1::uuid[])`;
+WHERE s.batch_id = ANY ($2::uuid[])
+), written AS (
+  INSERT INTO analysis_child (run_id, ${cols}) SELECT $1::uuid, ${cols} FROM cohort
+)
+SELECT count(*)::int AS children, count(DISTINCT person_key)::int AS persons,
+  (count(DISTINCT person_key) FILTER (WHERE ${LINK_SOURCES.map((src) => src.linkColumn).join(" OR ")}))::int AS linked
+FROM cohort`;
 }
