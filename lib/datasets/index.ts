@@ -79,6 +79,7 @@ export {
   copyFromStdinSql,
   copyLine,
   copyLineFormatter,
+  copyLineFromValidCells,
   escapeCopyText,
   sqlColumnDefinitions,
   sqlColumns,

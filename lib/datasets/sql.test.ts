@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   DATASET_IDS,
+  compileDataset,
   copyFromStdinSql,
   copyLine,
+  copyLineFromValidCells,
   escapeCopyText,
   getDataset,
   rowSchema,
@@ -11,6 +14,7 @@ import {
   sqlTableName,
   type DatasetId,
 } from "@/lib/datasets";
+import { rawRow } from "@/lib/datasets/testing/arbitraries";
 import { sampleRowCells } from "@/lib/datasets/testing/generate";
 
 function row(id: DatasetId, i = 0) {
@@ -118,5 +122,41 @@ describe("COPY text format", () => {
       intervention_type: "a\\b\nc" as never,
     } as never);
     expect(line).toBe("x\\ty\tnone\tf\tt\t\\N\ta\\\\b\\nc\n");
+  });
+});
+
+describe("COPY lines from accepted cells", () => {
+  const numeric = new Set(["money", "number", "int", "year", "elg"]);
+
+  it.each(DATASET_IDS)("%s: same values as copyLine of the normalised row (fuzzed)", (id) => {
+    const compiled = compileDataset(id, { period: "2016-H1" });
+    const fromCells = copyLineFromValidCells(id);
+    const kinds = compiled.columns.map((c) => c.kind);
+    let checked = 0;
+    fc.assert(
+      fc.property(rawRow(id, 1000), (raw) => {
+        const cells = compiled.columns.map((c) => raw[c.name]!);
+        const result = compiled.validate(cells);
+        if (!result.ok) return;
+        checked++;
+        const a = fromCells(cells, result.row).slice(0, -1).split("\t");
+        const b = copyLine(id, result.row as never).slice(0, -1).split("\t");
+        expect(a).toHaveLength(b.length);
+        a.forEach((field, i) => {
+          if (numeric.has(kinds[i]!) && field !== "\\N") expect(Number(field), compiled.columns[i]!.name).toBe(Number(b[i]));
+          else expect(field, compiled.columns[i]!.name).toBe(b[i]);
+        });
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("keeps the partner's number notation and lowercases keys", () => {
+    const compiled = compileDataset("youth-offending");
+    const cells = ["A".repeat(64), "yes", "", "007"];
+    const result = compiled.validate(cells);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(copyLineFromValidCells("youth-offending")(cells, result.row)).toBe(`${"a".repeat(64)}\tt\t\\N\t007\n`);
   });
 });

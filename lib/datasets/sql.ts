@@ -116,3 +116,57 @@ export function copyLineFormatter<Id extends DatasetId>(id: Id): (row: RowOf<Id>
 export function copyLine<Id extends DatasetId>(id: Id, row: RowOf<Id>): string {
   return copyLineFormatter(id)(row);
 }
+
+type CellFormatter = (cell: string, value: unknown) => string;
+
+function cellFormatter(column: ColumnDef): CellFormatter {
+  switch (column.kind) {
+    case "key":
+      // The normalised (lowercased) value, not the raw cell.
+      return (_cell, value) => value as string;
+    case "flag":
+      return (_cell, value) => (value === null ? "\\N" : value ? "t" : "f");
+    case "month":
+      return (cell) => (cell === "" ? "\\N" : `${cell}-01`);
+    case "elg":
+      return (cell) => (cell === "A" ? "\\N" : cell);
+    case "enum":
+    case "text-code":
+      // Their accepted text comes from lists and patterns defined elsewhere; escaping
+      // costs little and keeps this safe if one ever admits a tab or backslash.
+      return (cell) => (cell === "" ? "\\N" : escapeCopyText(cell));
+    default:
+      // Accepted money, number, int, year, date and URN cells are digits, "." and "-":
+      // valid PostgreSQL literals with nothing COPY would need escaped. Passing
+      // the text through avoids a number-to-string conversion per cell (the largest
+      // cost of formatting, measured at ~100 ns each).
+      return (cell) => (cell === "" ? "\\N" : cell);
+  }
+}
+
+const cellLineCache = new Map<DatasetId, (cells: readonly string[], row: Readonly<Record<string, unknown>>) => string>();
+
+/**
+ * The COPY line of a row straight from its raw cells (dataset column order) and its
+ * normalised row, for cells the compiled validator has just accepted: semantically the
+ * same line as {@link copyLine} (numbers keep the partner's notation, e.g. `12.50`), at a
+ * fraction of the cost. Only for cells the validator accepted: numbers, dates and keys
+ * are passed through unescaped.
+ */
+export function copyLineFromValidCells<Id extends DatasetId>(
+  id: Id,
+): (cells: readonly string[], row: Readonly<Record<string, unknown>>) => string {
+  let format = cellLineCache.get(id);
+  if (!format) {
+    const columns = getDataset(id).columns;
+    const names = columns.map((c) => c.name);
+    const formats = columns.map(cellFormatter);
+    format = (cells, row) => {
+      let line = formats[0]!(cells[0]!, row[names[0]!]);
+      for (let i = 1; i < names.length; i++) line += "\t" + formats[i]!(cells[i]!, row[names[i]!]);
+      return line + "\n";
+    };
+    cellLineCache.set(id, format);
+  }
+  return format;
+}

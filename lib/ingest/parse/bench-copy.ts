@@ -57,7 +57,7 @@ try {
     .join(", ");
   const results: Record<string, number> = {};
   for (let round = 0; round < 2; round++) {
-    for (const mode of ["plain", "validated"] as const) {
+    for (const mode of ["plain", "validated", "validated-row-formatter"] as const) {
       await client.query(`DROP TABLE IF EXISTS t; CREATE TABLE t (${sqlColumnDefinitions(id)})`);
       await client.query("CHECKPOINT");
       const t0 = performance.now();
@@ -82,9 +82,11 @@ try {
         const report = await validateCsv(Readable.from(chunks), {
           datasetId: id,
           period: "2016-H1",
+          copyLines: mode === "validated",
           onRows: async (batch) => {
             let text = "";
-            for (const row of batch.rows) text += format(row);
+            if (batch.copyLines) for (const line of batch.copyLines) text += line;
+            else for (const row of batch.rows) text += format(row);
             if (!sink.write(text)) await new Promise((r) => sink.once("drain", r));
           },
         });
@@ -107,6 +109,9 @@ try {
       plainCopySeconds: +results.plainSeconds!.toFixed(2),
       validatedCopySeconds: +results.validatedSeconds!.toFixed(2),
       ratio: +(results.validatedSeconds! / results.plainSeconds!).toFixed(2),
+      // Formatting normalised rows with copyLineFormatter instead of batch.copyLines:
+      rowFormatterSeconds: +results["validated-row-formatterSeconds"]!.toFixed(2),
+      rowFormatterRatio: +(results["validated-row-formatterSeconds"]! / results.plainSeconds!).toFixed(2),
       validatedRowsPerSecond: Math.round(rows / results.validatedSeconds!),
       nodeCpuSecondsValidated: results.validatedNodeCpuSeconds,
     }),

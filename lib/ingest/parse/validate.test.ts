@@ -646,6 +646,22 @@ describe("streaming", () => {
     expect(closed).toBe(true);
   });
 
+  it("hands out COPY lines with the rows when asked", async () => {
+    const lines: string[] = [];
+    const report = await validateCsv(chunksOf(`${YO}\n${K1.toUpperCase()},yes,theft,03\n${K2},N,,\n`), {
+      datasetId: "youth-offending",
+      copyLines: true,
+      onRows: (batch) => {
+        expect(batch.copyLines).toHaveLength(batch.rows.length);
+        lines.push(...batch.copyLines!);
+      },
+    });
+    expect(report.status).toBe("valid");
+    expect(lines).toEqual([`${K1}\tt\ttheft\t03\n`, `${K2}\tf\t\\N\t\\N\n`]);
+    const without = validateCsvStream(chunksOf(`${YO}\n${K1},Y,,\n`), { datasetId: "youth-offending" });
+    for await (const batch of without) expect(batch.copyLines).toBeUndefined();
+  });
+
   it("accepts string chunks", async () => {
     async function* strings() {
       yield `${YO}\n${K1},`;
