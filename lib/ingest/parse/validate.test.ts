@@ -172,6 +172,7 @@ describe("file-level problems", () => {
     const { report } = await run("");
     expect(onlyFileError(report)).toEqual({ code: "empty-file", message: "The file is empty: it has no header row and no data." });
     expect(report.status).toBe("invalid");
+    expect(report.linesRead).toBe(0);
     expect((await run("\uFEFF")).report.fileErrors[0]!.code).toBe("empty-file");
     expect((await run("\n\r\n\n")).report.fileErrors[0]!.code).toBe("empty-file");
   });

@@ -162,6 +162,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   private headerSeen = false;
   private finished = false;
   private stoppedEarly = false;
+  private lastByteWasLineBreak = false;
 
   constructor(readonly options: ValidateOptions<Id>) {
     this.def = getDataset(options.datasetId);
@@ -488,7 +489,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
       status,
       complete: this.finished && !this.stoppedEarly,
       bytesRead: this.bytesRead,
-      linesRead: this.tokenizer.line - (this.endsWithLineBreak() ? 1 : 0),
+      linesRead: this.bytesRead === 0 ? 0 : this.tokenizer.line - (this.lastByteWasLineBreak ? 1 : 0),
       rowsSeen: this.rowsSeen,
       validRows: this.validRows,
       invalidRows: this.invalidRows,
@@ -502,17 +503,12 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
     };
   }
 
-  private lastByteWasLineBreak = false;
-
+  /** Tracks whether the input ends with a line break, which does not start another line. */
   noteLastByte(bytes: Uint8Array): void {
     if (bytes.length > 0) {
       const last = bytes[bytes.length - 1];
       this.lastByteWasLineBreak = last === 0x0a || last === 0x0d;
     }
-  }
-
-  private endsWithLineBreak(): boolean {
-    return this.lastByteWasLineBreak;
   }
 }
 
