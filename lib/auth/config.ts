@@ -31,8 +31,17 @@ export function bundledIssuer(base = publicUrl()): string {
 }
 
 /** The portal's client secret at the bundled provider, generated once and kept with the local secrets. */
+const secrets = new Map<string, string>();
+
+// Read once per data folder: every request builds next-auth's options, and the file does not
+// change while the process runs.
 export function bundledClientSecret(dir = dataDir()): string {
-  return localSecret(dir, "idp-portal-client-secret");
+  let s = secrets.get(dir);
+  if (!s) {
+    s = localSecret(dir, "idp-portal-client-secret");
+    secrets.set(dir, s);
+  }
+  return s;
 }
 
 export function usesBundledProvider(env: Record<string, string | undefined> = process.env): boolean {
