@@ -39,7 +39,29 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const port = opts.port ?? (await findFreePort(54329));
+  // Between finding a free port and PostgreSQL binding it another process may take it (parallel
+  // test runs); with no fixed port we simply try the next free one.
+  const attempts = opts.port ? 1 : 5;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = opts.port ?? (await findFreePort(54329 + attempt * 7 + Math.floor(Math.random() * 50)));
+    try {
+      return await startOnPort({ ...opts, port });
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnPort(opts: {
+  dir: string;
+  password: string;
+  port: number;
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const port = opts.port;
   const dir = path.resolve(opts.dir);
   const isRoot = os.userInfo().uid === 0;
   const pg = new EmbeddedPostgres({
