@@ -91,7 +91,9 @@ export async function handleMatchingJob(
     await discardStaleAnalysis(run.agreementId);
     const outcome = await compute(runId, (p, stage) => setProgress(runId, p, stage));
     if (outcome.live) {
-      await discardStaleAnalysis(run.agreementId).catch(() => 0);
+      // Housekeeping after the run is complete and live: readers no longer use the old rows, so
+      // removing them does not hold up the run (and is retried by the next run if it fails).
+      void discardStaleAnalysis(run.agreementId).catch((e: unknown) => console.error("[matching] discarding old analysis rows failed", e));
       for (const l of liveListeners) await Promise.resolve(l(runId)).catch(() => {});
     }
   } catch (e) {

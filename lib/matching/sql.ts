@@ -24,7 +24,7 @@ export function createWorkTablesSql(): string {
   return [
     // Keys seen in any person-key column: a digest found both as a person and as an address key is
     // the salt alone hashed, i.e. blank identifiers (see docs/decisions/060-matching.md).
-    // No indexes: these are only ever hashed whole, and DISTINCT/UNION keep them unique.
+    // No indexes: these are only ever hashed whole.
     `CREATE TEMP TABLE m_person_keys (k text ${C}) ON COMMIT DROP`,
     `CREATE TEMP TABLE m_cohort_address (k text ${C}) ON COMMIT DROP`,
     `CREATE TEMP TABLE m_cohort_person (k text ${C}) ON COMMIT DROP`,
@@ -44,7 +44,8 @@ export const COLLECT_KEYS_SQL: readonly { sql: string; params: (cohort: string[]
     params: (cohort) => [cohort],
   },
   {
-    sql: `INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION SELECT person_key ${C} FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])`,
+    // Only ever probed with EXISTS, so duplicates are harmless and not worth removing.
+    sql: `INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION ALL SELECT person_key ${C} FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])`,
     params: (_cohort, care) => [care],
   },
   // Statistics, so the planner hashes these sets instead of looping over them.

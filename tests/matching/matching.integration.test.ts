@@ -122,10 +122,12 @@ describe("the matching job", () => {
     const rows = await analysisRows(run.id);
     expect(rows.every((r) => r.linked_police_crime === false && r.f_crime_asb === false)).toBe(true);
     expect(run.batchIds).not.toContain(pilot.batches["police-crime"]);
-    // Only the live run's analysis rows are kept.
-    const kept = await withContextClient({ kind: "researcher", userId: crypto.randomUUID() }, (c) =>
-      c.query<{ run_id: string }>("SELECT DISTINCT run_id FROM analysis_child WHERE run_id IN (SELECT id FROM matching_run WHERE agreement_id = $1)", [pilot.agreementId]),
-    );
-    expect(kept.rows.map((r) => r.run_id)).toEqual([run.id]);
+    // Only the live run's analysis rows are kept (old ones are removed just after the switch).
+    const keptRuns = () =>
+      withContextClient({ kind: "researcher", userId: crypto.randomUUID() }, (c) =>
+        c.query<{ run_id: string }>("SELECT DISTINCT run_id FROM analysis_child WHERE run_id IN (SELECT id FROM matching_run WHERE agreement_id = $1)", [pilot.agreementId]),
+      ).then((r) => r.rows.map((x) => x.run_id));
+    await waitFor(async () => (await keptRuns()).length === 1);
+    expect(await keptRuns()).toEqual([run.id]);
   }, 180_000);
 });
