@@ -4,7 +4,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { sshFingerprint, normaliseFingerprint } from "@/lib/sftp/fingerprint";
 import { inboxFormSchema, listInboxes, loadInboxForPolling, saveInbox } from "@/lib/sftp/inbox";
 import { decryptCredential, encryptCredential } from "@/lib/sftp/secret";
-import { startSftpScheduler, stopSftpScheduler } from "@/lib/sftp/scheduler";
+import { dueInboxes } from "@/lib/sftp/poll";
 import { createOrganisation } from "../factories";
 import { makeTempDataDir } from "../ingest/helpers";
 
@@ -56,12 +56,22 @@ describe("SFTP inbox configuration", () => {
     for (const f of ["orgId", "host", "port", "username", "hostKeyFingerprint", "directory", "pollIntervalMinutes"]) expect(fields).toContain(f);
   });
 
-  it("the scheduler starts once per process and stops", async () => {
-    const lines: string[] = [];
-    const stop = startSftpScheduler({ everyMs: 3_600_000, log: (l) => lines.push(l) });
-    expect(startSftpScheduler({ everyMs: 3_600_000 })).toBeTypeOf("function");
-    stop();
-    stopSftpScheduler();
-    await new Promise((r) => setTimeout(r, 200));
+  it("polls enabled inboxes whose interval has passed, and no others", async () => {
+    const admin = { kind: "admin" as const, userId: crypto.randomUUID() };
+    const make = async (over: { enabled: boolean }) => {
+      const org = await createOrganisation();
+      const form = inboxFormSchema.parse({ orgId: org.id, host: "sftp.example.org", port: "22", username: "u", authMethod: "password", credential: "secret", hostKeyFingerprint: FP, directory: "/in", enabled: over.enabled ? "on" : "", pollIntervalMinutes: "15" });
+      const saved = await saveInbox(admin, { label: "admin" }, form);
+      if (!saved.ok) throw new Error(saved.message);
+      return saved.id;
+    };
+    const on = await make({ enabled: true });
+    const off = await make({ enabled: false });
+    const due = await dueInboxes();
+    expect(due).toContain(on);
+    expect(due).not.toContain(off);
+    await withContextClient({ kind: "system", purpose: "test" }, (c) => c.query(`UPDATE sftp_inbox SET last_polled_at = now() - interval '5 minutes' WHERE id = $1`, [on]));
+    expect(await dueInboxes()).not.toContain(on);
+    expect(await dueInboxes(new Date(Date.now() + 11 * 60_000))).toContain(on);
   });
 });
