@@ -5,7 +5,9 @@ import { pool } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { COHORT_DATASET, COHORT_KEY_CHECKS, LINK_SOURCES, MATCHED_DATASETS, type KeyColumn } from "./sources";
 import {
-  COLLECT_KEYS_SQL,
+  ANALYZE_COHORT_ADDRESS_SQL,
+  ANALYZE_PERSON_KEYS_SQL,
+  PERSON_KEYS_SQL,
   analysisSql,
   caseVariantSql,
   cohortPassSql,
@@ -117,18 +119,25 @@ async function caseVariants(db: pg.ClientBase, table: string, batch: LiveBatch, 
  * same transaction. Progress is written on other connections so that it is visible while the
  * transaction is still open. Throws on failure, leaving the live run untouched.
  */
-export async function computeRun(runId: string, progress: Progress): Promise<RunOutcome> {
+export async function computeRun(
+  runId: string,
+  progress: Progress,
+  hooks: { /** Runs inside the transaction, after every write and before COMMIT (failure tests). */ beforeCommit?: () => Promise<void> } = {},
+): Promise<RunOutcome> {
   const db = await pool().connect();
   let broken = false;
   // Time spent per stage, logged when MATCHING_LOG_TIMINGS is set (benchmarks, diagnosis).
   const timings: [string, number][] = [];
   let stageStart = performance.now();
   let stageName = "Starting";
+  // Progress is written on another connection while the run's statements carry on; the writes
+  // are chained so they land in order, and awaited before the run commits.
+  let written: Promise<void> = Promise.resolve();
   const mark: Progress = async (percent, stage) => {
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
     stageStart = performance.now();
     stageName = stage;
-    await progress(percent, stage);
+    written = written.then(() => progress(percent, stage)).catch((e: unknown) => console.error("[matching] progress update failed", e));
   };
   try {
     await db.query("BEGIN");
@@ -149,24 +158,23 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
 
     await db.query(createWorkTablesSql());
     await mark(10, "Collecting the school-readiness cohort's keys");
-    for (const step of COLLECT_KEYS_SQL) {
-      const params = step.params(cohortBatches.map((b) => b.id), careBatches.map((b) => b.id));
-      await (params.length ? db.query(step.sql, params) : db.query(step.sql));
-    }
-
     const stats: DatasetStat[] = [];
     const warnings: Warning[] = [];
     const passCounts = new Map<string, PassCounts>();
     const statKey = (b: LiveBatch, k: KeyColumn) => `${b.id}|${k}`;
-
-    for (const b of cohortBatches) {
-      for (const check of COHORT_KEY_CHECKS) {
+    const cohortPass = async (check: (typeof COHORT_KEY_CHECKS)[number]) => {
+      for (const b of cohortBatches) {
         const c = (await db.query<PassCounts>(cohortPassSql(check.keyColumn), [b.id, check.plausibleRowsPerKey])).rows[0]!;
         passCounts.set(statKey(b, check.keyColumn), c);
         warnings.push(...warningsFor(b, check.keyColumn, check.plausibleRowsPerKey, c));
         warnings.push(...(await caseVariants(db, "ds_school_readiness", b, check.keyColumn, c)));
       }
-    }
+    };
+    await cohortPass(COHORT_KEY_CHECKS.find((k) => k.keyColumn === "person_key")!);
+    await db.query(PERSON_KEYS_SQL, [careBatches.map((b) => b.id)]);
+    await db.query(ANALYZE_PERSON_KEYS_SQL);
+    await cohortPass(COHORT_KEY_CHECKS.find((k) => k.keyColumn === "address_key")!);
+    await db.query(ANALYZE_COHORT_ADDRESS_SQL);
 
     const passes = LINK_SOURCES.flatMap((s) => batches.filter((b) => b.datasetId === s.dataset).map((b) => ({ s, b })));
     let done = 0;
@@ -207,6 +215,8 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
     }
 
     await mark(92, "Recording statistics and making the run live");
+    // The run's own row is about to be locked by this transaction: progress writes must be done.
+    await written;
     for (const s of stats) {
       await db.query(
         `INSERT INTO matching_run_dataset (run_id, dataset_id, org_id, key_column, batch_id, batch_loaded_at, row_count, distinct_keys, matched_keys, match_rate)
@@ -241,6 +251,7 @@ export async function computeRun(runId: string, progress: Progress): Promise<Run
       target: { type: "matching_run", id: runId },
       details: { version: run.version, children: cohort.children, batches: batches.length, warnings: warnings.length, live },
     });
+    await hooks.beforeCommit?.();
     await db.query("COMMIT");
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
     if (process.env.MATCHING_LOG_TIMINGS) console.error(`[matching] run ${run.version} stage timings (ms): ${JSON.stringify(timings)}`);

@@ -33,24 +33,17 @@ export function createWorkTablesSql(): string {
   ].join(";\n");
 }
 
-/** Statements with their parameters: $1 school-readiness batch ids, $2 social-care batch ids. */
-export const COLLECT_KEYS_SQL: readonly { sql: string; params: (cohort: string[], care: string[]) => unknown[] }[] = [
-  {
-    sql: `INSERT INTO m_cohort_person SELECT DISTINCT person_key ${C} FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])`,
-    params: (cohort) => [cohort],
-  },
-  {
-    sql: `INSERT INTO m_cohort_address SELECT DISTINCT address_key ${C} FROM ds_school_readiness WHERE batch_id = ANY ($1::uuid[])`,
-    params: (cohort) => [cohort],
-  },
-  {
-    // Only ever probed with EXISTS, so duplicates are harmless and not worth removing.
-    sql: `INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION ALL SELECT person_key ${C} FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])`,
-    params: (_cohort, care) => [care],
-  },
-  // Statistics, so the planner hashes these sets instead of looping over them.
-  { sql: "ANALYZE m_cohort_person; ANALYZE m_cohort_address; ANALYZE m_person_keys", params: () => [] },
-];
+/**
+ * Every key used as a person key (the cohort's, filled by its person pass, and social care's).
+ * $1: social-care batch ids.
+ */
+export const PERSON_KEYS_SQL =
+  // Only ever probed with EXISTS, so duplicates are harmless and not worth removing.
+  `INSERT INTO m_person_keys SELECT k FROM m_cohort_person UNION ALL SELECT person_key ${C} FROM ds_social_care WHERE batch_id = ANY ($1::uuid[])`;
+
+/** Statistics, so the planner hashes these sets instead of looping over them. */
+export const ANALYZE_PERSON_KEYS_SQL = "ANALYZE m_cohort_person; ANALYZE m_person_keys";
+export const ANALYZE_COHORT_ADDRESS_SQL = "ANALYZE m_cohort_address";
 
 export interface PassCounts {
   row_count: number;
@@ -106,13 +99,20 @@ SELECT ${COUNTS},
 FROM agg`;
 }
 
-/** The cohort's own key columns: counts and blank-identifier digests. $1: batch id, $2: plausible rows. */
+/**
+ * The cohort's own key columns: keeps the cohort's keys for the link passes, and returns counts
+ * and blank-identifier digests. The person pass runs first: the address pass probes the person
+ * keys. $1: batch id, $2: plausible rows.
+ */
 export function cohortPassSql(keyColumn: KeyColumn): string {
   const other = keyColumn === "person_key" ? "address_key" : "person_key";
+  const keep = keyColumn === "person_key" ? "m_cohort_person" : "m_cohort_address";
   return `
 WITH agg AS (
   SELECT ${keyColumn} ${C} AS k, count(*) AS n, bool_or(${keyColumn} = ${other}) AS same_as_other
   FROM ds_school_readiness WHERE batch_id = $1::uuid GROUP BY 1
+), kept AS (
+  INSERT INTO ${keep} SELECT k FROM agg
 ), empties AS (
   SELECT k, n FROM agg WHERE same_as_other ${keyColumn === "address_key" ? "OR EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)" : ""}
 ), recorded AS (

@@ -93,11 +93,12 @@ describe("the matching job", () => {
       );
       return { runId: r.rows[0]!.id };
     });
-    // Fails after the analysis rows were written inside the run's transaction.
+    // Fails after every write of the run (analysis rows, statistics, live switch), before COMMIT.
     const failing: typeof computeRun = (id, progress) =>
-      computeRun(id, async (p, stage) => {
-        if (p >= 92) throw new Error("simulated crash while finalising");
-        await progress(p, stage);
+      computeRun(id, progress, {
+        beforeCommit: async () => {
+          throw new Error("simulated crash while finalising");
+        },
       });
     await expect(handleMatchingJob({ data: { runId }, retryCount: 0, retryLimit: 2 }, failing)).rejects.toThrow(/simulated/);
     let row = await runRow(runId);
