@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
-import { withContext, withContextClient, type UnitContext } from "@/lib/db/tenant";
+import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { buildViews, runDomains, unitCells, viewKey, type DashboardSection, type RunDomains, type VangeFilters } from "./vange";
 
@@ -85,6 +85,8 @@ export async function coverage(db: pg.ClientBase, runId: string): Promise<Covera
 interface Computed {
   domains: RunDomains;
   views: Map<string, DashboardSection[]>;
+  /** Each view's sections as JSON, serialised once: the data endpoint sends them as they are. */
+  viewJson: Map<string, string>;
   coverage: CoverageRow[];
 }
 
@@ -98,7 +100,9 @@ async function compute(ctx: UnitContext, run: LiveRun): Promise<Computed> {
   return withContextClient(ctx, async (c) => {
     const domains = await runDomains(c, run.id);
     const cells = await unitCells(c, run.id);
-    return { domains, views: buildViews(domains, cells, run.threshold), coverage: await coverage(c, run.id) };
+    const views = buildViews(domains, cells, run.threshold);
+    const viewJson = new Map([...views].map(([k, v]) => [k, JSON.stringify(v)]));
+    return { domains, views, viewJson, coverage: await coverage(c, run.id) };
   });
 }
 
@@ -132,14 +136,62 @@ export function parseFilters(params: URLSearchParams | Record<string, string | s
  * The Vange dashboard for one view (filters), protected as one publication. Filters outside the
  * run's domains fall back to "all", so a URL cannot ask for a population the page does not offer.
  */
-export async function vangeDashboard(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<VangeDashboard> {
-  const { run, latest } = await withContextClient(ctx, async (c) => ({ run: await liveRun(c, agreementSlug), latest: await latestRun(c, agreementSlug) }));
-  if (!run) return { state: "no-run", latest };
+/*
+ * Which run is live (and the newest run's progress) is looked up at most once a second per
+ * agreement and process: every researcher sees the same run metadata, and a dashboard under load
+ * should not spend a database transaction per request on it. A run going live in this process
+ * clears it at once (lib/jobs wires onRunLive to forgetRunState).
+ */
+const RUN_STATE_TTL_MS = 1_000;
+const runStates = ((globalThis as unknown as { __vangeRunStates?: Map<string, { at: number; state: Promise<{ run: LiveRun | null; latest: RunStatus | null }> }> }).__vangeRunStates ??=
+  new Map());
+
+function runState(ctx: UnitContext, agreementSlug: string): Promise<{ run: LiveRun | null; latest: RunStatus | null }> {
+  const hit = runStates.get(agreementSlug);
+  if (hit && Date.now() - hit.at < RUN_STATE_TTL_MS) return hit.state;
+  const state = withContextClient(ctx, async (c) => ({ run: await liveRun(c, agreementSlug), latest: await latestRun(c, agreementSlug) }));
+  runStates.set(agreementSlug, { at: Date.now(), state });
+  state.catch(() => runStates.delete(agreementSlug));
+  return state;
+}
+
+export function forgetRunState(): void {
+  runStates.clear();
+}
+
+async function resolveView(ctx: UnitContext, requested: VangeFilters, agreementSlug: string) {
+  const { run, latest } = await runState(ctx, agreementSlug);
+  if (!run) return { run: null, latest } as const;
   const all = await cached(ctx, run);
   const filters: VangeFilters = {
     year: requested.year !== null && all.domains.year.includes(requested.year) ? requested.year : null,
     district: requested.district !== null && all.domains.districts.includes(requested.district) ? requested.district : null,
   };
+  return { run, latest, all, filters } as const;
+}
+
+/**
+ * The data endpoint's body for one view: the same protected sections the page renders, with the
+ * sections' JSON computed once per run rather than per request.
+ */
+export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<{ body: string; run: LiveRun | null; filters: VangeFilters }> {
+  const v = await resolveView(ctx, requested, agreementSlug);
+  if (!v.run) return { body: JSON.stringify({ state: "no-run", message: "No matching run yet." }), run: null, filters: requested };
+  const { run, all, filters } = v;
+  const head = JSON.stringify({
+    state: "ready",
+    run: { version: run.version, finishedAt: run.finishedAt, threshold: run.threshold },
+    filters,
+    options: { years: all.domains.year, districts: all.domains.districts },
+    coverage: all.coverage,
+  });
+  return { body: `${head.slice(0, -1)},"sections":${all.viewJson.get(viewKey(filters))!}}`, run, filters };
+}
+
+export async function vangeDashboard(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<VangeDashboard> {
+  const v = await resolveView(ctx, requested, agreementSlug);
+  if (!v.run) return { state: "no-run", latest: v.latest };
+  const { run, latest, all, filters } = v;
   return {
     state: "ready",
     run,
@@ -157,8 +209,8 @@ export async function auditDashboard(
   action: "dashboard.view" | "dashboard.export",
   details: Record<string, string | number | boolean | null>,
 ): Promise<void> {
-  await withContext({ kind: "system", purpose: "audit" }, (tx) =>
-    recordAudit(tx, {
+  await withContextClient({ kind: "system", purpose: "audit" }, (c) =>
+    recordAudit(c, {
       action,
       outcome: "success",
       actor: { userId: user.userId, label: user.email, role: user.role },

@@ -1,6 +1,6 @@
 import "server-only";
 import { onBatchChanged } from "@/lib/ingest/events";
-import { warmVangeDashboard } from "@/lib/dashboards/service";
+import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS } from "@/lib/matching/sources";
 import { onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
 import { stopJobQueue } from "./boss";
@@ -21,7 +21,10 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
     await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn" });
   });
-  const offLive = onRunLive(() => warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`)));
+  const offLive = onRunLive(() => {
+    forgetRunState();
+    return warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`));
+  });
   const reconcile = () => reconcileMatching().catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
   const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
   timer.unref();

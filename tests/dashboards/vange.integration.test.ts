@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { stopJobQueue } from "@/lib/jobs/boss";
-import { vangeDashboard, type VangeDashboard } from "@/lib/dashboards/service";
+import { vangeDashboard, vangeDashboardJson, type VangeDashboard } from "@/lib/dashboards/service";
 import { tableCsv } from "@/lib/dashboards/vange";
 import { runMatchingInProcess } from "@/lib/matching/jobs";
 import { matchRates } from "@/lib/matching/rates";
@@ -116,6 +116,17 @@ describe("the Vange dashboard", () => {
         });
       });
     }
+  });
+
+  it("serves the data endpoint exactly the sections the page shows", async () => {
+    const year = dashboard.options.years[1]!;
+    const page = await vangeDashboard(researcher(), { year, district: null }, slug);
+    const api = JSON.parse((await vangeDashboardJson(researcher(), { year, district: null }, slug)).body);
+    if (page.state !== "ready") throw new Error("no live run");
+    expect(api.state).toBe("ready");
+    expect(api.filters).toEqual({ year, district: null });
+    expect(api.sections).toEqual(JSON.parse(JSON.stringify(page.sections)));
+    expect(api.run.threshold).toBe(THRESHOLD);
   });
 
   it("ignores filters outside the run's values instead of trusting them", async () => {
