@@ -132,7 +132,7 @@ export default async function MatchingPage({ searchParams }: { searchParams: Pro
             <>
               <h2>Recent runs</h2>
               <table>
-                <caption>The last {data.history.length} matching runs</caption>
+                <caption>Recent matching runs, newest first</caption>
                 <thead>
                   <tr>
                     <th scope="col">Run</th>

@@ -26,7 +26,9 @@ export function ProtectedBarChart(props: {
   const horizontal = props.horizontal ?? data.length > 8;
   const format = (v: unknown) => (typeof v === "number" ? (unit === "percent" ? `${v.toFixed(1)}%` : v.toLocaleString("en-GB")) : String(v));
   const height = horizontal ? Math.max(220, 40 + data.length * (18 + 10 * series.length)) : 300;
-  const valueAxis = { type: "number" as const, domain: unit === "percent" ? ([0, 100] as [number, number]) : undefined, tickFormatter: format };
+  // Ticks are whole numbers (0%, 25%, …); values keep their one decimal in the tooltip and table.
+  const tick = (v: unknown) => (typeof v === "number" ? (unit === "percent" ? `${Math.round(v)}%` : v.toLocaleString("en-GB")) : String(v));
+  const valueAxis = { type: "number" as const, domain: unit === "percent" ? ([0, 100] as [number, number]) : undefined, tickFormatter: tick, width: 56 };
   return (
     <BarChart
       data={data}
@@ -41,8 +43,8 @@ export function ProtectedBarChart(props: {
       <CartesianGrid stroke="#b1b4b6" strokeDasharray="3 3" />
       {horizontal ? (
         <>
-          <XAxis {...valueAxis} stroke="#0b0c0c" />
-          <YAxis type="category" dataKey="category" width={180} stroke="#0b0c0c" />
+          <XAxis {...valueAxis} height={30} stroke="#0b0c0c" />
+          <YAxis type="category" dataKey="category" width={180} interval={0} stroke="#0b0c0c" />
         </>
       ) : (
         <>

@@ -31,6 +31,8 @@ export function RunStatusPanel({ latest, liveVersion }: { latest: RunStatus | nu
       </div>
     );
   }
+  // The live run is already named beside the figures; only a newer finished run is worth a line.
+  if (latest.version === liveVersion) return null;
   return (
     <p className="hint">
       Latest matching run: {latest.version}, finished {when(latest.finishedAt)}.
