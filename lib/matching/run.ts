@@ -8,6 +8,7 @@ import {
   ANALYZE_COHORT_ADDRESS_SQL,
   ANALYZE_PERSON_KEYS_SQL,
   PERSON_KEYS_SQL,
+  REGISTERED_BLANK_DIGESTS_SQL,
   analysisSql,
   caseVariantSql,
   cohortPassSql,
@@ -81,7 +82,7 @@ function warningsFor(batch: LiveBatch, keyColumn: KeyColumn, plausible: number, 
       kind: "empty-identifier-digest",
       affectedKeys: c.empty_keys,
       affectedRows: c.empty_rows,
-      detail: `${c.empty_rows} row(s) carry a ${keyColumn} that is the digest of blank identifiers (the salt alone); they were not linked.`,
+      detail: `${c.empty_rows} row(s) carry a ${keyColumn} that is the digest of blank identifiers (the key hashed with nothing before it); they were not linked. Check for rows whose identifiers were empty at source.`,
     });
   }
   if (c.frequent_keys > 0) {
@@ -157,6 +158,7 @@ export async function computeRun(
     const careBatches = batches.filter((b) => b.datasetId === "social-care");
 
     await db.query(createWorkTablesSql());
+    await db.query(REGISTERED_BLANK_DIGESTS_SQL, [run.agreement_id]);
     await mark(10, "Collecting the school-readiness cohort's keys");
     const stats: DatasetStat[] = [];
     const warnings: Warning[] = [];

@@ -33,6 +33,9 @@ export function createWorkTablesSql(): string {
   ].join(";\n");
 }
 
+/** The blank-identifier digests the agreement's partners registered. $1: agreement id. */
+export const REGISTERED_BLANK_DIGESTS_SQL = "INSERT INTO m_empty_digest SELECT digest FROM matching_blank_digest WHERE agreement_id = $1 ON CONFLICT DO NOTHING";
+
 /**
  * Every key used as a person key (the cohort's, filled by its person pass, and social care's).
  * $1: social-care batch ids.
@@ -77,10 +80,11 @@ export function linkPassSql(s: LinkSource): string {
   // that is also someone's person key (or the reverse) can only be that digest. Only keys on
   // implausibly many rows are probed (blank identifiers pile up on one digest): a lone blank
   // digest outside the cohort links nothing, and one inside it is caught by the cohort's own pass.
+  // Digests the partners registered (matching_blank_digest) are recognised wherever they occur.
   const emptyProbe =
     s.keyColumn === "address_key"
-      ? "n > $2 AND EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)"
-      : "n > $2 AND EXISTS (SELECT 1 FROM m_cohort_address a WHERE a.k = agg.k)";
+      ? "agg.k IN (SELECT k FROM m_empty_digest) OR (n > $2 AND EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k))"
+      : "agg.k IN (SELECT k FROM m_empty_digest) OR (n > $2 AND EXISTS (SELECT 1 FROM m_cohort_address a WHERE a.k = agg.k))";
   return `
 WITH agg AS (
   SELECT ${s.keyColumn} ${C} AS k, count(*) AS n${aggs}
@@ -114,7 +118,8 @@ WITH agg AS (
 ), kept AS (
   INSERT INTO ${keep} SELECT k FROM agg
 ), empties AS (
-  SELECT k, n FROM agg WHERE same_as_other ${keyColumn === "address_key" ? "OR EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)" : ""}
+  SELECT k, n FROM agg WHERE same_as_other OR agg.k IN (SELECT k FROM m_empty_digest)
+    ${keyColumn === "address_key" ? "OR EXISTS (SELECT 1 FROM m_person_keys p WHERE p.k = agg.k)" : ""}
 ), recorded AS (
   INSERT INTO m_empty_digest SELECT k FROM empties ON CONFLICT DO NOTHING
 )

@@ -2,7 +2,10 @@ import "server-only";
 import path from "node:path";
 import { loadOutputAreas } from "@/lib/geography/load";
 import { loadDemoDataThroughPipeline } from "@/lib/ingest/demo-load";
-import { runMatchingInProcess } from "@/lib/matching/jobs";
+import { DEMO_SALT } from "@/lib/demo";
+import { registerBlankDigest } from "@/lib/matching/blank-digests";
+import { agreementIdBySlug, runMatchingInProcess } from "@/lib/matching/jobs";
+import { emptyIdentifierDigest } from "@/lib/pseudonymise";
 import { seedDemoAccounts } from "@/lib/idp/demo";
 import { seedDemoOrganisations } from "./demo-organisations";
 
@@ -46,6 +49,13 @@ export const demoSteps: DemoStep[] = [
     run: async ({ dataDir, log }) => {
       const areas = await loadOutputAreas(path.join(dataDir, "demo", "output-areas.csv"), "system:first-run");
       log(`  output-area lookup: ${areas.rows} addresses`);
+      // What the pilot's partners would hand over: their tool's output for a blank row.
+      await registerBlankDigest({
+        agreementId: await agreementIdBySlug("essex-pilot"),
+        digest: emptyIdentifierDigest(DEMO_SALT),
+        note: "Blank-row digest under the demo key, supplied with the partners' extracts",
+        actorLabel: "system:first-run",
+      });
       const run = await runMatchingInProcess({ trigger: "demo" });
       return { notes: [`Matching run ${run.version} linked the demo extracts; the Vange dashboards are ready.`] };
     },

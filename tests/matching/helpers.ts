@@ -28,7 +28,17 @@ async function* fileBytes(file: string): AsyncGenerator<Buffer> {
  * batches loaded by other test files never enter its runs), demo data generated small, loaded
  * through the real ingest pipeline, and the output-area lookup.
  */
-export async function setUpPilot(opts: { households?: number; childrenPerYear?: number; seed?: number } = {}): Promise<Pilot> {
+export async function setUpPilot(
+  opts: {
+    households?: number;
+    childrenPerYear?: number;
+    seed?: number;
+    /** Demo quirks mode: files with deliberate problems, loaded with their valid rows only. */
+    quirks?: boolean;
+    /** Rewrites a generated file before it is loaded (to plant a problem). */
+    edit?: (datasetId: string, csv: string, demo: DemoResult) => string;
+  } = {},
+): Promise<Pilot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-matching-"));
   process.env.PORTAL_DATA_DIR = dir;
   await installJobQueue({ adminUrl: process.env.TEST_ADMIN_URL! });
@@ -67,24 +77,26 @@ export async function setUpPilot(opts: { households?: number; childrenPerYear?: 
     childrenPerYear: opts.childrenPerYear ?? 120,
     years: [2015, 2016],
     seed: opts.seed ?? 7,
+    quirks: opts.quirks ?? false,
   });
   await loadOutputAreas(demo.outputAreasPath, "test");
   const batches: Record<string, string> = {};
   for (const f of demo.files) {
     const orgId = supplier[f.datasetId];
     if (!orgId) continue;
-    batches[f.datasetId] = await loadFile(orgId, f.datasetId, f.path);
+    if (opts.edit) fs.writeFileSync(f.path, opts.edit(f.datasetId, fs.readFileSync(f.path, "utf8"), demo));
+    batches[f.datasetId] = await loadFile(orgId, f.datasetId, f.path, opts.quirks ?? false);
   }
   return { agreementId, orgs: { county, borough, police }, supplier, demo, batches };
 }
 
-export async function loadFile(orgId: string, datasetId: string, file: string): Promise<string> {
+export async function loadFile(orgId: string, datasetId: string, file: string, loadValidRows = false): Promise<string> {
   const result = await ingestFile({
     orgId,
     datasetId: datasetId as never,
     source: "cli",
     originalFilename: path.basename(file),
-    loadValidRows: false,
+    loadValidRows,
     actor: { label: "test" },
     input: fileBytes(file),
   });
