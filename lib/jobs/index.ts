@@ -1,8 +1,8 @@
 import "server-only";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
-import { MATCHED_DATASETS } from "@/lib/matching/sources";
-import { onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
+import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
 import { stopJobQueue } from "./boss";
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -19,7 +19,8 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   await startMatchingWorker();
   const offBatch = onBatchChanged(async (e) => {
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
-    await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn" });
+    const agreementId = await findAgreementId(PILOT_AGREEMENT);
+    if (agreementId) await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn", agreementId });
   });
   const offLive = onRunLive(() => {
     forgetRunState();

@@ -14,10 +14,15 @@ export interface MatchingJobData {
   runId: string;
 }
 
-export async function agreementIdBySlug(slug: string): Promise<string> {
+export async function findAgreementId(slug: string): Promise<string | null> {
   const a = await withContext({ kind: "matching" }, (tx) => tx.agreement.findUnique({ where: { slug }, select: { id: true } }));
-  if (!a) throw new Error(`agreement ${slug} does not exist`);
-  return a.id;
+  return a?.id ?? null;
+}
+
+export async function agreementIdBySlug(slug: string): Promise<string> {
+  const id = await findAgreementId(slug);
+  if (!id) throw new Error(`agreement ${slug} does not exist`);
+  return id;
 }
 
 /**
@@ -163,7 +168,10 @@ export async function stopMatchingWorker(): Promise<void> {
  * by another process (the ingest CLI) or while no worker was running.
  */
 export async function reconcileMatching(agreementId?: string): Promise<boolean> {
-  const id = agreementId ?? (await agreementIdBySlug(PILOT_AGREEMENT));
+  // Without the pilot agreement (a portal started without demo data, not set up yet) there is
+  // nothing to match.
+  const id = agreementId ?? (await findAgreementId(PILOT_AGREEMENT));
+  if (!id) return false;
   const stale = await withContextClient({ kind: "matching" }, async (c) => {
     const live = (await liveBatches(c, id)).map((b) => b.id).sort();
     const last = await c.query<{ batch_ids: string[]; status: string }>(
