@@ -12,10 +12,16 @@ export const dynamic = "force-dynamic";
 
 export default async function VangeDashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ roles: ["researcher", "approver"] });
-  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(await searchParams)).catch((e: unknown) => {
-    console.error("[dashboards] view failed", e);
-    return null;
-  });
+  // A view that cannot be recorded is not shown: every access to the figures is audited.
+  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(await searchParams))
+    .then(async (d) => {
+      if (d.state === "ready") await auditDashboard(user, "dashboard.view", { run: d.run.version, year: d.filters.year, district: d.filters.district });
+      return d;
+    })
+    .catch((e: unknown) => {
+      console.error("[dashboards] view failed", e);
+      return null;
+    });
   if (!dashboard) {
     return (
       <>
@@ -43,7 +49,6 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
     );
   }
   const { run, filters } = dashboard;
-  await auditDashboard(user, "dashboard.view", { run: run.version, year: filters.year, district: filters.district });
   const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
   const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${filters.district}` : "all school districts"].join(", ");
   return (
