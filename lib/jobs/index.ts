@@ -3,6 +3,7 @@ import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import { startSftpScheduler } from "@/lib/sftp/scheduler";
 import { stopJobQueue } from "./boss";
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -31,14 +32,18 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   timer.unref();
   void reconcile();
   void warmVangeDashboard().catch(() => {});
+  // Polls every configured partner SFTP inbox on its schedule (and clears loads a previous
+  // server stop left half-way).
+  const stopSftp = startSftpScheduler({ log: (l) => opts.log(`sftp: ${l}`) });
   stop = async () => {
+    stopSftp();
     clearInterval(timer);
     offBatch();
     offLive();
     await stopMatchingWorker();
     await stopJobQueue();
   };
-  opts.log("Matching worker started.");
+  opts.log("Matching worker and SFTP inbox polling started.");
 }
 
 export async function stopJobs(): Promise<void> {
