@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { withContext, type Tx } from "@/lib/db/tenant";
+import { withContext, withContextClient, type Tx } from "@/lib/db/tenant";
 import type { Role } from "./roles";
 
 /** A portal session ends after 30 minutes without a request… */
@@ -84,12 +84,62 @@ async function endInTx(tx: Tx, sessionId: string, reason: string, now: Date) {
   return s;
 }
 
+// Every request runs this, so it is one plain statement rather than an ORM transaction.
+const LOOKUP = `SELECT s.ended_at, s.created_at, s.last_seen_at,
+    u.id AS user_id, u.email, u.display_name, u.role::text AS role, u.org_id, u.active AS user_active,
+    o.slug AS org_slug, o.name AS org_name, o.active AS org_active
+  FROM portal_session s JOIN app_user u ON u.id = s.user_id JOIN organisation o ON o.id = u.org_id
+  WHERE s.id = $1`;
+
+interface LookupRow {
+  ended_at: Date | null;
+  created_at: Date;
+  last_seen_at: Date;
+  user_id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  org_id: string;
+  user_active: boolean;
+  org_slug: string;
+  org_name: string;
+  org_active: boolean;
+}
+
 /**
  * Looks a session up for a request: valid sessions are touched, sessions past either limit (or
- * whose account or organisation was disabled since) are ended on the spot.
+ * whose account or organisation was disabled since) are ended on the spot. The common case — a
+ * live session needing no write — is answered by one read; anything that changes state goes
+ * through the transactional path, which decides again on what it reads itself.
  */
 export async function loadPortalSession(sessionId: string, now = new Date()): Promise<SessionLookup> {
   if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { status: "unknown" };
+  const row = await withContextClient(system, async (c) => (await c.query<LookupRow>(LOOKUP, [sessionId])).rows[0]);
+  if (!row) return { status: "unknown" };
+  if (row.ended_at) return { status: "ended" };
+  const sinceSeen = now.getTime() - row.last_seen_at.getTime();
+  const needsWrite =
+    sinceSeen > TOUCH_AFTER_MS ||
+    now.getTime() - row.created_at.getTime() > ABSOLUTE_TIMEOUT_MS ||
+    !row.user_active ||
+    !row.org_active;
+  if (needsWrite) return settlePortalSession(sessionId, now);
+  return {
+    status: "ok",
+    user: {
+      sessionId,
+      userId: row.user_id,
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      orgId: row.org_id,
+      orgSlug: row.org_slug,
+      orgName: row.org_name,
+    },
+  };
+}
+
+async function settlePortalSession(sessionId: string, now: Date): Promise<SessionLookup> {
   return withContext(system, async (tx) => {
     const s = await tx.portalSession.findUnique({
       where: { id: sessionId },
