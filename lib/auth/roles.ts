@@ -24,8 +24,15 @@ export const ROLE_HOME: Record<Role, { href: string; label: string }> = {
 };
 
 export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
-  partner_analyst: [{ href: "/uploads", label: "Uploads" }],
-  researcher: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  partner_analyst: [
+    { href: "/uploads", label: "Uploads" },
+    { href: "/matching", label: "Match rates" },
+    { href: "/specification", label: "Data specification" },
+  ],
+  researcher: [
+    { href: "/dashboards/vange", label: "Dashboards" },
+    { href: "/matching", label: "Matching runs" },
+  ],
   approver: [{ href: "/dashboards/vange", label: "Dashboards" }],
   administrator: [
     { href: "/admin", label: "Administration" },
