@@ -14,6 +14,7 @@ const INITIAL_SLOTS = 64;
 const MAX_LOAD = 0.9;
 const GROWTH = 1.2;
 const MAX_SHARD_BYTES = 8 * 1024 * 1024;
+const RESIZABLE_FROM_BYTES = 4 * 1024;
 /** Words of a slot: the 96-bit fingerprint, then the line (0 marks an empty slot: lines start at 1). */
 const SLOT = 4;
 
@@ -148,12 +149,14 @@ export class FixedWidthSet {
 }
 
 /**
- * A shard's slots, in a buffer that can grow in place up to 8 MB (half a million keys a shard,
- * 128 million in all; only the pages in use are ever touched, so the rest costs address space,
- * not memory). Beyond that a shard moves to a new, larger buffer.
+ * A shard's slots. Past 4 KB, in a buffer that can grow in place up to 8 MB (half a million keys
+ * a shard, 128 million in all): only the pages in use are ever touched, so the rest costs address
+ * space, not memory, and small files (under ~50,000 keys) never reserve any. Beyond 8 MB a shard
+ * moves to a new, larger buffer.
  */
 function shardArray(slots: number): Int32Array {
   const bytes = slots * SLOT * 4;
+  if (bytes < RESIZABLE_FROM_BYTES) return new Int32Array(bytes / 4);
   return new Int32Array(new ArrayBuffer(bytes, { maxByteLength: Math.max(bytes, MAX_SHARD_BYTES) }));
 }
 
