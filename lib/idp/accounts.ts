@@ -47,7 +47,11 @@ async function registerFailure(userId: string, kind: "password" | "code", now: D
   });
 }
 
-async function recordLockedAttempt(user: { id: string; email: string; role: string; orgId: string }, factor: string) {
+/** A refused sign-in is recorded with its real reason, which the user is never told. */
+async function recordRefusal(
+  user: { id: string; email: string; role: string; orgId: string },
+  details: Record<string, string>,
+) {
   await withContext(system, (tx) =>
     recordAudit(tx, {
       action: "idp.sign_in_refused",
@@ -55,10 +59,13 @@ async function recordLockedAttempt(user: { id: string; email: string; role: stri
       actor: actorOf(user),
       orgId: user.orgId,
       target: { type: "user", id: user.id },
-      details: { reason: "locked", factor },
+      details,
     }),
   );
 }
+
+const recordLockedAttempt = (user: { id: string; email: string; role: string; orgId: string }, factor: string) =>
+  recordRefusal(user, { reason: "locked", factor });
 
 export type PasswordCheck = { ok: true; userId: string } | { ok: false };
 
@@ -85,16 +92,7 @@ export async function authenticatePassword(email: string, password: string, now 
     return { ok: false };
   }
   if (!user.active || !user.organisation.active) {
-    await withContext(system, (tx) =>
-      recordAudit(tx, {
-        action: "idp.sign_in_refused",
-        outcome: "denied",
-        actor: actorOf(user),
-        orgId: user.orgId,
-        target: { type: "user", id: user.id },
-        details: { reason: user.active ? "organisation_inactive" : "account_disabled" },
-      }),
-    );
+    await recordRefusal(user, { reason: user.active ? "organisation_inactive" : "account_disabled" });
     return { ok: false };
   }
   return { ok: true, userId: user.id };
