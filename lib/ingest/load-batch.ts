@@ -9,8 +9,13 @@ const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const ROUND_ROWS = 200_000;
 /** Lines sent to PostgreSQL per write: one write per row would dominate the cost of a large file. */
 const WRITE_BYTES = 262_144;
-/** Formatted lines waiting for the database before the parser is made to wait (back-pressure). */
-const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+/**
+ * Formatted lines waiting for the database before the parser is made to wait (back-pressure).
+ * Measured on a 1 GB file: 32 MB let garbage pile up past the 300 MB memory budget (243–335 MB);
+ * 8 MB kept it at 244–252 MB but starved the database of work (ratio 3.0); 16 MB gave 237–272 MB
+ * at ratio 2.43–2.46 (docs/performance.md).
+ */
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Loads a batch's rows inside the caller's transaction. COPY cannot write into a table under
