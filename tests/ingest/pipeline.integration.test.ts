@@ -88,17 +88,19 @@ describe("the ingest pipeline", () => {
     expect(matching).toBe(8);
   });
 
-  it("refuses dataset rows whose batch does not exist or belongs to another organisation", async () => {
+  it("refuses dataset rows whose batch does not exist, belongs to another organisation or is no longer loading", async () => {
     const a = await createOrganisation();
     const b = await createOrganisation();
-    const loaded = await ingest(b.id, "youth-offending", await csvText("youth-offending", 1));
+    const theirs = await ingest(b.id, "youth-offending", await csvText("youth-offending", 1));
+    const ours = await ingest(a.id, "youth-offending", await csvText("youth-offending", 1));
+    expect(ours.status).toBe("loaded");
     const key = "a".repeat(64);
-    for (const batchId of [crypto.randomUUID(), loaded.batchId]) {
+    for (const batchId of [crypto.randomUUID(), theirs.batchId, ours.batchId]) {
       await expect(
         withContextClient({ kind: "org", orgId: a.id }, (c) =>
           c.query(`INSERT INTO ds_youth_offending (batch_id, org_id, line_no, address_key, yos_known) VALUES ($1, $2, 2, $3, true)`, [batchId, a.id, key]),
         ),
-      ).rejects.toThrow(/does not exist for their organisation/);
+      ).rejects.toThrow(/row-level security policy/);
     }
   });
 
