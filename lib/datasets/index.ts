@@ -75,11 +75,12 @@ export {
   type CrossFieldFailure,
   type FieldFailure,
 } from "@/lib/datasets/compiled";
+export { CopyTextWriter } from "@/lib/datasets/copy-text";
 export {
   copyFromStdinSql,
   copyLine,
   copyLineFormatter,
-  copyLineFromValidCells,
+  copyRowWriter,
   escapeCopyText,
   sqlColumnDefinitions,
   sqlColumns,

@@ -36,6 +36,12 @@ function handles(): Handles {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: "essex-portal",
+    // Ingest stages each load round (up to 200,000 rows, ~40 MB) in a temporary table. At the
+    // default 8 MB of local buffers a round spills to disk and is read back (measured on a
+    // million staged rows: COPY and INSERT … SELECT 9.5 s, against 7.9 s in memory). Local
+    // buffers are allocated only by sessions that use temporary tables, and the value can only
+    // be set before a session's first one: hence here, per connection.
+    options: "-c temp_buffers=64MB",
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on("error", () => {});

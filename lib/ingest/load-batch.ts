@@ -7,8 +7,6 @@ const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Rows per COPY round: each round is moved into the dataset table while the next is parsed. */
 const ROUND_ROWS = 200_000;
-/** Lines sent to PostgreSQL per write: one write per row would dominate the cost of a large file. */
-const WRITE_BYTES = 262_144;
 /**
  * Formatted lines waiting for the database before the parser is made to wait (back-pressure).
  * Measured on a 1 GB file: 32 MB let garbage pile up past the 300 MB memory budget (243–335 MB);
@@ -30,9 +28,7 @@ export class BatchLoader {
   private copy: ReturnType<typeof copyFrom> | null = null;
   private copyFailure: Error | null = null;
   private failure: unknown = null;
-  private pending: string[] = [];
-  private pendingLength = 0;
-  private queue: { text: string; rows: number }[] = [];
+  private queue: { text: Buffer; rows: number }[] = [];
   private queuedBytes = 0;
   private rowsInRound = 0;
   private wake: (() => void) | null = null;
@@ -66,26 +62,19 @@ export class BatchLoader {
     return new BatchLoader(client, datasetId, batchId, orgId);
   }
 
-  /** Queues one COPY text line (from the datasets registry's formatter) for physical line `lineNo`. */
-  async add(lineNo: number, copyLine: string): Promise<void> {
+  /**
+   * Queues `rows` rows of COPY text, each line starting with the row's physical line number and a
+   * tab (the validator's `copyText`). Waits while too much is queued.
+   */
+  async add(text: Buffer, rows: number): Promise<void> {
     if (this.failure) throw this.failure;
-    const line = `${lineNo}\t${copyLine}`;
-    this.pending.push(line);
-    this.pendingLength += line.length;
-    this.rowsQueued++;
-    if (this.pendingLength >= WRITE_BYTES) this.enqueue();
+    if (rows === 0) return;
+    this.queue.push({ text, rows });
+    this.queuedBytes += text.length;
+    this.rowsQueued += rows;
+    this.wake?.();
     while (this.queuedBytes > MAX_QUEUED_BYTES && !this.failure) await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     if (this.failure) throw this.failure;
-  }
-
-  private enqueue(): void {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join("");
-    this.queue.push({ text, rows: this.pending.length });
-    this.queuedBytes += text.length;
-    this.pending = [];
-    this.pendingLength = 0;
-    this.wake?.();
   }
 
   private async pump(): Promise<void> {
@@ -114,7 +103,7 @@ export class BatchLoader {
     this.copy = stream;
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(text: Buffer): Promise<void> {
     const copy = this.copy!;
     if (this.copyFailure) throw this.copyFailure;
     if (copy.write(text)) return;
@@ -153,7 +142,6 @@ export class BatchLoader {
 
   /** Sends what is left and waits until every queued row is in the dataset table; returns the row count. */
   async finish(): Promise<number> {
-    this.enqueue();
     this.ended = true;
     this.wake?.();
     await this.pumping;
@@ -168,7 +156,6 @@ export class BatchLoader {
   async abort(): Promise<void> {
     this.queue = [];
     this.queuedBytes = 0;
-    this.pending = [];
     this.failure ??= new Error("ingest aborted");
     this.ended = true;
     this.wake?.();

@@ -273,14 +273,13 @@ async function runBatch(
       datasetId: r.datasetId,
       period: r.period ?? undefined,
       maxErrorsKept: MAX_ERRORS_KEPT,
-      copyLines: true,
+      copyText: true,
     });
     for await (const batch of run) {
       // Valid rows go to the staging table while the rest of the file is still arriving; if the
       // file turns out to be refused, the transaction is rolled back and they vanish with it.
-      const lines = batch.copyLines!;
-      for (let i = 0; i < lines.length; i++) await staging.add(batch.lines[i]!, lines[i]!);
-      rowsValidSoFar += lines.length;
+      await staging.add(batch.copyText!, batch.rows.length);
+      rowsValidSoFar += batch.rows.length;
     }
     const report = await run.report;
     if (inputFailure) throw inputFailure;

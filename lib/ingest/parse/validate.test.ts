@@ -647,20 +647,23 @@ describe("streaming", () => {
     expect(closed).toBe(true);
   });
 
-  it("hands out COPY lines with the rows when asked", async () => {
-    const lines: string[] = [];
-    const report = await validateCsv(chunksOf(`${YO}\n${K1.toUpperCase()},yes,theft,03\n${K2},N,,\n`), {
+  it("hands out COPY text with the rows when asked, each line led by its line number", async () => {
+    let text = "";
+    let rows = 0;
+    const report = await validateCsv(chunksOf(`${YO}\n${K1.toUpperCase()},yes,theft,03\n${K2},bad,,\n${K2},N,,\n`), {
       datasetId: "youth-offending",
-      copyLines: true,
+      copyText: true,
+      maxErrorsKept: 10,
       onRows: (batch) => {
-        expect(batch.copyLines).toHaveLength(batch.rows.length);
-        lines.push(...batch.copyLines!);
+        rows += batch.rows.length;
+        text += batch.copyText!.toString("utf8");
       },
     });
-    expect(report.status).toBe("valid");
-    expect(lines).toEqual([`${K1}\tt\ttheft\t03\n`, `${K2}\tf\t\\N\t\\N\n`]);
+    expect(report.status).toBe("invalid");
+    expect(rows).toBe(2);
+    expect(text).toBe(`2\t${K1}\tt\ttheft\t03\n4\t${K2}\tf\t\\N\t\\N\n`);
     const without = validateCsvStream(chunksOf(`${YO}\n${K1},Y,,\n`), { datasetId: "youth-offending" });
-    for await (const batch of without) expect(batch.copyLines).toBeUndefined();
+    for await (const batch of without) expect(batch.copyText).toBeUndefined();
   });
 
   it("accepts string chunks", async () => {

@@ -4,7 +4,8 @@ import {
   DATASET_IDS,
   cellParser,
   compileDataset,
-  copyLineFromValidCells,
+  copyRowWriter,
+  CopyTextWriter,
   explainCell,
   getDataset,
   INVALID,
@@ -43,10 +44,10 @@ export interface ValidateOptions<Id extends DatasetId = DatasetId> {
   /** Header columns beyond which the file is refused unread. Default 200. */
   readonly maxColumns?: number;
   /**
-   * Also hand out each valid row as a PostgreSQL COPY text line (`RowBatch.copyLines`),
-   * made from the accepted cells: cheaper than formatting the normalised row afterwards.
+   * Also hand out the valid rows as PostgreSQL COPY text (`RowBatch.copyText`), written from the
+   * accepted cells: cheaper than formatting the normalised rows afterwards.
    */
-  readonly copyLines?: boolean;
+  readonly copyText?: boolean;
 }
 
 export const DEFAULT_LIMITS = { maxErrorsKept: 100, maxFieldLength: 10_000, maxColumns: 200 } as const;
@@ -55,8 +56,11 @@ export const DEFAULT_LIMITS = { maxErrorsKept: 100, maxFieldLength: 10_000, maxC
 export interface RowBatch<Id extends DatasetId = DatasetId> {
   readonly rows: RowOf<Id>[];
   readonly lines: number[];
-  /** With `copyLines: true`: the COPY text line (ending in "\n") of each row, columns in `sqlColumns` order. */
-  readonly copyLines?: string[];
+  /**
+   * With `copyText: true`: the batch's rows as COPY text, one line each (ending in "\n"): the
+   * row's physical line number, a tab, then its columns in `sqlColumns` order.
+   */
+  readonly copyText?: Buffer;
 }
 
 /** Input is cut into slices of this size so that one huge chunk cannot make one huge batch. */
@@ -151,8 +155,8 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
 
   private batchRows: RowOf<Id>[] = [];
   private batchLines: number[] = [];
-  private batchCopy: string[] = [];
-  private readonly copyFormat: ((cells: readonly string[], row: Readonly<Record<string, unknown>>) => string) | null;
+  private readonly copyOut: CopyTextWriter | null;
+  private readonly copyRow: ReturnType<typeof copyRowWriter> | null;
 
   bytesRead = 0;
   private rowsSeen = 0;
@@ -171,7 +175,8 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
     this.tokenizer = new CsvTokenizer(this, { maxFieldLength: options.maxFieldLength ?? DEFAULT_LIMITS.maxFieldLength });
     this.tokenizer.fieldHardLimit = this.maxColumns;
     this.tokenizer.fieldLimit = this.maxColumns;
-    this.copyFormat = options.copyLines ? copyLineFromValidCells(this.def.id) : null;
+    this.copyOut = options.copyText ? new CopyTextWriter() : null;
+    this.copyRow = options.copyText ? copyRowWriter(this.def.id) : null;
     this.period = this.def.needsPeriod ? (options.period ?? null) : null;
     this.periodOk = !this.def.needsPeriod || (this.period !== null && BATCH_PERIOD_PATTERN.test(this.period));
     if (!this.periodOk) this.fileErrors.push({ code: "period-required", message: messages.periodRequired(this.def.id) });
@@ -280,12 +285,11 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
 
   takeBatch(): RowBatch<Id> | null {
     if (this.batchRows.length === 0) return null;
-    const batch: RowBatch<Id> = this.copyFormat
-      ? { rows: this.batchRows, lines: this.batchLines, copyLines: this.batchCopy }
+    const batch: RowBatch<Id> = this.copyOut
+      ? { rows: this.batchRows, lines: this.batchLines, copyText: this.copyOut.take() }
       : { rows: this.batchRows, lines: this.batchLines };
     this.batchRows = [];
     this.batchLines = [];
-    this.batchCopy = [];
     return batch;
   }
 
@@ -442,7 +446,12 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
       if (guard.cellsFlagged === 0 && this.headerFindings!.cellsFlagged === 0) {
         this.batchRows.push(result.row as RowOf<Id>);
         this.batchLines.push(line);
-        if (this.copyFormat) this.batchCopy.push(this.copyFormat(cells, result.row));
+        const out = this.copyOut;
+        if (out) {
+          out.uint(line);
+          out.tab();
+          this.copyRow!(out, cells, result.row);
+        }
         this.rowsEmitted++;
       }
       return;
@@ -475,7 +484,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
     this.rowsEmitted -= this.batchRows.length;
     this.batchRows = [];
     this.batchLines = [];
-    this.batchCopy = [];
+    this.copyOut?.clear();
   }
 
   report(): ValidationReport {
