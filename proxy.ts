@@ -10,8 +10,10 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Upload bodies (up to 2 GB) must stream straight to their route handler: a matched request's
-  // body is buffered for the proxy and cut at 10 MB (experimental.proxyClientMaxBodySize). The
-  // upload routes read their own URL, so they need no x-portal-path.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/uploads).*)"],
+  // Pages only. Route handlers read their own URL (requireApiUser(req)), so they need no
+  // x-portal-path, and skipping the proxy matters there: upload bodies (up to 2 GB) must stream
+  // straight to their handler, where a matched request's body is buffered for the proxy and cut
+  // at 10 MB (experimental.proxyClientMaxBodySize); and the dashboard data endpoints answer many
+  // requests a second, where a rewrite per request cost measurable CPU (docs/performance.md).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/).*)"],
 };

@@ -1,4 +1,4 @@
-// `npm run bench:dashboard [-- --connections 50 --seconds 30]`: starts the portal as `npm start`
+// `npm run bench:dashboard [-- --connections 50 --seconds 30 --warmup 5]`: starts the portal as `npm start`
 // does (its own embedded PostgreSQL and first-run demo data, in a throw-away folder, in a child
 // process), signs a researcher in, loads the Vange dashboard's data endpoints (the JSON of every
 // filter view and a CSV export) with autocannon from this process, and prints requests/s and
@@ -31,10 +31,16 @@ type Autocannon = (
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const { values } = parseArgs({
-  options: { connections: { type: "string", default: "50" }, seconds: { type: "string", default: "30" } },
+  options: {
+    connections: { type: "string", default: "50" },
+    seconds: { type: "string", default: "30" },
+    // Unmeasured load first: the server's JIT and connection pool warm up before the clock starts.
+    warmup: { type: "string", default: "5" },
+  },
 });
 const connections = Number(values.connections);
 const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
 const log = (line: string) => process.stderr.write(`[bench:dashboard] ${line}\n`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-dashboard-"));
@@ -90,13 +96,22 @@ try {
     ...body.options!.districts.slice(0, 3).map((d) => `/api/dashboards/vange?district=${d}`),
     "/api/dashboards/vange/csv?table=gld-oa",
   ];
+  const sizes = await Promise.all(paths.map(async (p) => (await (await fetch(`${base}${p}`, { headers: { cookie } })).arrayBuffer()).byteLength));
+  log(`response sizes (bytes): ${paths.map((p, i) => `${p} ${sizes[i]}`).join(", ")}`);
+  const requests = paths.map((p) => ({ method: "GET", path: p }));
+  if (warmup > 0) {
+    log(`warming up for ${warmup} s (not measured)…`);
+    await new Promise<AutocannonResult>((resolve, reject) =>
+      autocannon({ url: base, connections, duration: warmup, headers: { cookie }, requests }, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  }
   log(`loading ${paths.length} endpoints with ${connections} connections for ${seconds} s…`);
 
   const latencies: number[] = [];
   let non2xx = 0;
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     const instance = autocannon(
-      { url: base, connections, duration: seconds, headers: { cookie }, requests: paths.map((p) => ({ method: "GET", path: p })) },
+      { url: base, connections, duration: seconds, headers: { cookie }, requests },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on("response", (_client, statusCode, _bytes, ms) => {
@@ -112,8 +127,10 @@ try {
       endpoints: paths.length,
       connections,
       seconds,
+      warmupSeconds: warmup,
       requests: latencies.length,
       requestsPerSec: Math.round(result.requests.average),
+      meanResponseKB: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length / 102.4) / 10,
       p50Ms: Math.round(pct(50)),
       p95Ms: Math.round(pct(95)),
       p99Ms: Math.round(pct(99)),

@@ -1,13 +1,12 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { recordAudit } from "@/lib/audit/record";
-import { withContext, type UnitContext } from "@/lib/db/tenant";
-import { authOptions } from "./options";
+import { recordAuditNow } from "@/lib/audit/record";
+import type { UnitContext } from "@/lib/db/tenant";
 import type { Role } from "./roles";
 import { loadPortalSession, type SessionUser } from "./session";
+import { sessionIdFromCookie } from "./session-cookie";
 
 export type { Role } from "./roles";
 
@@ -49,13 +48,7 @@ function toPortalUser(u: SessionUser): PortalUser {
 
 // One lookup per request however many components ask (layout, page, header).
 const lookup = cache(async (): Promise<Lookup> => {
-  let sid: string | undefined;
-  try {
-    sid = (await getServerSession(authOptions()))?.sid;
-  } catch {
-    // An unreadable cookie (secret rotated, tampered) is the same as no session.
-    sid = undefined;
-  }
+  const sid = await sessionIdFromCookie();
   if (!sid) return { user: null, reason: "none" };
   const found = await loadPortalSession(sid);
   if (found.status === "ok") return { user: toPortalUser(found.user) };
@@ -88,16 +81,14 @@ export function signInPath(callbackPath: string, reason?: NoUserReason): string 
 }
 
 async function recordDenied(user: PortalUser, where: string, required: readonly Role[]) {
-  await withContext({ kind: "system", purpose: "access-check" }, (tx) =>
-    recordAudit(tx, {
-      action: "access.denied",
-      outcome: "denied",
-      actor: { userId: user.userId, label: user.email, role: user.role },
-      orgId: user.orgId,
-      target: { type: "route", id: where },
-      details: { required: required.join(" ") },
-    }),
-  ).catch(() => {
+  await recordAuditNow({
+    action: "access.denied",
+    outcome: "denied",
+    actor: { userId: user.userId, label: user.email, role: user.role },
+    orgId: user.orgId,
+    target: { type: "route", id: where },
+    details: { required: required.join(" ") },
+  }).catch(() => {
     // Refusing access must not depend on the audit write succeeding.
   });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
-import { withContext, withContextClient, type Tx } from "@/lib/db/tenant";
+import { readInContext, withContext, type Tx } from "@/lib/db/tenant";
 import type { Role } from "./roles";
 
 /** A portal session ends after 30 minutes without a request… */
@@ -84,7 +84,7 @@ async function endInTx(tx: Tx, sessionId: string, reason: string, now: Date) {
   return s;
 }
 
-// Every request runs this, so it is one plain statement rather than an ORM transaction.
+// Every request runs this, so it is one statement in one round trip rather than an ORM transaction.
 const LOOKUP = `SELECT s.ended_at, s.created_at, s.last_seen_at,
     u.id AS user_id, u.email, u.display_name, u.role::text AS role, u.org_id, u.active AS user_active,
     o.slug AS org_slug, o.name AS org_name, o.active AS org_active
@@ -114,7 +114,7 @@ interface LookupRow {
  */
 export async function loadPortalSession(sessionId: string, now = new Date()): Promise<SessionLookup> {
   if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { status: "unknown" };
-  const row = await withContextClient(system, async (c) => (await c.query<LookupRow>(LOOKUP, [sessionId])).rows[0]);
+  const [row] = await readInContext<LookupRow>(system, LOOKUP, [sessionId]);
   if (!row) return { status: "unknown" };
   if (row.ended_at) return { status: "ended" };
   const sinceSeen = now.getTime() - row.last_seen_at.getTime();

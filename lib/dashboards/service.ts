@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAuditNow } from "@/lib/audit/record";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { buildViews, runDomains, unitCells, viewKey, type DashboardSection, type RunDomains, type VangeFilters } from "./vange";
@@ -87,6 +87,8 @@ interface Computed {
   views: Map<string, DashboardSection[]>;
   /** Each view's sections as JSON, serialised once: the data endpoint sends them as they are. */
   viewJson: Map<string, string>;
+  /** The data endpoint's whole response body per view, encoded once (it depends on nothing else). */
+  bodies: Map<string, Buffer<ArrayBuffer>>;
   coverage: CoverageRow[];
 }
 
@@ -102,7 +104,7 @@ async function compute(ctx: UnitContext, run: LiveRun): Promise<Computed> {
     const cells = await unitCells(c, run.id);
     const views = buildViews(domains, cells, run.threshold);
     const viewJson = new Map([...views].map(([k, v]) => [k, JSON.stringify(v)]));
-    return { domains, views, viewJson, coverage: await coverage(c, run.id) };
+    return { domains, views, viewJson, bodies: new Map(), coverage: await coverage(c, run.id) };
   });
 }
 
@@ -174,18 +176,24 @@ async function resolveView(ctx: UnitContext, requested: VangeFilters, agreementS
  * The data endpoint's body for one view: the same protected sections the page renders, with the
  * sections' JSON computed once per run rather than per request.
  */
-export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<{ body: string; run: LiveRun | null; filters: VangeFilters }> {
+export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<{ body: Buffer<ArrayBuffer>; run: LiveRun | null; filters: VangeFilters }> {
   const v = await resolveView(ctx, requested, agreementSlug);
-  if (!v.run) return { body: JSON.stringify({ state: "no-run", message: "No matching run yet." }), run: null, filters: requested };
+  if (!v.run) return { body: Buffer.from(JSON.stringify({ state: "no-run", message: "No matching run yet." })), run: null, filters: requested };
   const { run, all, filters } = v;
-  const head = JSON.stringify({
-    state: "ready",
-    run: { version: run.version, finishedAt: run.finishedAt, threshold: run.threshold },
-    filters,
-    options: { years: all.domains.year, districts: all.domains.districts },
-    coverage: all.coverage,
-  });
-  return { body: `${head.slice(0, -1)},"sections":${all.viewJson.get(viewKey(filters))!}}`, run, filters };
+  const key = viewKey(filters);
+  let body = all.bodies.get(key);
+  if (!body) {
+    const head = JSON.stringify({
+      state: "ready",
+      run: { version: run.version, finishedAt: run.finishedAt, threshold: run.threshold },
+      filters,
+      options: { years: all.domains.year, districts: all.domains.districts },
+      coverage: all.coverage,
+    });
+    body = Buffer.from(`${head.slice(0, -1)},"sections":${all.viewJson.get(key)!}}`, "utf8");
+    all.bodies.set(key, body);
+  }
+  return { body, run, filters };
 }
 
 export async function vangeDashboard(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<VangeDashboard> {
@@ -209,16 +217,14 @@ export async function auditDashboard(
   action: "dashboard.view" | "dashboard.export",
   details: Record<string, string | number | boolean | null>,
 ): Promise<void> {
-  await withContextClient({ kind: "system", purpose: "audit" }, (c) =>
-    recordAudit(c, {
-      action,
-      outcome: "success",
-      actor: { userId: user.userId, label: user.email, role: user.role },
-      orgId: user.orgId,
-      target: { type: "dashboard", id: "vange" },
-      details,
-    }),
-  );
+  await recordAuditNow({
+    action,
+    outcome: "success",
+    actor: { userId: user.userId, label: user.email, role: user.role },
+    orgId: user.orgId,
+    target: { type: "dashboard", id: "vange" },
+    details,
+  });
 }
 
 /** Computes the live run's publication ahead of the first reader (after start-up and after each run). */

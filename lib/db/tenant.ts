@@ -67,3 +67,36 @@ export async function withContextClient<T>(ctx: UnitContext, fn: (client: pg.Poo
     client.release(broken);
   }
 }
+
+/**
+ * One read statement as `ctx` in a single round trip, for the reads made on every request (the
+ * session check), where withContextClient's BEGIN, settings, statement and COMMIT cost four.
+ * The settings and the statement travel as one simple-protocol message, which PostgreSQL runs as
+ * one implicit transaction: the transaction-local settings end with it, as in withContextClient.
+ * The simple protocol has no bind parameters, so `params` are written into the text as quoted
+ * literals (pg's escapeLiteral) in place of $1, $2, …; only strings are accepted.
+ */
+export async function readInContext<R extends pg.QueryResultRow>(ctx: UnitContext, sql: string, params: readonly string[] = []): Promise<R[]> {
+  const client = await pool().connect();
+  let broken = false;
+  try {
+    const literal = (v: string) => client.escapeLiteral(v);
+    const set = settings(ctx)
+      .map(([k, v]) => `set_config(${literal(k)}, ${literal(v)}, true)`)
+      .join(", ");
+    const text = sql.replace(/\$(\d+)\b/g, (_, n: string) => {
+      const v = params[Number(n) - 1];
+      if (v === undefined) throw new Error(`readInContext: no value for $${n}`);
+      return literal(v);
+    });
+    const results = (await client.query(`SELECT ${set}; ${text}`)) as unknown as pg.QueryResult<R>[];
+    return results[1]!.rows;
+  } catch (e) {
+    // A failed statement ends the implicit transaction by itself; a connection that failed
+    // mid-message is not trusted again.
+    broken = !(e instanceof Error && "code" in e);
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -121,7 +121,7 @@ describe("the Vange dashboard", () => {
   it("serves the data endpoint exactly the sections the page shows", async () => {
     const year = dashboard.options.years[1]!;
     const page = await vangeDashboard(researcher(), { year, district: null }, slug);
-    const api = JSON.parse((await vangeDashboardJson(researcher(), { year, district: null }, slug)).body);
+    const api = JSON.parse((await vangeDashboardJson(researcher(), { year, district: null }, slug)).body.toString("utf8"));
     if (page.state !== "ready") throw new Error("no live run");
     expect(api.state).toBe("ready");
     expect(api.filters).toEqual({ year, district: null });

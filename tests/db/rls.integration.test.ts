@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
-import { withContext, withContextClient } from "@/lib/db/tenant";
+import { readInContext, withContext, withContextClient } from "@/lib/db/tenant";
 import { appClient, createBatch, createOrganisation } from "../factories";
 
 afterAll(closeDatabase);
@@ -91,5 +91,40 @@ describe("row-level security between organisations", () => {
     } finally {
       await c.end();
     }
+  });
+});
+
+describe("readInContext (one statement, one round trip)", () => {
+  it("reads as the context, and the context ends with the statement", async () => {
+    const a = await createOrganisation();
+    const b = await createOrganisation();
+    const batchA = await createBatch(a.id);
+    await createBatch(b.id);
+    const rows = await readInContext<{ org_id: string; ctx: string }>(
+      { kind: "org", orgId: a.id },
+      "SELECT DISTINCT org_id, current_setting('app.context') AS ctx FROM upload_batch WHERE id = $1 OR org_id = $2",
+      [batchA.id, b.id],
+    );
+    expect(rows).toEqual([{ org_id: a.id, ctx: "org" }]);
+    // The pool hands the same connections out again: none may still carry the context.
+    const after = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        readInContext<{ ctx: string | null }>({ kind: "system", purpose: "test" }, "SELECT nullif(current_setting('app.org_id', true), '') AS ctx"),
+      ),
+    );
+    expect(after.flat().every((r) => r.ctx === null)).toBe(true);
+  });
+
+  it("passes values as literals, never as SQL", async () => {
+    const hostile = `x'); DROP TABLE upload_batch; --\\'`;
+    const [row] = await readInContext<{ v: string }>({ kind: "system", purpose: "test" }, "SELECT $1::text AS v", [hostile]);
+    expect(row!.v).toBe(hostile);
+    await expect(readInContext({ kind: "system", purpose: "test" }, "SELECT $2::text AS v", ["only one"])).rejects.toThrow(/no value for \$2/);
+  });
+
+  it("surfaces a failing statement and leaves the pool usable", async () => {
+    await expect(readInContext({ kind: "system", purpose: "test" }, "SELECT 1 / 0")).rejects.toThrow(/division by zero/);
+    const [row] = await readInContext<{ ok: number }>({ kind: "system", purpose: "test" }, "SELECT 1 AS ok");
+    expect(row).toEqual({ ok: 1 });
   });
 });
