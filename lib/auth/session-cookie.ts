@@ -31,17 +31,20 @@ async function sessionToken(): Promise<string | undefined> {
 }
 
 /** The portal session id of this request's session cookie, or undefined (none, expired, not authentic). */
-export async function sessionIdFromCookie(now = Date.now()): Promise<string | undefined> {
+export async function sessionIdFromCookie(): Promise<string | undefined> {
   const token = await sessionToken();
-  if (!token) return undefined;
+  const secret = process.env.NEXTAUTH_SECRET;
+  return token && secret ? sessionIdFromToken(token, secret) : undefined;
+}
+
+/** The portal session id inside a next-auth session token, or undefined. */
+export async function sessionIdFromToken(token: string, secret: string, now = Date.now()): Promise<string | undefined> {
   const known = remembered.get(token);
   if (known) {
     if (known.expiresAtMs > now) return known.sid;
     remembered.delete(token);
     return undefined;
   }
-  const secret = process.env.NEXTAUTH_SECRET;
-  if (!secret) return undefined;
   let payload: Awaited<ReturnType<typeof decode>>;
   try {
     payload = await decode({ token, secret });
