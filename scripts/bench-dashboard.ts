@@ -99,11 +99,16 @@ try {
   const sizes = await Promise.all(paths.map(async (p) => (await (await fetch(`${base}${p}`, { headers: { cookie } })).arrayBuffer()).byteLength));
   log(`response sizes (bytes): ${paths.map((p, i) => `${p} ${sizes[i]}`).join(", ")}`);
   const requests = paths.map((p) => ({ method: "GET", path: p }));
+  // Every answered request must have left its access event: counted here, checked at the end.
+  let answered = 1 + paths.length;
   if (warmup > 0) {
     log(`warming up for ${warmup} s (not measured)…`);
-    await new Promise<AutocannonResult>((resolve, reject) =>
-      autocannon({ url: base, connections, duration: warmup, headers: { cookie }, requests }, (err, res) => (err ? reject(err) : resolve(res))),
-    );
+    await new Promise<AutocannonResult>((resolve, reject) => {
+      const instance = autocannon({ url: base, connections, duration: warmup, headers: { cookie }, requests }, (err, res) => (err ? reject(err) : resolve(res)));
+      instance.on("response", (_client, statusCode) => {
+        if (statusCode >= 200 && statusCode <= 299) answered++;
+      });
+    });
   }
   log(`loading ${paths.length} endpoints with ${connections} connections for ${seconds} s…`);
 
@@ -117,8 +122,14 @@ try {
     instance.on("response", (_client, statusCode, _bytes, ms) => {
       latencies.push(ms);
       if (statusCode < 200 || statusCode > 299) non2xx++;
+      else answered++;
     });
   });
+  const audited = await withContext({ kind: "system", purpose: "bench" }, (tx) =>
+    tx.auditEvent.count({ where: { actorUserId: userId, action: { in: ["dashboard.view", "dashboard.export"] } } }),
+  );
+  // Requests still in flight when the load stops may be recorded without being counted here.
+  if (audited < answered) throw new Error(`${answered} requests were answered but only ${audited} access events were recorded`);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
   console.log(
@@ -136,6 +147,9 @@ try {
       p99Ms: Math.round(pct(99)),
       non2xx,
       errors: result.errors,
+      // Access events the server recorded for the benchmark's researcher, warm-up included.
+      answeredRequests: answered,
+      auditedRequests: audited,
       targetP95Ms: 150,
     }),
   );

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
@@ -51,6 +51,30 @@ describe("audit trail", () => {
     );
     const verdict = await withContextClient({ kind: "admin", userId: "00000000-0000-0000-0000-000000000001" }, verifyAuditChain);
     expect(verdict.ok).toBe(true);
+  });
+
+  it("records stand-alone events, grouped under load, each on record when its promise resolves, in one chain", async () => {
+    const org = await createOrganisation();
+    const admin = { kind: "admin", userId: "00000000-0000-0000-0000-000000000001" } as const;
+    const count = () => withContext(admin, (tx) => tx.auditEvent.count({ where: { action: "test.now", orgId: org.id } }));
+    // One at a time: each is committed by the time it resolves.
+    await recordAuditNow({ ...event(org.id, "test.now"), details: { n: -1, note: "it's \\ \"quoted\"" } });
+    expect(await count()).toBe(1);
+    // 300 at once, far more than one statement takes while another is on its way.
+    await Promise.all(Array.from({ length: 300 }, (_, n) => recordAuditNow({ ...event(org.id, "test.now"), details: { n } })));
+    expect(await count()).toBe(301);
+    const rows = await withContext(admin, (tx) => tx.auditEvent.findMany({ where: { action: "test.now", orgId: org.id }, orderBy: { id: "asc" } }));
+    expect(rows[0]!.details).toEqual({ n: -1, note: "it's \\ \"quoted\"" });
+    // Grouped statements keep arrival order.
+    expect(rows.slice(1).map((r) => (r.details as { n: number }).n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
+    const verdict = await withContextClient(admin, verifyAuditChain);
+    expect(verdict.ok).toBe(true);
+  });
+
+  it("rejects an event that cannot be written, and carries on with the next", async () => {
+    const org = await createOrganisation();
+    await expect(recordAuditNow(event("not-a-uuid", "test.bad"))).rejects.toThrow(/uuid/);
+    await expect(recordAuditNow(event(org.id, "test.after"))).resolves.toBeUndefined();
   });
 
   it("refuses UPDATE, DELETE and TRUNCATE to the application role", async () => {
