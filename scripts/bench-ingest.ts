@@ -82,7 +82,11 @@ try {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const cols = sqlColumns(datasetId);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const runs: { pipelineSeconds: number; copySeconds: number; ratio: number; nodeCpuSeconds: number }[] = [];
   let peakRssGrowth = 0;
   let peakHeapGrowth = 0;
