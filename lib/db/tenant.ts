@@ -1,7 +1,9 @@
 import "server-only";
-import type pg from "pg";
+import pg from "pg";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { pool, prisma } from "./client";
+
+const { escapeLiteral } = pg;
 
 /**
  * Who a unit of work runs as. PostgreSQL policies read these settings (app_ctx(), app_org(),
@@ -77,23 +79,22 @@ export async function withContextClient<T>(ctx: UnitContext, fn: (client: pg.Poo
  * literals (pg's escapeLiteral) in place of $1, $2, …; only strings are accepted.
  */
 export async function readInContext<R extends pg.QueryResultRow>(ctx: UnitContext, sql: string, params: readonly string[] = []): Promise<R[]> {
+  const set = settings(ctx)
+    .map(([k, v]) => `set_config(${escapeLiteral(k)}, ${escapeLiteral(v)}, true)`)
+    .join(", ");
+  const text = sql.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const v = params[Number(n) - 1];
+    if (v === undefined) throw new Error(`readInContext: no value for $${n}`);
+    return escapeLiteral(v);
+  });
   const client = await pool().connect();
   let broken = false;
   try {
-    const literal = (v: string) => client.escapeLiteral(v);
-    const set = settings(ctx)
-      .map(([k, v]) => `set_config(${literal(k)}, ${literal(v)}, true)`)
-      .join(", ");
-    const text = sql.replace(/\$(\d+)\b/g, (_, n: string) => {
-      const v = params[Number(n) - 1];
-      if (v === undefined) throw new Error(`readInContext: no value for $${n}`);
-      return literal(v);
-    });
     const results = (await client.query(`SELECT ${set}; ${text}`)) as unknown as pg.QueryResult<R>[];
     return results[1]!.rows;
   } catch (e) {
-    // A failed statement ends the implicit transaction by itself; a connection that failed
-    // mid-message is not trusted again.
+    // A failed statement ends the implicit transaction by itself and leaves the connection fit for
+    // reuse; one that failed without PostgreSQL's answer (no error code) is not trusted again.
     broken = !(e instanceof Error && "code" in e);
     throw e;
   } finally {
