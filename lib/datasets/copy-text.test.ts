@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CopyTextWriter } from "@/lib/datasets/copy-text";
-import { escapeCopyText } from "@/lib/datasets/sql";
+import { escapeCopyText } from "@/lib/datasets/testing/copy-line";
 
 // COPY's special characters, any code unit (lone surrogates too) and whole graphemes (pairs).
 const UNIT = fc.oneof(

@@ -77,11 +77,7 @@ export {
 } from "@/lib/datasets/compiled";
 export { CopyTextWriter } from "@/lib/datasets/copy-text";
 export {
-  copyFromStdinSql,
-  copyLine,
-  copyLineFormatter,
   copyRowWriter,
-  escapeCopyText,
   sqlColumnDefinitions,
   sqlColumns,
   sqlTableName,

@@ -3,11 +3,8 @@ import fc from "fast-check";
 import {
   DATASET_IDS,
   compileDataset,
-  copyFromStdinSql,
-  copyLine,
   copyRowWriter,
   CopyTextWriter,
-  escapeCopyText,
   getDataset,
   rowSchema,
   sqlColumnDefinitions,
@@ -16,6 +13,7 @@ import {
   type DatasetId,
 } from "@/lib/datasets";
 import { rawRow } from "@/lib/datasets/testing/arbitraries";
+import { copyFromStdinSql, copyLine, escapeCopyText } from "@/lib/datasets/testing/copy-line";
 import { sampleRowCells } from "@/lib/datasets/testing/generate";
 
 function row(id: DatasetId, i = 0) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { sqlTypeOf, type ColumnDef, type ColumnKind } from "@/lib/datasets/columns";
 import type { CopyTextWriter } from "@/lib/datasets/copy-text";
-import { getDataset, type DatasetId, type RowOf } from "@/lib/datasets/registry";
+import { getDataset, type DatasetId } from "@/lib/datasets/registry";
 
 export interface SqlColumn {
   /** Column name exactly as in the specification (also the CSV header). */
@@ -19,7 +19,7 @@ export function sqlTableName(id: DatasetId): string {
   return `ds_${id.replaceAll("-", "_")}`;
 }
 
-function quoteIdent(name: string): string {
+export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -54,70 +54,6 @@ export function sqlColumnDefinitions(id: DatasetId): string {
     .join(",\n  ");
 }
 
-/** `COPY <table> (<columns>) FROM STDIN` matching the lines of {@link copyLine}. */
-export function copyFromStdinSql(id: DatasetId, table: string = sqlTableName(id)): string {
-  return `COPY ${quoteIdent(table)} (${sqlColumns(id)
-    .map((c) => c.quotedName)
-    .join(", ")}) FROM STDIN (FORMAT text)`;
-}
-
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-// A non-global regex for the test: a global one carries lastIndex state between calls.
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
-
-/** Escapes text for COPY text format (backslash, tab, newline, carriage return). */
-export function escapeCopyText(text: string): string {
-  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
-}
-
-function formatter(column: ColumnDef): (value: unknown) => string {
-  const nullOr = (f: (v: unknown) => string) => (v: unknown) => (v === null || v === undefined ? "\\N" : f(v));
-  switch (column.kind) {
-    case "flag":
-      return nullOr((v) => (v ? "t" : "f"));
-    case "money":
-    case "number":
-    case "int":
-    case "year":
-    case "elg":
-      // Validated numbers have at most 12 significant digits, so String() is exact.
-      return nullOr((v) => String(v));
-    case "month":
-      // Stored as the first day of the month so date arithmetic works in SQL.
-      return nullOr((v) => `${escapeCopyText(String(v))}-01`);
-    default:
-      return nullOr((v) => escapeCopyText(String(v)));
-  }
-}
-
-const formatterCache = new Map<DatasetId, (row: Readonly<Record<string, unknown>>) => string>();
-
-/** A reusable COPY-line formatter for a dataset (avoids per-row set-up on the hot path). */
-export function copyLineFormatter<Id extends DatasetId>(id: Id): (row: RowOf<Id>) => string {
-  let format = formatterCache.get(id);
-  if (!format) {
-    const columns = getDataset(id).columns;
-    const names = columns.map((c) => c.name);
-    const formats = columns.map(formatter);
-    format = (row) => {
-      let line = formats[0]!(row[names[0]!]);
-      for (let i = 1; i < names.length; i++) line += "\t" + formats[i]!(row[names[i]!]);
-      return line + "\n";
-    };
-    formatterCache.set(id, format);
-  }
-  return format as (row: RowOf<Id>) => string;
-}
-
-/**
- * One normalised row as a PostgreSQL COPY text-format line (tab separated, `\N` for
- * null, backslash/tab/newline/CR escaped), terminated by `\n`, columns in {@link sqlColumns} order.
- */
-export function copyLine<Id extends DatasetId>(id: Id, row: RowOf<Id>): string {
-  return copyLineFormatter(id)(row);
-}
-
 type CellWriter = (out: CopyTextWriter, cell: string, value: unknown) => void;
 
 function cellWriter(column: ColumnDef): CellWriter {
@@ -148,7 +84,8 @@ const rowWriterCache = new Map<DatasetId, (out: CopyTextWriter, cells: readonly 
 /**
  * Writes one accepted row as a COPY text line (columns in {@link sqlColumns} order, ending in
  * a newline) from its raw cells (dataset column order) and its normalised row: the same values
- * as {@link copyLine}, at a fraction of the cost. Only for rows the compiled validator accepted.
+ * as `copyLine` (lib/datasets/testing/copy-line.ts, the tests' reference), at a fraction of
+ * the cost. Only for rows the compiled validator accepted.
  */
 export function copyRowWriter(id: DatasetId): (out: CopyTextWriter, cells: readonly string[], row: Readonly<Record<string, unknown>>) => void {
   let write = rowWriterCache.get(id);

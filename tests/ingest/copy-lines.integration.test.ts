@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { from as copyFrom } from "pg-copy-streams";
-import { DATASET_IDS, copyLine, getDataset, sqlColumns, sqlTableName, type DatasetId } from "@/lib/datasets";
+import { DATASET_IDS, getDataset, sqlColumns, sqlTableName, type DatasetId } from "@/lib/datasets";
+import { copyLine } from "@/lib/datasets/testing/copy-line";
 import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
