@@ -6,7 +6,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 /** Runs vitest as `npm test` does (same config, same global setup) on one fixture file. */
 function runFixture(fixture: string) {
-  const env = { ...process.env, FIXTURE: fixture };
+  const env: NodeJS.ProcessEnv = { ...process.env, FIXTURE: fixture };
   // The parent run's per-file variables must not leak into the child's own set-up.
   delete env.DATABASE_APP_URL;
   delete env.TEST_ADMIN_URL;
