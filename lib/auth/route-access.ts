@@ -73,6 +73,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/dashboards/vange": ["researcher", "approver"],
   "/api/dashboards/vange/csv": ["researcher", "approver"],
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
+  "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 };
 
 export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {
