@@ -58,7 +58,7 @@ export function ServerErrorBody({ reference, retry }: { reference?: string; retr
         .
       </p>
       <p>
-        <a href="/">Go to the start page</a>
+        <Link href="/">Go to the start page</Link>
       </p>
     </>
   );

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { linesInWords, listInWords, plainRule } from "@/lib/ingest/incident";
 import type { ReportSummary } from "@/lib/ingest/pipeline";
 
@@ -53,7 +54,7 @@ export function IncidentGuidance({ incident }: { incident: NonNullable<ReportSum
         </li>
         <li>Check no other column carries names, dates of birth, postcodes, addresses, NHS numbers, phone numbers or e-mail addresses.</li>
         <li>
-          <a href="/uploads/new">Upload the corrected file</a>. If you are unsure, ask your organisation&apos;s data-protection
+          <Link href="/uploads/new">Upload the corrected file</Link>. If you are unsure, ask your organisation&apos;s data-protection
           contact before sending it again.
         </li>
       </ol>

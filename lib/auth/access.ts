@@ -70,6 +70,8 @@ export async function currentPath(): Promise<string> {
 /** Only same-site paths may be a callback: never an absolute or protocol-relative URL. */
 export function safeCallbackPath(p: string | null | undefined): string {
   if (!p || !p.startsWith("/") || p.startsWith("//") || p.startsWith("/\\")) return "/";
+  // A control character would end in a Location header Node refuses (a 500): never a callback.
+  if (/[\u0000-\u001f\u007f]/.test(p)) return "/";
   if (p.startsWith("/signin") || p.startsWith("/api/auth")) return "/";
   return p;
 }
