@@ -6,7 +6,7 @@ import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
 import { BATCH_PERIOD_PATTERN, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
-import { deliverPendingNotifications } from "@/lib/notify/outbox";
+import { nudgeMailDelivery } from "@/lib/mail";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
 import { incidentMessage, incidentSummary, recordIncident, type IncidentColumn, type IncidentFindings } from "./incident";
@@ -336,7 +336,7 @@ async function runBatch(
         });
       });
       // The data-protection contact hears of it now, not at the next scheduler tick.
-      void deliverPendingNotifications().catch((e: unknown) => console.error("[ingest] notification delivery failed", e));
+      nudgeMailDelivery();
       return {
         batchId,
         status: "incident",
