@@ -89,7 +89,7 @@ test("administrators reach every admin page from the navigation, see locked acco
   await signIn(page, "administrator");
   await page.goto("/admin/accounts");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Administration", "Organisations", "Accounts", "Incidents", "SFTP inboxes", "Password policy", "Signing keys"]) {
+  for (const name of ["Administration", "Organisations", "Accounts", "Incidents", "SFTP inboxes", "Password policy", "Signing keys", "Sent mail"]) {
     await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   }
   await expect(nav.getByRole("link", { name: "Accounts", exact: true })).toHaveAttribute("aria-current", "page");

@@ -43,6 +43,7 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/sftp", label: "SFTP inboxes" },
     { href: "/admin/password-policy", label: "Password policy" },
     { href: "/admin/signing-keys", label: "Signing keys" },
+    { href: "/admin/mail", label: "Sent mail" },
     { href: "/matching", label: "Matching runs" },
   ],
 };
