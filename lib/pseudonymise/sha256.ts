@@ -57,6 +57,11 @@ export class Sha256 {
     }
   }
 
+  /** The last digest as eight 32-bit words (for fingerprint sets), written at `out[at]`. */
+  wordsInto(out: Uint32Array, at: number): void {
+    for (let i = 0; i < 8; i++) out[at + i] = this.h[i]! >>> 0;
+  }
+
   /** The 32-byte digest of `buf[0, length)` (same scratch rule as {@link hexInto}). */
   bytes(buf: Uint8Array, length: number): Uint8Array {
     this.run(buf, length);
