@@ -583,7 +583,8 @@ function troubledFamiliesRows(
   childrenInNeed: boolean,
   familyKey: string,
 ): Row[] {
-  const attached = period.start - rng.int(30, 540);
+  // The agreement covers attachments from 1 September 2014 (6.2a); none is after the period.
+  const attached = Math.max(day(2014, 9, 1), period.start - rng.int(30, 540));
   const members = people.filter((p) => p.birthDay <= attached);
   const schoolAge = members.some((p) => {
     const age = ageAt(p.birthDay, attached);
