@@ -58,8 +58,16 @@ export interface BalanceRow {
   readonly after: number;
 }
 
+/** Families by group and the criteria they meet: the unit cells the counts are published from. */
+export interface FamilyCell {
+  readonly group: TfGroup;
+  readonly criteria: readonly boolean[];
+  readonly families: number;
+}
+
 export interface Evaluation {
   readonly sizes: Record<TfGroup, GroupSize>;
+  readonly familyCells: readonly FamilyCell[];
   /** Families meeting each criterion, per group (counts: published through the disclosure engine). */
   readonly criteria: readonly { readonly criterion: string; readonly treatment: number; readonly comparison: number }[];
   readonly outcomes: readonly OutcomeResult[];
@@ -170,6 +178,18 @@ export function evaluate(persons: readonly TfPerson[], options: { caliperSd?: nu
     TF_GROUPS.map((g) => [g, { people: byGroup[g].length, families: new Set(byGroup[g].map(familyOf)).size }]),
   ) as Record<TfGroup, GroupSize>;
 
+  const cellCounts = new Map<string, FamilyCell>();
+  const seenFamilies = new Set<string>();
+  for (const p of persons) {
+    const f = familyOf(p);
+    if (seenFamilies.has(f)) continue;
+    seenFamilies.add(f);
+    const key = `${p.group}:${p.criteria.map((c) => (c ? 1 : 0)).join("")}`;
+    const cell = cellCounts.get(key);
+    cellCounts.set(key, { group: p.group, criteria: p.criteria, families: (cell?.families ?? 0) + 1 });
+  }
+  const familyCells = [...cellCounts.values()];
+
   const criteria = CRITERION_LABELS.map((criterion, k) => {
     const count = (g: TfGroup) => new Set(byGroup[g].filter((p) => p.criteria[k]).map(familyOf)).size;
     return { criterion, treatment: count("treatment"), comparison: count("comparison") };
@@ -252,7 +272,7 @@ export function evaluate(persons: readonly TfPerson[], options: { caliperSd?: nu
     return { outcome: id, naive, did: didOf(naive.treatment, naive.comparison), matched: matchedResult };
   });
 
-  return { sizes, criteria, outcomes, balance, matching };
+  return { sizes, familyCells, criteria, outcomes, balance, matching };
 }
 
 export { differenceInDifferences };
