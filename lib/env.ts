@@ -37,6 +37,14 @@ export const envSchema = z.object({
    * Unset: the ID token's `amr` must contain `otp` or `mfa`.
    */
   OIDC_REQUIRED_ACR: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  /**
+   * The mail server every notice is sent through, e.g. `smtps://user:password@smtp.example.org:465`
+   * or `smtp://relay.internal:25`. Unset: `npm start` runs an embedded SMTP server on loopback that
+   * keeps what it receives for the administrators' "Sent mail" page.
+   */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+  /** The From: of every notice. Unset: `Essex Data Platform <no-reply@…>` on PUBLIC_URL's host. */
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().min(3).optional()),
 }).superRefine((e, ctx) => {
   // An external issuer without its client credentials would fail only at the first sign-in.
   if (e.OIDC_ISSUER) {
