@@ -103,7 +103,15 @@ export function nearestNeighbourMatch(
     if (!list) byStratum.set(c.stratum, (list = []));
     list.push({ score: c.score, index });
   });
-  for (const list of byStratum.values()) list.sort((a, b) => a.score - b.score || a.index - b.index);
+  // Sorted by score then index; runStart[k] is the first position of k's run of equal scores, which
+  // holds the earliest comparison unit with that score (ties go to it).
+  const runStarts = new Map<string, Int32Array>();
+  for (const [stratum, list] of byStratum) {
+    list.sort((a, b) => a.score - b.score || a.index - b.index);
+    const runStart = new Int32Array(list.length);
+    for (let k = 1; k < list.length; k++) runStart[k] = list[k]!.score === list[k - 1]!.score ? runStart[k - 1]! : k;
+    runStarts.set(stratum, runStart);
+  }
 
   const matchOf = new Int32Array(treated.length).fill(-1);
   const timesUsed = new Int32Array(comparison.length);
@@ -113,7 +121,7 @@ export function nearestNeighbourMatch(
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
     if (list && list.length > 0) {
-      // First comparison unit with score ≥ t.score; the nearest is it or the one before.
+      // First comparison unit with score ≥ t.score; the nearest is in its run or the run before.
       let lo = 0;
       let hi = list.length;
       while (lo < hi) {
@@ -121,19 +129,16 @@ export function nearestNeighbourMatch(
         if (list[mid]!.score < t.score) lo = mid + 1;
         else hi = mid;
       }
-      for (const k of [lo - 1, lo]) {
-        const c = list[k];
-        if (!c) continue;
+      const runStart = runStarts.get(t.stratum)!;
+      const candidates = [lo - 1 >= 0 ? runStart[lo - 1]! : -1, lo < list.length ? lo : -1];
+      for (const k of candidates) {
+        if (k < 0) continue;
+        const c = list[k]!;
         const d = Math.abs(c.score - t.score);
         if (d < bestDistance || (d === bestDistance && c.index < best)) {
           bestDistance = d;
           best = c.index;
         }
-      }
-      // Equal scores can sit on either side of lo: take the earliest of those.
-      if (best >= 0) {
-        for (let k = lo - 1; k >= 0 && Math.abs(list[k]!.score - t.score) === bestDistance; k--) best = Math.min(best, list[k]!.index);
-        for (let k = lo; k < list.length && Math.abs(list[k]!.score - t.score) === bestDistance; k++) best = Math.min(best, list[k]!.index);
       }
     }
     if (best >= 0 && bestDistance <= caliper) {
