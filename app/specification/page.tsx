@@ -57,7 +57,6 @@ export default function SpecificationPage() {
           </h2>
           <p>
             Supplied by {d.supplier.name ?? "a local authority"}. {d.grain}
-            {d.unique ? ` ${d.unique.description}` : ""}
             {d.needsPeriod ? " Each upload names its 6-monthly batch (YYYY-H1 or YYYY-H2)." : ""}
           </p>
           <p>
@@ -88,6 +87,16 @@ export default function SpecificationPage() {
               ))}
             </tbody>
           </table>
+          {d.rowRules.length > 0 && (
+            <>
+              <h3>Rules across rows and batches</h3>
+              <ul>
+                {d.rowRules.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </>
+          )}
           {d.rules.length > 0 && (
             <>
               <h3>Rules across columns</h3>

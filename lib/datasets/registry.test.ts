@@ -120,7 +120,7 @@ describe("specification description and templates", () => {
     expect(sd.pattern).toBe("^[A-Z0-9-]{1,20}$");
     expect(describeDataset("housing-benefits").columns[0]).toMatchObject({ name: "address_key", key: true, sqlType: "text" });
     expect(describeDataset("troubled-families").needsPeriod).toBe(true);
-    expect(describeDataset("housing-benefits").templateFileName).toBe("housing-benefits-template-v1.csv");
+    expect(describeDataset("housing-benefits").templateFileName).toBe("housing-benefits-template-v2.csv");
   });
 
   it.each(DATASET_IDS)("template of %s has the header, and its example row is valid", (id) => {

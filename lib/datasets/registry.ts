@@ -2,7 +2,7 @@ import { col, optional, type ColumnDef, type RowOfColumns } from "@/lib/datasets
 import { ELG_GLD_COLUMNS, goodLevelOfDevelopment } from "@/lib/datasets/eyfsp";
 
 /** Version of the partner data specification these definitions implement. */
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
 
 export const DATASET_IDS = [
   "housing-benefits",
@@ -40,7 +40,10 @@ export type CrossFieldRuleCode =
   | "risk-category-not-allowed"
   | "school-ready-mismatch"
   | "school-ready-not-allowed"
-  | "batch-period-mismatch";
+  | "batch-period-mismatch"
+  | "attached-before-agreement"
+  | "attached-after-period"
+  | "too-few-criteria";
 
 export interface CrossFieldRule<R> {
   readonly code: CrossFieldRuleCode;
@@ -59,6 +62,18 @@ export interface UniqueRule {
   readonly description: string;
 }
 
+/**
+ * A rule across rows: every row with the same `key` value holds the same `column` value
+ * (a family is in one group per batch). Checked over the whole file while it streams.
+ */
+export interface ConsistencyRule {
+  readonly key: string;
+  readonly column: string;
+  readonly description: string;
+  /** Why, in a few words, for error messages. */
+  readonly reason: string;
+}
+
 export interface DatasetDef<Id extends DatasetId = DatasetId, Cols extends readonly ColumnDef[] = readonly ColumnDef[]> {
   readonly id: Id;
   readonly title: string;
@@ -66,6 +81,10 @@ export interface DatasetDef<Id extends DatasetId = DatasetId, Cols extends reado
   readonly grain: string;
   readonly columns: Cols;
   readonly unique: UniqueRule | null;
+  /** Rules across batches, in words, for the specification page. */
+  readonly batchNotes?: readonly string[];
+  /** Cross-row consistency rules (empty for most datasets). */
+  readonly consistent?: readonly ConsistencyRule[];
   readonly rules: readonly CrossFieldRule<RowOfColumns<Cols>>[];
   /** Whether a file can only be validated with {@link RowContext.period}. */
   readonly needsPeriod: boolean;
@@ -399,6 +418,46 @@ const policeCrime = defineDataset({
 
 export const BATCH_PERIOD_PATTERN = /^\d{4}-H[12]$/;
 
+/** The earliest attachment date the 2015 agreement covers (6.2a). */
+export const TF_EARLIEST_ATTACHED = "2014-09-01";
+
+/** The six headline criteria of the expanded programme. */
+export const TF_CRITERIA = [
+  "crit_crime_asb",
+  "crit_education",
+  "crit_children_in_need",
+  "crit_worklessness",
+  "crit_domestic_abuse",
+  "crit_health",
+] as const;
+export type TfCriterion = (typeof TF_CRITERIA)[number];
+
+/** How many of the six criteria a row meets. */
+export function criteriaMet(row: Readonly<Record<TfCriterion, boolean>>): number {
+  let met = 0;
+  for (const c of TF_CRITERIA) if (row[c]) met++;
+  return met;
+}
+
+/** The last day (ISO) of a batch period `YYYY-H1` / `YYYY-H2`, or null when it is not one. */
+export function periodLastDay(period: string): string | null {
+  if (!BATCH_PERIOD_PATTERN.test(period)) return null;
+  return `${period.slice(0, 4)}-${period.endsWith("H1") ? "06-30" : "12-31"}`;
+}
+
+/** The first day (ISO) of a batch period. */
+export function periodFirstDay(period: string): string | null {
+  if (!BATCH_PERIOD_PATTERN.test(period)) return null;
+  return `${period.slice(0, 4)}-${period.endsWith("H1") ? "01-01" : "07-01"}`;
+}
+
+/** The period after `period` (2016-H1 → 2016-H2 → 2017-H1). */
+export function nextPeriod(period: string): string | null {
+  if (!BATCH_PERIOD_PATTERN.test(period)) return null;
+  const year = Number(period.slice(0, 4));
+  return period.endsWith("H1") ? `${year}-H2` : `${year + 1}-H1`;
+}
+
 const count = <N extends string>(name: N, description: string) => col.int(name, 0, 2_147_483_647, description);
 
 const troubledFamiliesColumns = [
@@ -433,8 +492,54 @@ const troubledFamilies = defineDataset({
   supplier: { kind: "local-authority", name: null },
   grain: "One row per person per 6-monthly batch.",
   columns: troubledFamiliesColumns,
-  unique: null,
+  unique: {
+    columns: ["person_key"],
+    description: "person_key is unique within a batch: one row per person, so each person belongs to one family_key.",
+  },
+  consistent: [
+    {
+      key: "family_key",
+      column: "group",
+      description: "A family is in one group per batch: every row with the same family_key has the same group.",
+      reason: "a family is in one group per batch",
+    },
+  ],
+  batchNotes: [
+    "Send every family of the period in one file: a family's rows are checked together, and a newer file for the same batch period replaces the older one.",
+    "A comparison family that joins the programme later is sent as treatment in the batch of the period it joins, with its new attached_date. Its earlier comparison rows are kept; the evaluation counts the family as treatment from that batch on and no longer as a comparison for earlier cohorts.",
+  ],
   rules: [
+    {
+      code: "attached-before-agreement",
+      column: "attached_date",
+      reads: ["attached_date"],
+      description: `attached_date is on or after ${TF_EARLIEST_ATTACHED} (agreement 6.2a: records from September 2014).`,
+      // ISO dates compare correctly as strings.
+      check: (row: TroubledFamiliesRow) =>
+        row.attached_date < TF_EARLIEST_ATTACHED ? `a date on or after ${TF_EARLIEST_ATTACHED} (the agreement covers records from 1 September 2014)` : null,
+    },
+    {
+      code: "attached-after-period",
+      column: "attached_date",
+      reads: ["attached_date"],
+      description: "attached_date is not after the last day of the batch period (30 June for H1, 31 December for H2).",
+      check: (row: TroubledFamiliesRow, context) => {
+        const last = context.period ? periodLastDay(context.period) : null;
+        return last !== null && row.attached_date > last ? `a date on or before ${last}, the last day of batch ${context.period}` : null;
+      },
+    },
+    {
+      code: "too-few-criteria",
+      column: "crit_crime_asb",
+      reads: [...TF_CRITERIA],
+      description: "Every row meets at least two of the six criteria (crit_*): the expanded programme's eligibility, for both groups.",
+      check: (row: TroubledFamiliesRow) => {
+        const met = criteriaMet(row);
+        return met >= 2
+          ? null
+          : `at least two of the six criteria (crit_*) set to Y; this row has ${met === 0 ? "none" : "only one"}, so the family is not eligible`;
+      },
+    },
     {
       code: "batch-period-mismatch",
       column: "batch_period",

@@ -25,7 +25,7 @@ import {
  * message, so an issue maps to a code without parsing English text.
  */
 export type FieldRuleCode = "required" | "invalid-format" | "not-a-real-date" | "out-of-range" | "not-allowed-value";
-export type RowRuleCode = FieldRuleCode | CrossFieldRuleCode | "duplicate";
+export type RowRuleCode = FieldRuleCode | CrossFieldRuleCode | "duplicate" | "inconsistent";
 
 export const FIELD_RULE_CODES: readonly FieldRuleCode[] = ["required", "invalid-format", "not-a-real-date", "out-of-range", "not-allowed-value"];
 
@@ -161,13 +161,29 @@ export function uniqueKeyOf(def: DatasetDef, row: Readonly<Record<string, unknow
 export function fileSchema<Id extends DatasetId>(id: Id, context: RowContext = {}): z.ZodType<RowOf<Id>[], RawRow[]> {
   const def = getDataset(id);
   return z.array(rowSchema(id, context)).superRefine((rows, ctx) => {
-    if (!def.unique) return;
+    // Rows are checked in order, as the streaming validator does: a duplicate row is not also
+    // counted for consistency, and a row's consistency is judged against the first row of its key.
     const seen = new Map<string, number>();
+    const firstOf = (def.consistent ?? []).map(() => new Map<unknown, { index: number; value: unknown }>());
     rows.forEach((row, index) => {
-      const key = uniqueKeyOf(def, row as Record<string, unknown>)!;
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, index);
-      else ctx.addIssue({ code: "custom", message: "duplicate", path: [index, def.unique!.columns[0]!], params: { first } });
+      const r = row as Record<string, unknown>;
+      if (def.unique) {
+        const key = uniqueKeyOf(def, r)!;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.addIssue({ code: "custom", message: "duplicate", path: [index, def.unique.columns[0]!], params: { first } });
+          return;
+        }
+        seen.set(key, index);
+      }
+      (def.consistent ?? []).forEach((rule, i) => {
+        const key = typeof r[rule.key] === "string" ? (r[rule.key] as string).toLowerCase() : r[rule.key];
+        const first = firstOf[i]!.get(key);
+        if (first === undefined) firstOf[i]!.set(key, { index, value: r[rule.column] });
+        else if (first.value !== r[rule.column]) {
+          ctx.addIssue({ code: "custom", message: "inconsistent", path: [index, rule.column], params: { first: first.index } });
+        }
+      });
     });
   }) as unknown as z.ZodType<RowOf<Id>[], RawRow[]>;
 }
@@ -180,6 +196,7 @@ export interface SchemaIssue {
 const KNOWN_CODES = new Set<string>([
   ...FIELD_RULE_CODES,
   "duplicate",
+  "inconsistent",
   ...Object.values(DATASETS).flatMap((d) => d.rules.map((r) => r.code)),
 ]);
 

@@ -33,6 +33,8 @@ export interface DatasetSpec {
   readonly columns: readonly ColumnSpec[];
   readonly unique: { readonly columns: readonly string[]; readonly description: string } | null;
   readonly rules: readonly { readonly code: string; readonly column: string; readonly description: string }[];
+  /** Rules across the rows of a file and across batches, in words. */
+  readonly rowRules: readonly string[];
   /** Whether uploads name the 6-monthly batch (troubled families). */
   readonly needsPeriod: boolean;
   readonly templateFileName: string;
@@ -52,7 +54,8 @@ function exampleCell(column: ColumnDef, keyIndex: number): string {
     case "key":
       return EXAMPLE_KEYS[keyIndex % EXAMPLE_KEYS.length]!;
     case "flag":
-      return column.name === "school_ready" ? "Y" : "N";
+      // Troubled-families rows must meet two criteria: the example meets the first two.
+      return column.name === "school_ready" || column.name === "crit_crime_asb" || column.name === "crit_education" ? "Y" : "N";
     case "money":
       return "0.00";
     case "number":
@@ -120,6 +123,11 @@ export function describeDataset(id: DatasetId): DatasetSpec {
     columns: def.columns.map((c) => columnSpec(c, c.kind === "key" ? keyIndex++ : 0)),
     unique: def.unique,
     rules: def.rules.map((r) => ({ code: r.code, column: r.column, description: r.description })),
+    rowRules: [
+      ...(def.unique ? [def.unique.description] : []),
+      ...(def.consistent ?? []).map((r) => r.description),
+      ...(def.batchNotes ?? []),
+    ],
     needsPeriod: def.needsPeriod,
     templateFileName: `${id}-template-v${SPEC_VERSION}.csv`,
   };

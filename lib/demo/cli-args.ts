@@ -14,6 +14,8 @@ ground-truth.csv and output-areas.csv. Same seed, same options: byte-identical f
   --years <y,y,...>          assessment years (default ${DEMO_DEFAULTS.years.join(",")})
   --salt <text>              OpenPseudonymiser key for the demo (default: the built-in demo key)
   --troubled-families <p>    also write a Troubled Families batch for period p, e.g. 2016-H1
+  --tf-evaluation            also write Troubled Families evaluation batches: two councils, four periods,
+                             selection on observables and a planted programme effect
   --quirks                   inject deliberate data-quality problems and write quirks.csv
   -h, --help                 show this help
 `;
@@ -42,6 +44,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoCliCommand {
       salt: { type: "string" },
       "troubled-families": { type: "string" },
       quirks: { type: "boolean" },
+      "tf-evaluation": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -58,6 +61,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoCliCommand {
     salt: values.salt,
     troubledFamiliesPeriod: values["troubled-families"],
     quirks: values.quirks ?? false,
+    troubledFamiliesEvaluation: values["tf-evaluation"],
   };
   // Leave unset options out so the generator's defaults apply.
   return {

@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createPseudonymiser } from "@/lib/pseudonymise";
 import {
@@ -11,6 +11,9 @@ import {
   type DatasetId,
   type Row,
 } from "./columns";
+import { getDataset } from "@/lib/datasets";
+import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";
+import { generateTroubledFamilies } from "@/lib/troubled-families/generate";
 import { CsvFile } from "./csv-file";
 import { drawElgScores, goodLevelOfDevelopment } from "./eyfsp";
 import { buildGeography, type Area, type Geography, type OutputArea } from "./geography";
@@ -51,6 +54,11 @@ export interface DemoOptions {
   salt?: string;
   /** e.g. "2016-H1": also write a Troubled Families batch for that half-year. */
   troubledFamiliesPeriod?: string;
+  /**
+   * Also write the Troubled Families evaluation batches: two councils over four periods with
+   * selection on observables and a planted effect (decision 093), one file per council and period.
+   */
+  troubledFamiliesEvaluation?: boolean;
   /** Inject deliberate data-quality problems and write quirks.csv describing them. */
   quirks?: boolean;
 }
@@ -458,6 +466,7 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
   await Promise.all([...datasetFiles.values(), outputAreasFile, groundTruthFile].map((f) => f.close()));
 
   const files: GeneratedFile[] = [...datasetFiles.entries()].map(([datasetId, file]) => ({ datasetId, path: file.path, rows: file.rows }));
+  if (options.troubledFamiliesEvaluation) files.push(...(await writeEvaluationBatches(outDir, seed)));
   return {
     files,
     groundTruthPath: groundTruthFile.path,
@@ -465,6 +474,20 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
     quirksPath,
     stats: summarise(seed, geography, children, years, performance.now() - started),
   };
+}
+
+async function writeEvaluationBatches(outDir: string, seed: number): Promise<GeneratedFile[]> {
+  const dir = path.join(outDir, "troubled-families-evaluation");
+  await mkdir(dir, { recursive: true });
+  const columns = getDataset("troubled-families").columns.map((c) => c.name);
+  const batches = batchCsvFiles(generateTroubledFamilies({ seed }), columns);
+  const out: GeneratedFile[] = [];
+  for (const { council, period, csv } of batches.values()) {
+    const file = path.join(dir, `${council}_troubled-families_${period}.csv`);
+    await writeFile(file, csv, "utf8");
+    out.push({ datasetId: "troubled-families", path: file, rows: csv.split("\n").length - 2 });
+  }
+  return out;
 }
 
 async function drainAll(files: CsvFile[]): Promise<void> {
@@ -583,7 +606,8 @@ function troubledFamiliesRows(
   childrenInNeed: boolean,
   familyKey: string,
 ): Row[] {
-  const attached = period.start - rng.int(30, 540);
+  // The agreement covers attachments from 1 September 2014 (6.2a); none is after the period.
+  const attached = Math.max(day(2014, 9, 1), period.start - rng.int(30, 540));
   const members = people.filter((p) => p.birthDay <= attached);
   const schoolAge = members.some((p) => {
     const age = ageAt(p.birthDay, attached);

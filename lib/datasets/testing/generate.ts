@@ -102,9 +102,16 @@ export function sampleRowCells(id: DatasetId, row: number, options: GenerateOpti
       set("asb_risk_category", get("asb_address") === "Y" ? "medium" : "");
       set("dv_risk_category", get("dv_victim_address") === "Y" ? "high" : "");
       break;
-    case "troubled-families":
-      set("batch_period", options.period ?? "2016-H1");
+    case "troubled-families": {
+      const period = options.period ?? "2016-H1";
+      set("batch_period", period);
+      // Valid rows meet at least two criteria and are attached within the agreement and the period.
+      set("crit_crime_asb", "Y");
+      if (get("crit_education") === "N" && get("crit_health") === "N") set("crit_health", "Y");
+      const year = Math.max(2015, Math.min(Number(period.slice(0, 4)) - (row % 2), Number(period.slice(0, 4))));
+      set("attached_date", `${year}-${pad2(1 + (row % 6))}-${pad2(1 + (row % 28))}`);
       break;
+    }
   }
   return cells;
 }

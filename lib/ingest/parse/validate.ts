@@ -12,6 +12,7 @@ import {
   type CellParser,
   type ColumnDef,
   type CompiledDataset,
+  type ConsistencyRule,
   type DatasetDef,
   type DatasetId,
   type FieldFailure,
@@ -108,6 +109,40 @@ class UniqueTracker {
   }
 }
 
+/**
+ * A cross-row consistency rule over the whole file (a family in one group): every row with the
+ * same key value has the same value in the rule's column as the key's first row. One fingerprint
+ * set of the keys, no row kept: the slot's "line" holds the first line and that row's value
+ * (line × 8 + value index), so enumerations of up to 8 values and files of up to 2²⁸ lines fit.
+ */
+class ConsistencyTracker {
+  private readonly keys = new FixedWidthSet(8);
+  private readonly scratch = new Uint32Array(8);
+  private readonly keyIndex: number;
+  private readonly valueIndex: number;
+  private readonly values: readonly string[];
+
+  constructor(def: DatasetDef, readonly rule: ConsistencyRule) {
+    this.keyIndex = def.columns.findIndex((c) => c.name === rule.key);
+    this.valueIndex = def.columns.findIndex((c) => c.name === rule.column);
+    const key = def.columns[this.keyIndex];
+    const value = def.columns[this.valueIndex];
+    if (key?.kind !== "key" || value?.kind !== "enum" || value.values.length > 8) {
+      throw new TypeError("consistency rules pair a key column with an enumeration of at most 8 values");
+    }
+    this.values = value.values;
+  }
+
+  /** 0 when consistent, else the line on which this key first appeared (with another value). */
+  add(cells: readonly string[], line: number): number {
+    writeDigestWords(cells[this.keyIndex]!, this.scratch, 0);
+    const value = this.values.indexOf(cells[this.valueIndex]!);
+    const first = this.keys.add(this.scratch, line * 8 + value);
+    if (first === 0 || (first & 7) === value) return 0;
+    return first >>> 3;
+  }
+}
+
 /** Caches zod's explanation of repeated bad values (a whole column of "yes " costs one zod call). */
 class ExplainCache {
   private readonly cache = new Map<string, FieldFailure>();
@@ -143,6 +178,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   /** Identifiers found in the header line itself. */
   private headerFindings: IdentifierGuard | null = null;
   private unique: UniqueTracker | null = null;
+  private consistency: ConsistencyTracker[] = [];
   private order: number[] = [];
   /** For each file column, the dataset column it feeds (or -1). */
   private fileToDataset: number[] = [];
@@ -345,6 +381,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
     this.order.forEach((fileIndex, k) => (this.fileToDataset[fileIndex] = k));
     this.guard = new IdentifierGuard(this.def.columns.map((c) => ({ name: c.name, kind: c.kind })));
     this.unique = this.def.unique ? new UniqueTracker(this.def, this.def.unique.columns) : null;
+    this.consistency = (this.def.consistent ?? []).map((rule) => new ConsistencyTracker(this.def, rule));
     this.phase = "rows";
   }
 
@@ -441,6 +478,24 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
           );
           return;
         }
+      }
+      let inconsistent = false;
+      for (const tracker of this.consistency) {
+        const first = tracker.add(cells, line);
+        if (first === 0) continue;
+        inconsistent = true;
+        const k = this.columnNames.indexOf(tracker.rule.column);
+        this.errors.add(
+          line,
+          tracker.rule.column,
+          "inconsistent",
+          `the same ${tracker.rule.column} as line ${first}, where this ${tracker.rule.key} first appears (${tracker.rule.reason})`,
+          cells[k],
+        );
+      }
+      if (inconsistent) {
+        this.invalidRows++;
+        return;
       }
       this.validRows++;
       if (guard.cellsFlagged === 0 && this.headerFindings!.cellsFlagged === 0) {
