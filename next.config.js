@@ -10,6 +10,10 @@ const nextConfig = {
     "@node-rs/argon2",
     "ssh2",
     "ssh2-sftp-client",
+    "rate-limiter-flexible",
+    "@zxcvbn-ts/core",
+    "@zxcvbn-ts/language-common",
+    "@zxcvbn-ts/language-en",
   ],
   poweredByHeader: false,
   // `npm run typecheck` (tsc --noEmit) is the type gate, run by CI; repeating it inside every

@@ -2,6 +2,7 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
 import { withContextClient } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
 
 // Throttling of sign-in and code attempts (decision 083). The per-account lockout
 // (lockout.ts) stops guessing one account's password; it does nothing against one password
@@ -20,12 +21,20 @@ export interface ThrottleLimits {
   windowSeconds: number;
 }
 
-export const DEFAULT_LIMITS: Record<AttemptKind, ThrottleLimits> = {
-  // Generous for people (a few typos, a shared office address), small for a sprayer.
-  password: { perAddress: 20, global: 300, windowSeconds: 15 * 60 },
-  // Six digits: fewer tries, since every code attempt follows a correct password.
-  code: { perAddress: 10, global: 200, windowSeconds: 15 * 60 },
-};
+const WINDOW_SECONDS = 15 * 60;
+
+/**
+ * The limits from the environment (lib/env.ts). The defaults are generous for people (a few
+ * typos, a whole office behind one address) and small for a sprayer; codes get fewer tries,
+ * since every code attempt follows a correct password.
+ */
+export function configuredLimits(): Record<AttemptKind, ThrottleLimits> {
+  const e = env();
+  return {
+    password: { perAddress: e.SIGN_IN_LIMIT_PER_ADDRESS, global: e.SIGN_IN_LIMIT_GLOBAL, windowSeconds: WINDOW_SECONDS },
+    code: { perAddress: e.CODE_LIMIT_PER_ADDRESS, global: e.CODE_LIMIT_GLOBAL, windowSeconds: WINDOW_SECONDS },
+  };
+}
 
 export type ThrottleVerdict = { ok: true } | { ok: false; scope: "address" | "global"; retryAfterMs: number };
 
@@ -49,7 +58,7 @@ export class SignInThrottle {
 
   /** `prefix` separates counters (tests use their own, so they never throttle each other). */
   constructor(
-    private readonly limits: Record<AttemptKind, ThrottleLimits> = DEFAULT_LIMITS,
+    private readonly limits: Record<AttemptKind, ThrottleLimits> = configuredLimits(),
     prefix = "signin",
   ) {
     const make = (kind: AttemptKind, scope: "address" | "global", points: number) =>
@@ -90,7 +99,7 @@ export class SignInThrottle {
 }
 
 let shared: SignInThrottle | undefined;
-/** The process's throttle with the default limits. */
+/** The process's throttle with the configured limits. */
 export function signInThrottle(): SignInThrottle {
   shared ??= new SignInThrottle();
   return shared;
