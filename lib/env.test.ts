@@ -28,3 +28,11 @@ describe("parseEnv", () => {
     );
   });
 });
+
+describe("SMTP_URL", () => {
+  it("accepts smtp:// and smtps:// and refuses anything else by name", () => {
+    expect(parseEnv({ SMTP_URL: "smtps://u:p@smtp.example.org:465" }).SMTP_URL).toBe("smtps://u:p@smtp.example.org:465");
+    expect(parseEnv({ SMTP_URL: " " }).SMTP_URL).toBeUndefined();
+    expect(() => parseEnv({ SMTP_URL: "http://smtp.example.org" })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+});

@@ -38,6 +38,14 @@ export const envSchema = z.object({
    */
   OIDC_REQUIRED_ACR: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   /**
+   * The mail server every notice is sent through, e.g. `smtps://user:password@smtp.example.org:465`
+   * or `smtp://relay.internal:25`. Unset: `npm start` runs an embedded SMTP server on loopback that
+   * keeps what it receives for the administrators' "Sent mail" page.
+   */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
+  /** The From: of every notice. Unset: `Essex Data Platform <no-reply@…>` on PUBLIC_URL's host. */
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().min(3).optional()),
+  /**
    * Failed password attempts allowed in 15 minutes from one client address, and from all
    * together, before sign-in is refused for the rest of the window (decision 083)…
    */

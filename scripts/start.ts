@@ -7,6 +7,8 @@ import { closeDatabase } from "@/lib/db/client";
 import { loadLocalSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs";
+import { startEmbeddedMailServer, type EmbeddedMailServer } from "@/lib/mail/embedded-server";
+import { useEmbeddedMailServer } from "@/lib/mail/transport";
 import { buildIsStale, buildPortal } from "@/lib/server/build";
 import { createMounts, type Mount } from "@/lib/server/mounts";
 import { requestListener } from "@/lib/server/request-listener";
@@ -22,7 +24,7 @@ async function main() {
   const secrets = loadLocalSecrets(dataDir);
 
   // Filled in as start-up proceeds; shutdown stops whatever exists by then.
-  const running: { db?: PreparedDatabase; mounts: Mount[]; server?: ReturnType<typeof createServer> } = { mounts: [] };
+  const running: { db?: PreparedDatabase; mounts: Mount[]; server?: ReturnType<typeof createServer>; mail?: EmbeddedMailServer } = { mounts: [] };
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -31,6 +33,7 @@ async function main() {
     await new Promise<void>((resolve) => (running.server ? running.server.close(() => resolve()) : resolve()));
     for (const m of running.mounts) await m.close?.().catch(() => {});
     await stopJobs().catch(() => {});
+    await running.mail?.close().catch(() => {});
     await closeDatabase();
     await running.db?.stop().catch((e: unknown) => log(`database stop: ${String(e)}`));
     log("stopped.");
@@ -65,6 +68,11 @@ async function main() {
   await app.prepare();
   const mounts = await createMounts({ publicUrl, dataDir });
   running.mounts = mounts;
+  if (!env.SMTP_URL) {
+    // No mail account needed for the demo: notices land in a mailbox administrators read at /admin/mail.
+    running.mail = await startEmbeddedMailServer();
+    useEmbeddedMailServer(running.mail);
+  }
   await startJobs({ log });
 
   const server = createServer(
@@ -81,6 +89,7 @@ async function main() {
     "  Essex Data Platform portal is running",
     `  Open ${publicUrl}`,
     ...notes.map((n) => `  ${n}`),
+    `  Mail: ${env.SMTP_URL ? `sent through ${new URL(env.SMTP_URL).host} (SMTP_URL)` : `kept by the embedded mail server: administrators read it under Administration, Sent mail`}`,
     `  Data: ${db.embedded ? `embedded PostgreSQL in ${path.join(dataDir, "pg")}` : "the PostgreSQL at DATABASE_URL"}`,
     "  Press Ctrl-C to stop.",
     "",

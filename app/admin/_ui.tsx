@@ -26,8 +26,9 @@ export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: 
           {flash.activationUrl && (
             <>
               <p>
-                There is no mail server, so send this one-time activation link to the person yourself (it works once, for 7
-                days, and is also in the portal&apos;s log):
+                The activation link has been e-mailed to the person (see <a href="/admin/mail">Sent mail</a> for its delivery).
+                It is shown here once, in case you need to give it to them another way; it works once, for 7 days, and is
+                never written to a log:
               </p>
               <p>
                 <code className="secret" id="activation-url">

@@ -36,6 +36,12 @@ export default async function AdminHome() {
           </h2>
           <p>The identity provider&apos;s token-signing keys, and rotating them.</p>
         </li>
+        <li>
+          <h2>
+            <Link href="/admin/mail">Sent mail</Link>
+          </h2>
+          <p>Every e-mail the platform sent (activation links, incident notices), whether it was delivered, and failures.</p>
+        </li>
       </ul>
     </>
   );

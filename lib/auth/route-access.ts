@@ -51,6 +51,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/admin/accounts/[id]": ADMIN,
   "/admin/password-policy": ADMIN,
   "/admin/signing-keys": ADMIN,
+  // Every notice the platform e-mailed and its delivery (lib/mail).
+  "/admin/mail": ADMIN,
+  "/admin/mail/[id]": ADMIN,
 
   // Ingest (lib/ingest, lib/sftp): partners upload and audit their own files; administrators
   // see incidents and configure SFTP inboxes but never read partner rows. The specification

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { publicUrl } from "@/lib/auth/config";
 import { endSessionsOfUser } from "@/lib/auth/session";
 import { withContext, type Tx } from "@/lib/db/tenant";
+import { nudgeMailDelivery, queueMail } from "@/lib/mail";
 import type { OrgKind, Role } from "@/lib/generated/prisma/enums";
 import { normaliseEmail, setPassword, type PasswordChange } from "./accounts";
 import { sha256 } from "./crypto";
@@ -125,20 +126,48 @@ function parseAccount(input: unknown): AccountInput {
   return r.data;
 }
 
-async function issueActivation(tx: Tx, userId: string, createdById: string | null, now: Date): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
-  // Only the newest link works.
-  await tx.idpActivationToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
-  await tx.idpActivationToken.create({
-    data: { userId, tokenHash: sha256(token), createdById, createdAt: now, expiresAt: new Date(now.getTime() + ACTIVATION_TTL_MS) },
-  });
-  return `${publicUrl()}/activate/${token}`;
+interface ActivationFor {
+  id: string;
+  email: string;
+  displayName: string;
+  orgId: string;
 }
 
-function logActivation(email: string, url: string) {
-  // There is no mail server: the link is shown to the administrator and kept in the log, from
-  // where it reaches the person by another channel.
-  console.log(`[portal] activation link for ${email} (valid 7 days): ${url}`);
+/**
+ * Makes the account's one working activation link and, in the same transaction, the e-mail that
+ * carries it to the person (marked sensitive: never logged, its stored body blanked once sent).
+ * The link is returned so the administrator can be shown it once; it is never written to a log.
+ */
+async function issueActivation(tx: Tx, user: ActivationFor, createdById: string | null, now: Date, reason: "new" | "reset"): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  // Only the newest link works.
+  await tx.idpActivationToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+  await tx.idpActivationToken.create({
+    data: { userId: user.id, tokenHash: sha256(token), createdById, createdAt: now, expiresAt: new Date(now.getTime() + ACTIVATION_TTL_MS) },
+  });
+  const url = `${publicUrl()}/activate/${token}`;
+  const expires = new Date(now.getTime() + ACTIVATION_TTL_MS).toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/London" });
+  await queueMail(tx, {
+    kind: reason === "new" ? "account.activation" : "account.password-reset",
+    to: user.email,
+    orgId: user.orgId,
+    sensitive: true,
+    subject: reason === "new" ? "Your Essex Data Platform account: set your password" : "Essex Data Platform: set a new password",
+    text: [
+      `Dear ${user.displayName},`,
+      "",
+      reason === "new"
+        ? "An administrator of the Essex Data Platform has made an account for you."
+        : "An administrator of the Essex Data Platform has made a new activation link for your account. Earlier links no longer work.",
+      "Open this link to choose your password and set up your second factor:",
+      "",
+      url,
+      "",
+      `The link works once, until ${expires} (UK time). Do not forward this e-mail: anyone with the link can set the password.`,
+      "If you did not expect this message, tell your organisation's administrator or data-protection contact.",
+    ].join("\n"),
+  });
+  return url;
 }
 
 export async function createAccount(actor: AdminActor, input: unknown, now = new Date()): Promise<{ userId: string; activationUrl: string }> {
@@ -156,7 +185,7 @@ export async function createAccount(actor: AdminActor, input: unknown, now = new
       data: { email: data.email, displayName: data.displayName, role: data.role, orgId: org.id, externalSubject: data.externalSubject ?? null },
     });
     await tx.idpCredential.create({ data: { userId: user.id, updatedAt: now } });
-    const activationUrl = await issueActivation(tx, user.id, actor.userId, now);
+    const activationUrl = await issueActivation(tx, user, actor.userId, now, "new");
     await recordAudit(tx, {
       action: "admin.account_created",
       outcome: "success",
@@ -167,7 +196,7 @@ export async function createAccount(actor: AdminActor, input: unknown, now = new
     });
     return { userId: user.id, activationUrl };
   });
-  logActivation(data.email, result.activationUrl);
+  nudgeMailDelivery();
   return result;
 }
 
@@ -252,9 +281,9 @@ export async function accountAction(actor: AdminActor, id: string, action: Accou
 }
 
 export async function newActivationLink(actor: AdminActor, id: string, now = new Date()): Promise<string> {
-  const { url, email } = await asAdmin(actor, async (tx) => {
+  const { url } = await asAdmin(actor, async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id } });
-    const url = await issueActivation(tx, id, actor.userId, now);
+    const url = await issueActivation(tx, user, actor.userId, now, "reset");
     await recordAudit(tx, {
       action: "admin.activation_link_issued",
       outcome: "success",
@@ -262,9 +291,9 @@ export async function newActivationLink(actor: AdminActor, id: string, now = new
       orgId: user.orgId,
       target: { type: "user", id },
     });
-    return { url, email: user.email };
+    return { url };
   });
-  logActivation(email, url);
+  nudgeMailDelivery();
   return url;
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
 import { getDataset, type DatasetId } from "@/lib/datasets";
-import { enqueueNotification } from "@/lib/notify/outbox";
+import { queueMail } from "@/lib/mail";
 import type { Actor } from "./withdraw-batch";
 
 export interface IncidentFindings {
@@ -73,13 +73,13 @@ export async function recordIncident(c: pg.PoolClient, i: IncidentInput): Promis
     "Every byte received has been deleted and nothing was loaded. The values themselves are not recorded anywhere.",
     "Under the information-sharing protocol this is a data-protection incident: please review how the extract was produced.",
   ].join("\n");
-  await enqueueNotification(c, {
+  await queueMail(c, {
     orgId: i.orgId,
     kind: "ingest.incident",
     // Without a named contact the platform operators' address receives it, so it is never lost.
     to: o?.dp_contact_email ?? "security@platform.example",
     subject: `Data-protection incident: un-pseudonymised ${dataset} file received`,
-    body,
+    text: body,
   });
   await recordAudit(c, {
     action: "ingest.incident",

@@ -3,6 +3,7 @@ import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { startSftpScheduler } from "@/lib/sftp/scheduler";
 import { stopJobQueue } from "./boss";
 
@@ -35,15 +36,18 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   // Polls every configured partner SFTP inbox on its schedule (and clears loads a previous
   // server stop left half-way).
   const stopSftp = startSftpScheduler({ log: (l) => opts.log(`sftp: ${l}`) });
+  // Delivers the outbox: every notice queued by this or any other process (lib/mail).
+  await startMailWorker();
   stop = async () => {
     stopSftp();
+    await stopMailWorker();
     clearInterval(timer);
     offBatch();
     offLive();
     await stopMatchingWorker();
     await stopJobQueue();
   };
-  opts.log("Matching worker and SFTP inbox polling started.");
+  opts.log("Matching worker, SFTP inbox polling and mail delivery started.");
 }
 
 export async function stopJobs(): Promise<void> {

@@ -18,4 +18,13 @@ export const QUEUES = {
     name: "matching-run",
     options: { policy: "singleton", retryLimit: 2, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 * 60, retentionMinutes: 7 * 24 * 60 },
   },
+  /**
+   * One job per e-mail in the outbox (lib/mail). A failed delivery is retried with exponential
+   * back-off (30 s, 1 min, 2 min, … about an hour in all) before the message shows as failed;
+   * failed messages are tried again hourly and on an administrator's request.
+   */
+  mail: {
+    name: "mail-delivery",
+    options: { policy: "standard", retryLimit: 7, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60, retentionMinutes: 14 * 24 * 60 },
+  },
 } as const satisfies Record<string, QueueDefinition>;

@@ -1,13 +1,11 @@
 import "server-only";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
-import { deliverPendingNotifications } from "@/lib/notify/outbox";
 import { dueInboxes, pollInbox } from "./poll";
 
 const g = globalThis as unknown as { __sftpScheduler?: NodeJS.Timeout };
 
 /**
- * Polls every due inbox once a minute (each inbox has its own interval) and delivers queued
- * notifications. At start it first fails the batches whose loader died with a previous process.
+ * Polls every due inbox once a minute (each inbox has its own interval). At start it first fails the batches whose loader died with a previous process.
  * One scheduler per process; call from the server's start-up.
  */
 export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string) => void } = {}): () => void {
@@ -23,7 +21,6 @@ export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string
         const taken = r.files.filter((f) => f.status !== "skipped-incomplete");
         if (!r.ok || taken.length > 0) log(`${r.ok ? "polled" : "poll failed"}: ${r.message}`);
       }
-      await deliverPendingNotifications();
     } catch (e) {
       log(`scheduler tick failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -4,13 +4,37 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { findFreePort } from "@/lib/db/embedded";
+import { startInProcessSftpServer } from "./inprocess-server";
 
-const SSHD = "/usr/sbin/sshd";
+// SFTP_TEST_SSHD moves (or, pointed at a missing file, hides) OpenSSH's server for the tests.
+const SSHD = process.env.SFTP_TEST_SSHD || "/usr/sbin/sshd";
+
+export type SftpServerKind = "openssh" | "inprocess";
+
+/**
+ * Which server the SFTP tests run against. `SFTP_TEST_SERVER=openssh` demands OpenSSH (and fails
+ * when it is missing: CI installs it), `inprocess` demands the ssh2-based server, and unset means
+ * OpenSSH when its sshd is installed, otherwise the in-process server, so that the suite runs on
+ * a machine with only Node.js instead of failing or skipping.
+ */
+export function sftpServerKind(): SftpServerKind {
+  const wanted = process.env.SFTP_TEST_SERVER?.trim().toLowerCase();
+  if (wanted === "openssh" || wanted === "inprocess") return wanted;
+  if (wanted) throw new Error(`SFTP_TEST_SERVER must be "openssh" or "inprocess", not "${process.env.SFTP_TEST_SERVER}".`);
+  return fs.existsSync(SSHD) ? "openssh" : "inprocess";
+}
+
+export function sftpServerDescription(): string {
+  return sftpServerKind() === "openssh" ? `OpenSSH (${SSHD})` : "the in-process ssh2 server";
+}
 
 export interface TestSftpServer {
+  kind: SftpServerKind;
   host: string;
   port: number;
   username: string;
+  /** The user's password, where the server accepts one (the test OpenSSH accepts keys only). */
+  password: string | null;
   /** OpenSSH private key of a client the server trusts. */
   privateKey: string;
   /** `SHA256:…` fingerprint of the server's host key, as `ssh-keygen -l` prints it. */
@@ -38,14 +62,24 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
   throw new Error(`sshd did not listen on 127.0.0.1:${port} within 10 s:\n${log()}`);
 }
 
+/** The SFTP server the tests poll: see {@link sftpServerKind}. */
+export async function startTestSftpServer(): Promise<TestSftpServer> {
+  const kind = sftpServerKind();
+  if (kind === "inprocess") {
+    if (!process.env.SFTP_TEST_SERVER) console.info(`[sftp tests] ${SSHD} is not installed: running the SFTP scenarios against the in-process ssh2 server.`);
+    return { kind, ...(await startInProcessSftpServer()) };
+  }
+  return startOpenSsh();
+}
+
 /**
  * A real OpenSSH SFTP server on 127.0.0.1 with its own configuration, host key and one
  * authorised client key: the same server software partners run.
  */
-export async function startTestSftpServer(): Promise<TestSftpServer> {
+async function startOpenSsh(): Promise<TestSftpServer> {
   if (!fs.existsSync(SSHD)) {
     throw new Error(
-      `The SFTP tests need OpenSSH's server at ${SSHD}, which is not installed. Install it with: apt-get install -y openssh-server (CI's .ci/run does this).`,
+      `SFTP_TEST_SERVER=openssh, but OpenSSH's server ${SSHD} is not installed. Install it with: apt-get install -y openssh-server (CI's .ci/run does this), or unset SFTP_TEST_SERVER to use the in-process server.`,
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-sshd-"));
@@ -92,9 +126,11 @@ export async function startTestSftpServer(): Promise<TestSftpServer> {
 
   const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "host_ed25519.pub")]).toString().split(" ")[1]!;
   return {
+    kind: "openssh",
     host: "127.0.0.1",
     port,
     username,
+    password: null,
     privateKey: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
     hostKeyFingerprint: fingerprint,
     root,
