@@ -67,8 +67,9 @@ describe("safeCallbackPath", () => {
     expect(safeCallbackPath("/uploads/../admin")).toBe("/admin");
     expect(safeCallbackPath("/\n")).toBe("/");
     expect(safeCallbackPath("/a b")).toBe("/a%20b");
-    // A NUL inside the path is encoded, so it stays a path here.
-    expect(safeCallbackPath("/\u0000/evil.example")).toBe("/%00/evil.example");
+    // Any control character: never a callback.
+    expect(safeCallbackPath("/\u0000/evil.example")).toBe("/");
+    expect(safeCallbackPath("/uploads\u007f")).toBe("/");
   });
 
   it("never returns to the sign-in pages themselves", () => {

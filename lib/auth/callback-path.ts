@@ -19,6 +19,9 @@ const NO_RETURN = [/^\/signin(?:[/?#]|$)/, /^\/api\/auth(?:[/?#]|$)/];
  */
 export function safeCallbackPath(p: string | null | undefined): string {
   if (typeof p !== "string" || !p.startsWith("/")) return "/";
+  // Control characters have no place in a path anyone typed or linked: refused outright rather
+  // than left to the parser to strip (which is how "/\t/evil.example" became "//evil.example").
+  if (/[\u0000-\u001f\u007f]/.test(p)) return "/";
   let url: URL;
   try {
     url = new URL(p, BASE);
