@@ -127,8 +127,10 @@ test.describe("signing out", () => {
     const thief = await browser.newContext();
     try {
       await thief.addCookies(copied);
-      const res = await thief.request.get("/api/uploads", { maxRedirects: 0 });
-      expect(res.status()).toBe(401);
+      // /api/uploads answers POST only (a GET is 405 whoever asks): the page tells alive from dead.
+      const res = await thief.request.get("/uploads", { maxRedirects: 0 });
+      expect(res.status()).toBe(307);
+      expect(res.headers()["location"]).toContain("/signin");
     } finally {
       await thief.close();
     }
