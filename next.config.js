@@ -10,6 +10,10 @@ const nextConfig = {
     "@node-rs/argon2",
     "ssh2",
     "ssh2-sftp-client",
+    "rate-limiter-flexible",
+    "@zxcvbn-ts/core",
+    "@zxcvbn-ts/language-common",
+    "@zxcvbn-ts/language-en",
   ],
   poweredByHeader: false,
   // forbidden() and app/forbidden.tsx: a signed-in user whose role a page does not allow gets a
@@ -18,15 +22,15 @@ const nextConfig = {
   // `npm run typecheck` (tsc --noEmit) is the type gate, run by CI; repeating it inside every
   // `next build` would double the first start on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
+  // The headers common to every response (nosniff, referrer, frame, HSTS) are set by the Node
+  // server for Next.js and the /oidc mount alike (lib/server/request-listener.ts); pages get
+  // their nonce policy from proxy.ts. Route handlers, which the proxy skips, answer JSON, CSV
+  // or redirects: nothing in them may run, load or be framed.
   async headers() {
     return [
       {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-        ],
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }],
       },
     ];
   },

@@ -45,6 +45,15 @@ export const envSchema = z.object({
   SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional()),
   /** The From: of every notice. Unset: `Essex Data Platform <no-reply@…>` on PUBLIC_URL's host. */
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().min(3).optional()),
+  /**
+   * Failed password attempts allowed in 15 minutes from one client address, and from all
+   * together, before sign-in is refused for the rest of the window (decision 083)…
+   */
+  SIGN_IN_LIMIT_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
+  SIGN_IN_LIMIT_GLOBAL: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
+  /** …and the same for authenticator and recovery codes. */
+  CODE_LIMIT_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(10)),
+  CODE_LIMIT_GLOBAL: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(200)),
 }).superRefine((e, ctx) => {
   // An external issuer without its client credentials would fail only at the first sign-in.
   if (e.OIDC_ISSUER) {

@@ -11,6 +11,7 @@ import { startEmbeddedMailServer, type EmbeddedMailServer } from "@/lib/mail/emb
 import { setEmbeddedMailServer } from "@/lib/mail/transport";
 import { buildIsStale, buildPortal } from "@/lib/server/build";
 import { createMounts, type Mount } from "@/lib/server/mounts";
+import { requestListener } from "@/lib/server/request-listener";
 import { runFirstRun, welcomeNotes } from "@/lib/setup/first-run";
 import { prepareDatabase, type PreparedDatabase } from "@/lib/setup/prepare-database";
 
@@ -74,19 +75,9 @@ async function main() {
   }
   await startJobs({ log });
 
-  const server = createServer((req, res) => {
-    const url = req.url ?? "/";
-    const mount = mounts.find((m) => url === m.prefix || url.startsWith(`${m.prefix}/`) || url.startsWith(`${m.prefix}?`));
-    const work = mount ? mount.handle(req, res) : handle(req, res);
-    Promise.resolve(work).catch((e: unknown) => {
-      console.error("[portal] request failed", e);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader("content-type", "text/plain; charset=utf-8");
-      }
-      res.end("Something went wrong on our side. The error has been logged.");
-    });
-  });
+  const server = createServer(
+    requestListener({ publicUrl, mounts, next: handle, onError: (e) => console.error("[portal] request failed", e) }),
+  );
   running.server = server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

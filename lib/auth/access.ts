@@ -5,10 +5,12 @@ import { cache } from "react";
 import { recordAuditNow } from "@/lib/audit/record";
 import type { UnitContext } from "@/lib/db/tenant";
 import type { Role } from "./roles";
+import { safeCallbackPath } from "./callback-path";
 import { loadPortalSession, type SessionUser } from "./session";
 import { sessionIdFromCookie } from "./session-cookie";
 
 export type { Role } from "./roles";
+export { safeCallbackPath };
 
 /** The signed-in user as every page, route handler and server action sees it. */
 export interface PortalUser {
@@ -65,15 +67,6 @@ export async function currentPath(): Promise<string> {
   const h = await headers();
   const p = h.get("x-portal-path") ?? "/";
   return safeCallbackPath(p);
-}
-
-/** Only same-site paths may be a callback: never an absolute or protocol-relative URL. */
-export function safeCallbackPath(p: string | null | undefined): string {
-  if (!p || !p.startsWith("/") || p.startsWith("//") || p.startsWith("/\\")) return "/";
-  // A control character would end in a Location header Node refuses (a 500): never a callback.
-  if (/[\u0000-\u001f\u007f]/.test(p)) return "/";
-  if (p.startsWith("/signin") || p.startsWith("/api/auth")) return "/";
-  return p;
 }
 
 export function signInPath(callbackPath: string, reason?: NoUserReason): string {

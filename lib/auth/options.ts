@@ -2,8 +2,9 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import { recordAudit } from "@/lib/audit/record";
 import { withContext } from "@/lib/db/tenant";
+import { safeCallbackPath } from "./callback-path";
 import { discoveryUrl, PROVIDER_ID, relyingPartyConfig } from "./config";
-import { ABSOLUTE_TIMEOUT_MS, startPortalSession } from "./session";
+import { ABSOLUTE_TIMEOUT_MS, endPortalSession, startPortalSession } from "./session";
 import { decideSignIn, type IdTokenClaims } from "./sign-in";
 
 declare module "next-auth" {
@@ -63,6 +64,14 @@ export function authOptions(): NextAuthOptions {
         },
       },
     ],
+    events: {
+      // next-auth's own POST /api/auth/signout only clears the cookie; a copy of the cookie
+      // would still name a live portal session. Ending the session here covers that path too.
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid === "string") await endPortalSession(sid);
+      },
+    },
     callbacks: {
       async signIn({ profile }) {
         const claims = (profile ?? {}) as IdTokenClaims;
@@ -94,13 +103,16 @@ export function authOptions(): NextAuthOptions {
         return { expires: session.expires, sid: token.sid };
       },
       async redirect({ url, baseUrl }) {
-        if (url.startsWith("/") && !url.startsWith("//")) return `${baseUrl}${url}`;
+        // The same rule as /signin's callbackUrl: only a path on this origin, as the browser
+        // would read it (lib/auth/callback-path.ts).
+        let target: URL;
         try {
-          if (new URL(url).origin === baseUrl) return url;
+          target = new URL(url, baseUrl);
         } catch {
-          // not a URL: fall through to the home page
+          return baseUrl;
         }
-        return baseUrl;
+        if (target.origin !== new URL(baseUrl).origin) return baseUrl;
+        return new URL(safeCallbackPath(`${target.pathname}${target.search}${target.hash}`), baseUrl).toString();
       },
     },
   };

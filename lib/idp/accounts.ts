@@ -1,9 +1,11 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record";
+import { endSessionsOfUser } from "@/lib/auth/session";
 import { withContext, type Tx } from "@/lib/db/tenant";
 import { decryptSecret, encryptSecret, sha256 } from "./crypto";
 import { isLocked, lockDurationMs } from "./lockout";
+import { signInThrottle, type SignInThrottle } from "./throttle";
 import { hashPassword, verifyPassword } from "./passwords";
 import { checkPassword, loadPolicy, passwordAge, type PasswordProblem } from "./policy";
 import { base32Decode, verifyTotp } from "./totp";
@@ -24,8 +26,8 @@ function actorOf(user: { id: string; email: string; role: string }) {
  * Counts a failed attempt and locks the account once the policy's threshold is reached. Runs in
  * its own transaction so the count survives whatever the caller does next.
  */
-async function registerFailure(userId: string, kind: "password" | "code", now: Date): Promise<void> {
-  await withContext(system, async (tx) => {
+async function registerFailure(userId: string, kind: "password" | "code", now: Date): Promise<Date | null> {
+  return withContext(system, async (tx) => {
     const policy = await loadPolicy(tx);
     const cred = await tx.idpCredential.update({
       where: { userId },
@@ -33,9 +35,8 @@ async function registerFailure(userId: string, kind: "password" | "code", now: D
       include: { user: true },
     });
     const lockMs = lockDurationMs(cred.failedAttempts, policy.lockoutThreshold);
-    if (lockMs > 0) {
-      await tx.idpCredential.update({ where: { userId }, data: { lockedUntil: new Date(now.getTime() + lockMs) } });
-    }
+    const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
+    if (lockedUntil) await tx.idpCredential.update({ where: { userId }, data: { lockedUntil } });
     await recordAudit(tx, {
       action: "idp.sign_in_failed",
       outcome: "failure",
@@ -43,6 +44,23 @@ async function registerFailure(userId: string, kind: "password" | "code", now: D
       orgId: cred.user.orgId,
       target: { type: "user", id: userId },
       details: { factor: kind, consecutive_failures: cred.failedAttempts, locked_for_seconds: lockMs / 1000 },
+    });
+    return lockedUntil;
+  });
+}
+
+/**
+ * A failed attempt on an e-mail address no account has. Recorded (without the address) in a
+ * transaction like a known account's failure, so that both take the same time.
+ */
+async function registerUnknownFailure(now: Date): Promise<void> {
+  await withContext(system, async (tx) => {
+    await loadPolicy(tx);
+    await recordAudit(tx, {
+      action: "idp.sign_in_failed",
+      outcome: "failure",
+      actor: { label: "unknown account" },
+      details: { factor: "password", at: now.toISOString() },
     });
   });
 }
@@ -67,13 +85,35 @@ async function recordRefusal(
 const recordLockedAttempt = (user: { id: string; email: string; role: string; orgId: string }, factor: string) =>
   recordRefusal(user, { reason: "locked", factor });
 
-export type PasswordCheck = { ok: true; userId: string } | { ok: false };
+/**
+ * Why an attempt was refused, as far as the person may be told: too many failures from their
+ * address or overall (with the time to wait), their account locked (with the time it opens
+ * again), or otherwise one message for every other reason.
+ */
+export type AttemptRefusal =
+  | { kind: "failed" }
+  | { kind: "throttled"; scope: "address" | "global"; retryAfterMs: number }
+  | { kind: "locked"; until: Date };
+
+export type PasswordCheck = { ok: true; userId: string } | { ok: false; refusal: AttemptRefusal };
+
+const FAILED = { ok: false, refusal: { kind: "failed" } } as const;
 
 /**
- * First factor. Every failure looks the same to the caller (unknown account, wrong password,
- * locked, disabled, not yet activated), and costs the same time.
+ * First factor. Refused outright while the client address (or everyone) has failed too often.
+ * Otherwise every failure but a lock looks the same to the caller (unknown account, wrong
+ * password, disabled, not yet activated) and costs the same time: the password is hashed
+ * against a dummy when there is no account, and the failure is recorded either way.
  */
-export async function authenticatePassword(email: string, password: string, now = new Date()): Promise<PasswordCheck> {
+export async function authenticatePassword(
+  email: string,
+  password: string,
+  now = new Date(),
+  clientAddress = "unknown",
+  throttle: SignInThrottle = signInThrottle(),
+): Promise<PasswordCheck> {
+  const gate = await throttle.check("password", clientAddress);
+  if (!gate.ok) return { ok: false, refusal: { kind: "throttled", scope: gate.scope, retryAfterMs: gate.retryAfterMs } };
   const user = await withContext(system, (tx) =>
     tx.user.findFirst({
       where: { email: { equals: normaliseEmail(email), mode: "insensitive" } },
@@ -82,18 +122,22 @@ export async function authenticatePassword(email: string, password: string, now 
   );
   const cred = user?.idpCredential;
   const matches = await verifyPassword(cred?.passwordHash, password);
-  if (!user || !cred?.passwordHash) return { ok: false };
+  if (!user || !cred?.passwordHash) {
+    await Promise.all([registerUnknownFailure(now), throttle.fail("password", clientAddress)]);
+    return FAILED;
+  }
   if (isLocked(cred.lockedUntil, now)) {
     await recordLockedAttempt(user, "password");
-    return { ok: false };
+    if (!matches) await throttle.fail("password", clientAddress);
+    return { ok: false, refusal: { kind: "locked", until: cred.lockedUntil! } };
   }
   if (!matches) {
-    await registerFailure(user.id, "password", now);
-    return { ok: false };
+    const [lockedUntil] = await Promise.all([registerFailure(user.id, "password", now), throttle.fail("password", clientAddress)]);
+    return lockedUntil ? { ok: false, refusal: { kind: "locked", until: lockedUntil } } : FAILED;
   }
   if (!user.active || !user.organisation.active) {
     await recordRefusal(user, { reason: user.active ? "organisation_inactive" : "account_disabled" });
-    return { ok: false };
+    return FAILED;
   }
   return { ok: true, userId: user.id };
 }
@@ -106,16 +150,28 @@ function looksLikeRecoveryCode(code: string): boolean {
   return normaliseRecoveryCode(code).length === 10 && /[a-z]/.test(normaliseRecoveryCode(code));
 }
 
-export type CodeCheck = { ok: true; method: "totp" | "recovery" } | { ok: false };
+export type CodeCheck = { ok: true; method: "totp" | "recovery" } | { ok: false; refusal: AttemptRefusal };
 
 /** Second factor: the current TOTP code (each accepted once) or an unused recovery code. */
-export async function verifySecondFactor(userId: string, code: string, now = new Date()): Promise<CodeCheck> {
+export async function verifySecondFactor(
+  userId: string,
+  code: string,
+  now = new Date(),
+  clientAddress = "unknown",
+  throttle: SignInThrottle = signInThrottle(),
+): Promise<CodeCheck> {
+  const gate = await throttle.check("code", clientAddress);
+  if (!gate.ok) return { ok: false, refusal: { kind: "throttled", scope: gate.scope, retryAfterMs: gate.retryAfterMs } };
   const cred = await withContext(system, (tx) => tx.idpCredential.findUnique({ where: { userId }, include: { user: true } }));
-  if (!cred?.totpSecret) return { ok: false };
+  if (!cred?.totpSecret) return FAILED;
   if (isLocked(cred.lockedUntil, now)) {
     await recordLockedAttempt(cred.user, "code");
-    return { ok: false };
+    return { ok: false, refusal: { kind: "locked", until: cred.lockedUntil! } };
   }
+  const failed = async (): Promise<CodeCheck> => {
+    const [lockedUntil] = await Promise.all([registerFailure(userId, "code", now), throttle.fail("code", clientAddress)]);
+    return lockedUntil ? { ok: false, refusal: { kind: "locked", until: lockedUntil } } : FAILED;
+  };
   if (looksLikeRecoveryCode(code)) {
     const used = await withContext(system, async (tx) => {
       const hit = await tx.idpRecoveryCode.findFirst({
@@ -136,8 +192,7 @@ export async function verifySecondFactor(userId: string, code: string, now = new
       return true;
     });
     if (used) return { ok: true, method: "recovery" };
-    await registerFailure(userId, "code", now);
-    return { ok: false };
+    return failed();
   }
   const check = verifyTotp(base32Decode(decryptSecret(cred.totpSecret)), code, now, cred.totpLastStep);
   if (check.ok) {
@@ -150,8 +205,7 @@ export async function verifySecondFactor(userId: string, code: string, now = new
     );
     if (claimed.count === 1) return { ok: true, method: "totp" };
   }
-  await registerFailure(userId, "code", now);
-  return { ok: false };
+  return failed();
 }
 
 /** A fresh set of single-use recovery codes ("abcde-fghij"); only their SHA-256 is kept. */
@@ -250,9 +304,17 @@ export async function setPassword(
   opts: { now?: Date; reason: "changed" | "expired" | "forced" | "activated"; actor?: { userId?: string | null; label: string; role?: string | null } },
 ): Promise<PasswordChange> {
   const now = opts.now ?? new Date();
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { idpCredential: true } });
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { idpCredential: true, organisation: true } });
   const policy = await loadPolicy(tx);
-  const problems = checkPassword(policy, password, { email: user.email, displayName: user.displayName });
+  // Every partner's name, not only the user's own: "Basildon2024!" is as guessable for a
+  // researcher at the university as for an analyst at the council.
+  const organisations = await tx.organisation.findMany({ select: { name: true, slug: true } });
+  const problems = checkPassword(policy, password, {
+    email: user.email,
+    displayName: user.displayName,
+    orgName: user.organisation.name,
+    otherNames: organisations.flatMap((o) => [o.name, o.slug]),
+  });
   if (problems.length === 0 && policy.historyCount > 0) {
     const history = await tx.idpPasswordHistory.findMany({
       where: { userId },
@@ -274,13 +336,16 @@ export async function setPassword(
     update: { passwordHash, passwordChangedAt: now, mustChangePassword: false, updatedAt: now },
   });
   await tx.idpPasswordHistory.create({ data: { userId, passwordHash, createdAt: now } });
+  // A new password is often the answer to a suspected compromise: whoever held a session
+  // opened with the old one loses it, in the same transaction as the change.
+  const sessionsEnded = await endSessionsOfUser(tx, userId, "password_set", now);
   await recordAudit(tx, {
     action: "idp.password_set",
     outcome: "success",
     actor: opts.actor ?? actorOf(user),
     orgId: user.orgId,
     target: { type: "user", id: userId },
-    details: { reason: opts.reason },
+    details: { reason: opts.reason, sessions_ended: sessionsEnded },
   });
   return { ok: true };
 }

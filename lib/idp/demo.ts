@@ -27,7 +27,8 @@ const WORDS = [
 
 function demoPassword(): string {
   const w = () => WORDS[randomInt(WORDS.length)]!;
-  return `${w()}-${w()}-${w()}-${randomInt(10, 100)}`;
+  // Four words: three and a number fall short of the strength estimate often enough (decision 083).
+  return `${w()}-${w()}-${w()}-${w()}-${randomInt(10, 100)}`;
 }
 
 /** The first-run step: one account per demo role, each with a fresh password for the banner. */

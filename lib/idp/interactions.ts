@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { withContext } from "@/lib/db/tenant";
 import {
   authenticatePassword,
+  type AttemptRefusal,
   changePassword,
   confirmEnrolment,
   decryptSecret,
@@ -13,6 +14,7 @@ import {
   verifySecondFactor,
 } from "./accounts";
 import type { PasswordProblem } from "./policy";
+import { minutesToWait } from "./throttle";
 import { ACR_MULTI_FACTOR, AMR_PASSWORD_AND_OTP, getProvider, INTERACTION_TTL_SECONDS } from "./provider";
 import { newTotpSecret } from "./totp";
 
@@ -43,6 +45,37 @@ export const SIGN_IN_FAILED =
   "The e-mail address or password is not right, or this account cannot be used at the moment. After several failed attempts you must wait before trying again.";
 export const CODE_FAILED =
   "That code is not right or cannot be used. Enter the current code from your authenticator app, or one of your recovery codes. After several failed attempts you must wait before trying again.";
+
+const UK_TIME = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  hour: "2-digit",
+  minute: "2-digit",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+});
+
+/** "14:35 on 30 November 2026": when a lock ends, in the time the portal's users live in. */
+export function ukTime(d: Date): string {
+  const parts = Object.fromEntries(UK_TIME.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.hour}:${parts.minute} on ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** What the person is told about a refused attempt. */
+export function refusalMessage(refusal: AttemptRefusal, failed: string, now = new Date()): string {
+  switch (refusal.kind) {
+    case "failed":
+      return failed;
+    case "locked": {
+      const left = minutesToWait(refusal.until.getTime() - now.getTime());
+      return `This account is locked after too many failed attempts, until ${ukTime(refusal.until)} (UK time, in about ${left}). Try again then, or ask your organisation's administrator of the platform to unlock it.`;
+    }
+    case "throttled":
+      return refusal.scope === "address"
+        ? `Too many failed sign-in attempts have come from your network. Try again in ${minutesToWait(refusal.retryAfterMs)}.`
+        : `The portal is refusing sign-in attempts for a short while because of a large number of failed attempts. Try again in ${minutesToWait(refusal.retryAfterMs)}.`;
+  }
+}
 
 function nodeRequest(cookieHeader: string) {
   // interactionDetails() only reads the interaction cookie from the request; a minimal
@@ -130,7 +163,7 @@ export async function nextStep(uid: string, pending: PendingView | null, now = n
 export type StepResult =
   | { kind: "step"; step: StepName }
   | { kind: "redirect"; to: string }
-  | { kind: "error"; message: string; problems?: PasswordProblem[] }
+  | { kind: "error"; message: string; problems?: PasswordProblem[]; refusal?: AttemptRefusal }
   | { kind: "expired" };
 
 async function continueFrom(uid: string, cookieHeader: string, now: Date): Promise<StepResult> {
@@ -161,10 +194,17 @@ async function finish(uid: string, cookieHeader: string, pending: PendingView, n
   return { kind: "redirect", to: returnTo };
 }
 
-export async function submitPassword(uid: string, cookieHeader: string, email: string, password: string, now = new Date()): Promise<StepResult> {
+export async function submitPassword(
+  uid: string,
+  cookieHeader: string,
+  email: string,
+  password: string,
+  now = new Date(),
+  clientAddress = "unknown",
+): Promise<StepResult> {
   if (!(await details(uid, cookieHeader))) return { kind: "expired" };
-  const check = await authenticatePassword(email, password, now);
-  if (!check.ok) return { kind: "error", message: SIGN_IN_FAILED };
+  const check = await authenticatePassword(email, password, now, clientAddress);
+  if (!check.ok) return { kind: "error", message: refusalMessage(check.refusal, SIGN_IN_FAILED), refusal: check.refusal };
   await withContext(system, async (tx) => {
     await tx.idpPendingLogin.deleteMany({ where: { interactionUid: uid } });
     await tx.idpPendingLogin.create({
@@ -186,12 +226,12 @@ async function requirePending(uid: string, cookieHeader: string, now: Date) {
   return loaded.pending;
 }
 
-export async function submitCode(uid: string, cookieHeader: string, code: string, now = new Date()): Promise<StepResult> {
+export async function submitCode(uid: string, cookieHeader: string, code: string, now = new Date(), clientAddress = "unknown"): Promise<StepResult> {
   const pending = await requirePending(uid, cookieHeader, now);
   if (!pending) return { kind: "expired" };
   if (pending.secondFactorDone || !pending.enrolled) return continueFrom(uid, cookieHeader, now);
-  const check = await verifySecondFactor(pending.userId, code, now);
-  if (!check.ok) return { kind: "error", message: CODE_FAILED };
+  const check = await verifySecondFactor(pending.userId, code, now, clientAddress);
+  if (!check.ok) return { kind: "error", message: refusalMessage(check.refusal, CODE_FAILED), refusal: check.refusal };
   await withContext(system, (tx) =>
     tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { secondFactorAt: now } }),
   );

@@ -1,8 +1,11 @@
 import "server-only";
 import type { Mount } from "@/lib/server/mounts";
-import { usesBundledProvider } from "@/lib/auth/config";
+import { publicUrl, usesBundledProvider } from "@/lib/auth/config";
+import { contentSecurityPolicy } from "@/lib/server/security-headers";
 import { purgeExpired } from "./adapter";
+import { PAGE_HASHES } from "./pages";
 import { getProvider, handleProviderRequest } from "./provider";
+import { purgeExpiredThrottleRows } from "./throttle";
 
 export const IDP_PREFIX = "/oidc";
 
@@ -15,13 +18,25 @@ export async function identityProviderMount(opts: { log?: (line: string) => void
   // Built now rather than on the first request, so a key or database problem stops start-up
   // with a clear message instead of failing someone's sign-in later.
   await getProvider();
-  await purgeExpired().catch(() => 0);
-  const timer = setInterval(() => void purgeExpired().catch(() => 0), 60 * 60 * 1000);
+  const purge = () => Promise.all([purgeExpired().catch(() => 0), purgeExpiredThrottleRows().catch(() => 0)]);
+  await purge();
+  const timer = setInterval(() => void purge(), 60 * 60 * 1000);
   timer.unref();
   opts.log?.(`Identity provider ready at ${IDP_PREFIX} (OpenID Connect; accounts in PostgreSQL).`);
+  const policy = contentSecurityPolicy({
+    publicUrl: publicUrl(),
+    scriptHashes: PAGE_HASHES.scripts,
+    styleHashes: PAGE_HASHES.styles,
+  });
   return {
     prefix: IDP_PREFIX,
-    handle: async (req, res) => handleProviderRequest(await getProvider(), IDP_PREFIX, req, res),
+    handle: async (req, res) => {
+      // The provider's pages (logout, errors) come from here, not from Next.js: they carry
+      // the same policy as the portal's pages, with hashes for their fixed inline parts.
+      // The Node server has already set the headers common to every response.
+      res.setHeader("Content-Security-Policy", policy);
+      return handleProviderRequest(await getProvider(), IDP_PREFIX, req, res);
+    },
     close: async () => clearInterval(timer),
   };
 }

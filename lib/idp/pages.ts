@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 
 // The few pages oidc-provider renders itself (errors, the logout confirmation). They come from
 // the /oidc mount, outside Next.js, so they carry their own small copy of the portal's look.
@@ -15,6 +16,16 @@ a:focus-visible,button:focus-visible{outline:3px solid transparent;background:#f
 .hint{color:#484949}
 code{background:#f3f2f1;padding:.1rem .3rem}
 `;
+
+const LOGOUT_SCRIPT = `(function(){var f=document.getElementById('op.logoutForm');if(!f)return;var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();})();`;
+
+const sha256 = (text: string) => `sha256-${createHash("sha256").update(text, "utf8").digest("base64")}`;
+
+/**
+ * What the Content-Security-Policy of these pages allows: their one stylesheet and one script,
+ * by hash, so nothing injected into a page (say, through an error description) could run.
+ */
+export const PAGE_HASHES = { scripts: [sha256(LOGOUT_SCRIPT)], styles: [sha256(STYLE)] };
 
 export function escapeHtml(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -60,7 +71,7 @@ export function logoutPage(base: string, form: string): string {
 <p>You are being signed out of the Essex Data Platform sign-in service.</p>
 ${form}
 <button class="button" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Finish signing out</button>`,
-    script: `(function(){var f=document.getElementById('op.logoutForm');if(!f)return;var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();})();`,
+    script: LOGOUT_SCRIPT,
   });
 }
 

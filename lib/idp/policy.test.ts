@@ -53,3 +53,44 @@ describe("lockout", () => {
     expect(isLocked(null, now)).toBe(false);
   });
 });
+
+describe("password strength", () => {
+  const analyst = { email: "sam.okafor@basildon.gov.example", displayName: "Sam Okafor", orgName: "Basildon Borough Council", otherNames: ["Essex Police", "University of Essex"] };
+  const problemsOf = (pw: string, who: Parameters<typeof checkPassword>[2] = analyst) => checkPassword(DEFAULT_POLICY, pw, who);
+
+  it.each([
+    ["aaaaaaaaaaaa"],
+    ["Basildon2024!"],
+    ["Essex-Police-2024"],
+    ["correcthorsebatterystaple"],
+    ["correct horse battery staple"],
+    ["Correct-Horse-Battery-Staple!"],
+    ["Ä".repeat(12)],
+    ["qwertyuiopasdfgh"],
+    ["abcdefghijklmnop"],
+    ["Chelmsford2023!"],
+  ])("refuses %j, saying why and how to choose a better one", (pw) => {
+    const problems = problemsOf(pw);
+    expect(problems.length).toBeGreaterThan(0);
+    // Every refusal that is not about length names the problem and gives the way out.
+    const text = problems.map((p) => p.message).join(" ");
+    expect(text).toMatch(/too easy to guess|too common|must not contain|at least 12/);
+    if (problems.some((p) => p.code.startsWith("weak-"))) expect(text).toMatch(/Choose three or four random words/);
+  });
+
+  it("refuses a password built on another organisation's name, not only the user's own", () => {
+    const researcher = { email: "ali.khan@essex.ac.example", displayName: "Ali Khan", orgName: "University of Essex", otherNames: ["Tendring District Council"] };
+    expect(problemsOf("Tendring-District-1999", researcher).map((p) => p.code)).toContain("weak-identity");
+  });
+
+  it("says which weakness it found", () => {
+    expect(problemsOf("aaaaaaaaaaaa").map((p) => p.code)).toEqual(["weak-repeat"]);
+    expect(problemsOf("Essex-Police-2024").map((p) => p.code)).toEqual(["weak-identity"]);
+  });
+
+  it("accepts unrelated random words", () => {
+    for (const pw of ["orbit-velvet-harbour-1987", "kestrel pewter walnut meadow", "tangerine-7q-lorry", "saffron-thistle-quartz-ab12"]) {
+      expect(problemsOf(pw), pw).toEqual([]);
+    }
+  });
+});

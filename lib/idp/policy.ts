@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import "@/lib/validation/plain-errors";
 import { withContext, type Tx } from "@/lib/db/tenant";
+import { estimateStrength, userInputWords, type WeaknessReason } from "./strength";
 
 export const POLICY_KEY = "identity.password_policy";
 
@@ -72,15 +73,44 @@ function stem(password: string): string {
 }
 
 export interface PasswordProblem {
-  code: "too_short" | "too_long" | "common" | "contains_identity" | "reused" | "mismatch";
+  /** `weak-<reason>`: the strength estimate's verdict, with why (lib/idp/strength.ts). */
+  code: "too_short" | "too_long" | "common" | "contains_identity" | "reused" | "mismatch" | `weak-${WeaknessReason}`;
   message: string;
 }
 
-/** Checks a new password against everything except history (which needs the stored hashes). */
+/** Words of the platform itself, guessed first by anyone attacking it. */
+const PLATFORM_WORDS = ["essex", "data", "platform", "portal", "vange", "basildon", "council", "police", "university"];
+
+/** Anyone can compare without spaces, hyphens or dots: "correct horse battery staple". */
+const squashed = (s: string) => s.replace(/[\s\-_.]+/gu, "");
+
+const HOW_TO_CHOOSE =
+  "Choose three or four random words that have nothing to do with you, your work or each other, for example words picked from a book, and join them (with spaces or hyphens if you like)";
+
+const WEAK_WHY: Record<WeaknessReason, string> = {
+  identity: "it is built on your name, your e-mail address, an organisation's name or the platform's name",
+  repeat: "it repeats the same characters or words",
+  sequence: "it contains a run like abc, 123 or 987",
+  date: "it contains a year or a date, which are among the first things tried",
+  keyboard: "it follows a pattern of neighbouring keys on the keyboard",
+  common: "it is a common password or very close to one",
+  word: "it is a single word or name, which is quick to find in a dictionary",
+  other: "it is made of common words, names or patterns in a predictable way",
+};
+
+function weakMessage(reason: WeaknessReason): string {
+  return `Your password would be too easy to guess: ${WEAK_WHY[reason]}. ${HOW_TO_CHOOSE}.`;
+}
+
+/**
+ * Checks a new password against everything except history (which needs the stored hashes):
+ * length, the deny list, the person's own name and address, and the strength estimate, which
+ * is also given the organisation's name and the other organisations' names to look for.
+ */
 export function checkPassword(
   policy: PasswordPolicy,
   password: string,
-  identity: { email: string; displayName?: string },
+  identity: { email: string; displayName?: string; orgName?: string; otherNames?: readonly string[] },
 ): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   const length = [...password].length;
@@ -92,7 +122,7 @@ export function checkPassword(
   const lower = password.toLowerCase();
   const list = commonPasswords();
   const s = stem(password);
-  if (list.has(lower) || (s.length >= 4 && list.has(s))) {
+  if (list.has(lower) || list.has(squashed(lower)) || (s.length >= 4 && (list.has(s) || list.has(squashed(s))))) {
     problems.push({ code: "common", message: "Your password is too common: choose one that is harder to guess" });
   }
   const email = identity.email.toLowerCase();
@@ -101,6 +131,12 @@ export function checkPassword(
   const pieces = [email, local, ...nameParts].filter((p) => p.length >= 3);
   if (pieces.some((p) => lower.includes(p))) {
     problems.push({ code: "contains_identity", message: "Your password must not contain your e-mail address or your name" });
+  }
+  // Only when nothing plainer is wrong: one clear reason is easier to act on than four.
+  if (problems.length === 0) {
+    const inputs = userInputWords([identity.email, identity.displayName, identity.orgName, ...(identity.otherNames ?? []), ...PLATFORM_WORDS]);
+    const verdict = estimateStrength(password, inputs);
+    if (!verdict.strong && verdict.reason) problems.push({ code: `weak-${verdict.reason}`, message: weakMessage(verdict.reason) });
   }
   return problems;
 }
@@ -133,6 +169,7 @@ export function describePolicy(policy: PasswordPolicy): string[] {
   return [
     `at least ${policy.minLength} characters – a few unrelated words work well`,
     "not a common password, nor a common word with numbers or symbols added",
+    "hard to guess: not built on names, dates, repeats or keyboard patterns",
     "not containing your e-mail address or your name",
     ...(policy.historyCount > 0 ? [`not one of your last ${policy.historyCount} passwords`] : []),
   ];
@@ -152,8 +189,10 @@ export function problemMessage(policy: PasswordPolicy, code: string): string | n
       return `Your password must differ from your last ${policy.historyCount} passwords`;
     case "mismatch":
       return "The two passwords do not match: enter the same new password twice";
-    default:
-      return null;
+    default: {
+      const reason = code.startsWith("weak-") ? (code.slice(5) as WeaknessReason) : null;
+      return reason && reason in WEAK_WHY ? weakMessage(reason) : null;
+    }
   }
 }
 

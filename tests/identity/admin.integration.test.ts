@@ -75,7 +75,7 @@ describe("account actions", () => {
     await withContext({ kind: "system", purpose: "test" }, (tx) =>
       tx.idpCredential.update({ where: { userId: user.id }, data: { failedAttempts: 7, lockedUntil: new Date(Date.now() + 3_600_000) } }),
     );
-    expect(await authenticatePassword(user.email, password)).toEqual({ ok: false });
+    expect(await authenticatePassword(user.email, password)).toMatchObject({ ok: false, refusal: { kind: "locked" } });
     await accountAction(admin, user.id, "unlock");
     expect(await authenticatePassword(user.email, password)).toEqual({ ok: true, userId: user.id });
     expect((await loadPortalSession(sid)).status).toBe("ok");
@@ -90,7 +90,7 @@ describe("account actions", () => {
     expect(await passwordState(user.id)).toMatchObject({ mustChange: true });
 
     await accountAction(admin, user.id, "disable");
-    expect(await authenticatePassword(user.email, password)).toEqual({ ok: false });
+    expect(await authenticatePassword(user.email, password)).toEqual({ ok: false, refusal: { kind: "failed" } });
     await accountAction(admin, user.id, "enable");
     expect(await authenticatePassword(user.email, password)).toEqual({ ok: true, userId: user.id });
 
@@ -109,7 +109,7 @@ describe("account actions", () => {
     const sid = await startPortalSession({ userId: user.id, issuer: "test", subject: user.id });
     await setOrganisationActive(admin, org.id, false);
     expect((await loadPortalSession(sid)).status).toBe("ended");
-    expect(await authenticatePassword(user.email, password)).toEqual({ ok: false });
+    expect(await authenticatePassword(user.email, password)).toEqual({ ok: false, refusal: { kind: "failed" } });
     await setOrganisationActive(admin, org.id, true);
     expect(await authenticatePassword(user.email, password)).toEqual({ ok: true, userId: user.id });
   });

@@ -6,6 +6,7 @@ import {
   acknowledgeRecoveryCodes,
   CODE_FAILED,
   enrolmentSecret,
+  refusalMessage,
   SIGN_IN_FAILED,
   skipExpiryWarning,
   submitCode,
@@ -44,7 +45,7 @@ describe("second factor", () => {
 
     const second = await begin();
     await submitPassword(second.uid, second.cookie, user.email, password, now);
-    expect(await submitCode(second.uid, second.cookie, code(secret!, now), now)).toEqual({ kind: "error", message: CODE_FAILED });
+    expect(await submitCode(second.uid, second.cookie, code(secret!, now), now)).toEqual({ kind: "error", message: CODE_FAILED, refusal: { kind: "failed" } });
     const later = new Date(now.getTime() + 30_000);
     expect((await submitCode(second.uid, second.cookie, code(secret!, later), later)).kind).toBe("redirect");
   });
@@ -80,24 +81,32 @@ describe("second factor", () => {
     const { decryptSecret } = await import("@/lib/idp/crypto");
     const codes = JSON.parse(decryptSecret(pending.recoveryCodes!)) as string[];
     expect(await verifySecondFactor(user.id, codes[3]!.toUpperCase(), now)).toEqual({ ok: true, method: "recovery" });
-    expect(await verifySecondFactor(user.id, codes[3]!, now)).toEqual({ ok: false });
+    expect(await verifySecondFactor(user.id, codes[3]!, now)).toEqual({ ok: false, refusal: { kind: "failed" } });
   });
 });
 
 describe("brute-force lockout", () => {
-  it("locks after 5 wrong passwords, with the same message as any other refusal, for a growing wait", async () => {
+  it("locks after 5 wrong passwords for a growing wait, and says so with the time it opens again", async () => {
     const { user, password } = await createAccount();
     const t0 = new Date();
     const flow = await begin();
-    for (let i = 0; i < 5; i++) {
-      expect(await submitPassword(flow.uid, flow.cookie, user.email, `wrong-password-${i}-xyz`, t0)).toEqual({ kind: "error", message: SIGN_IN_FAILED });
+    const failed = { kind: "error", message: SIGN_IN_FAILED, refusal: { kind: "failed" } };
+    for (let i = 0; i < 4; i++) {
+      expect(await submitPassword(flow.uid, flow.cookie, user.email, `wrong-password-${i}-xyz`, t0)).toEqual(failed);
     }
-    // Locked: the right password is refused in the same words an unknown account gets.
-    expect(await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t0.getTime() + 4 * MIN))).toEqual({ kind: "error", message: SIGN_IN_FAILED });
-    expect(await submitPassword(flow.uid, flow.cookie, "nobody-at-all@nowhere.example", password, t0)).toEqual({ kind: "error", message: SIGN_IN_FAILED });
+    // The fifth failure locks the account, and the answer says until when (issue 9: a locked
+    // account used to get the same words as a wrong password, with no time).
+    const until = new Date(t0.getTime() + 5 * MIN);
+    const locked = await submitPassword(flow.uid, flow.cookie, user.email, "wrong-password-4-xyz", t0);
+    expect(locked).toEqual({ kind: "error", message: refusalMessage({ kind: "locked", until }, SIGN_IN_FAILED, t0), refusal: { kind: "locked", until } });
+    expect((locked as { message: string }).message).toMatch(/^This account is locked after too many failed attempts, until \d\d:\d\d on \d+ \w+ \d{4} \(UK time, in about 5 minutes\)\. Try again then, or ask your organisation's administrator/);
+    // While locked even the right password is refused, with the same time.
+    expect(await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t0.getTime() + 4 * MIN))).toMatchObject({ refusal: { kind: "locked", until } });
+    // An unknown address still gets the one message that says nothing about accounts.
+    expect(await submitPassword(flow.uid, flow.cookie, "nobody-at-all@nowhere.example", password, t0)).toEqual(failed);
     // Five minutes on, it may be tried again; one more failure locks for twice as long.
     const t1 = new Date(t0.getTime() + 5 * MIN + 1000);
-    expect(await submitPassword(flow.uid, flow.cookie, user.email, "still-the-wrong-one-123", t1)).toEqual({ kind: "error", message: SIGN_IN_FAILED });
+    expect(await submitPassword(flow.uid, flow.cookie, user.email, "still-the-wrong-one-123", t1)).toMatchObject({ refusal: { kind: "locked", until: new Date(t1.getTime() + 10 * MIN) } });
     expect((await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t1.getTime() + 9 * MIN))).kind).toBe("error");
     const t2 = new Date(t1.getTime() + 10 * MIN + 1000);
     expect(await submitPassword(flow.uid, flow.cookie, user.email, password, t2)).toEqual({ kind: "step", step: "code" });
@@ -113,7 +122,7 @@ describe("brute-force lockout", () => {
     for (let i = 0; i < 5; i++) {
       expect((await submitCode(flow.uid, flow.cookie, String(100000 + i), t0)).kind).toBe("error");
     }
-    expect(await submitCode(flow.uid, flow.cookie, code(secret!, t0), t0)).toEqual({ kind: "error", message: CODE_FAILED });
+    expect(await submitCode(flow.uid, flow.cookie, code(secret!, t0), t0)).toMatchObject({ kind: "error", refusal: { kind: "locked", until: new Date(t0.getTime() + 5 * MIN) } });
     const t1 = new Date(t0.getTime() + 5 * MIN + 1000);
     expect((await submitCode(flow.uid, flow.cookie, code(secret!, t1), t1)).kind).toBe("redirect");
     const cred = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.idpCredential.findUniqueOrThrow({ where: { userId: user.id } }));

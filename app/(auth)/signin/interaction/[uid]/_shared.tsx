@@ -3,12 +3,31 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { loadInteraction, nextStep, STEP_PATH, type PendingView, type StepName } from "@/lib/idp/interactions";
+import { loadInteraction, nextStep, refusalMessage, STEP_PATH, type PendingView, type StepName } from "@/lib/idp/interactions";
 
 export type Search = Promise<Record<string, string | string[] | undefined>>;
 export type Params = Promise<{ uid: string }>;
 
 export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * The message for a refused attempt, from the query the submit handler redirected with: the
+ * lock's end or the throttle's, or `failed` for every other refusal.
+ */
+export function refusalText(sp: Record<string, string | string[] | undefined>, failed: string): string {
+  const at = (v: string | undefined) => {
+    const n = Number(v);
+    return Number.isFinite(n) && n > 0 ? n : null;
+  };
+  const locked = at(first(sp.locked));
+  if (locked && locked > Date.now()) return refusalMessage({ kind: "locked", until: new Date(locked) }, failed);
+  const until = at(first(sp.until));
+  const scope = first(sp.throttled);
+  if (until && (scope === "address" || scope === "global")) {
+    return refusalMessage({ kind: "throttled", scope, retryAfterMs: Math.max(until - Date.now(), 0) }, failed);
+  }
+  return failed;
+}
 
 /** The Cookie header as the browser sent it: the provider checks its signed interaction cookie. */
 export async function cookieHeader(): Promise<string> {

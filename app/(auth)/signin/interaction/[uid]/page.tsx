@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { CancelForm, ErrorSummary, Expired, first, guardStep, StepForm, type Params, type Search } from "./_shared";
+import { SIGN_IN_FAILED } from "@/lib/idp/interactions";
+import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm, type Params, type Search } from "./_shared";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,8 @@ export async function generateMetadata({ searchParams }: { searchParams: Search 
 
 export default async function PasswordStep({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { uid } = await params;
-  const error = first((await searchParams).error);
+  const sp = await searchParams;
+  const error = first(sp.error);
   const guard = await guardStep(uid, ["password"]);
   if (!guard.ok) return <Expired />;
   return (
@@ -20,7 +22,7 @@ export default async function PasswordStep({ params, searchParams }: { params: P
           items={[
             {
               href: "#email",
-              text: "The e-mail address or password is not right, or this account cannot be used at the moment. After several failed attempts you must wait before trying again.",
+              text: refusalText(sp, SIGN_IN_FAILED),
             },
           ]}
         />

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { CancelForm, ErrorSummary, Expired, first, guardStep, StepForm, type Params, type Search } from "../_shared";
+import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm, type Params, type Search } from "../_shared";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +9,8 @@ export async function generateMetadata({ searchParams }: { searchParams: Search 
 
 export default async function CodeStep({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { uid } = await params;
-  const error = first((await searchParams).error);
+  const sp = await searchParams;
+  const error = first(sp.error);
   const guard = await guardStep(uid, ["code"]);
   if (!guard.ok) return <Expired />;
   return (
@@ -17,7 +18,12 @@ export default async function CodeStep({ params, searchParams }: { params: Param
       {error && (
         <ErrorSummary
           title="There is a problem"
-          items={[{ href: "#code", text: "That code is not right or cannot be used. Enter the code your app shows now; each code works once." }]}
+          items={[
+            {
+              href: "#code",
+              text: refusalText(sp, "That code is not right or cannot be used. Enter the code your app shows now; each code works once."),
+            },
+          ]}
         />
       )}
       <h1>Enter the code from your authenticator app</h1>

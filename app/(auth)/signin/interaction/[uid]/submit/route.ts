@@ -37,6 +37,8 @@ export async function POST(req: Request, ctx: Ctx) {
   const origin = req.headers.get("origin");
   if (origin && origin !== new URL(publicUrl()).origin) return see(`${base}?expired=1`);
   const cookie = req.headers.get("cookie") ?? "";
+  // Set by the portal's Node server from the connection (lib/server/request-listener.ts).
+  const client = req.headers.get("x-portal-client-address") ?? "unknown";
   let form: FormData;
   try {
     form = await req.formData();
@@ -52,10 +54,10 @@ export async function POST(req: Request, ctx: Ctx) {
   try {
     switch (action) {
       case "password":
-        result = await submitPassword(uid, cookie, field("email"), field("password"));
+        result = await submitPassword(uid, cookie, field("email"), field("password"), new Date(), client);
         break;
       case "code":
-        result = await submitCode(uid, cookie, field("code"));
+        result = await submitCode(uid, cookie, field("code"), new Date(), client);
         break;
       case "enrol":
         result = await submitEnrolment(uid, cookie, field("code"));
@@ -89,6 +91,13 @@ export async function POST(req: Request, ctx: Ctx) {
     case "error": {
       const step = ERROR_STEP[action] ?? "password";
       const q = new URLSearchParams({ error: "1" });
+      // The page says why: locked until when, or how long to wait (absolute times, so a reload
+      // shows what is left).
+      if (result.refusal?.kind === "locked") q.set("locked", String(result.refusal.until.getTime()));
+      if (result.refusal?.kind === "throttled") {
+        q.set("throttled", result.refusal.scope);
+        q.set("until", String(Date.now() + result.refusal.retryAfterMs));
+      }
       if (result.problems?.length) q.set("problems", result.problems.map((p) => p.code).join(","));
       return see(`${base}${STEP_PATH[step]}?${q.toString()}`);
     }
