@@ -26,6 +26,7 @@ export const ROLE_HOME: Record<Role, { href: string; label: string }> = {
 export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
   partner_analyst: [
     { href: "/uploads", label: "Uploads" },
+    { href: "/pseudonymise", label: "Pseudonymise" },
     { href: "/matching", label: "Match rates" },
     { href: "/specification", label: "Data specification" },
   ],

@@ -65,6 +65,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/uploads/form": ["partner_analyst"],
   "/api/uploads/[batchId]/original": ["partner_analyst"],
   "/api/uploads/[batchId]/errors": ["partner_analyst"],
+  // Pseudonymisation at source (lib/pseudonymise): the page hashes in the analyst's browser.
+  "/pseudonymise": ["partner_analyst"],
   "/admin/incidents": ADMIN,
   "/admin/sftp": ADMIN,
   "/specification": "public",

@@ -1,5 +1,3 @@
-import "server-only";
-
 /**
  * Column kinds of data specification version 1. Each kind fixes the accepted text,
  * the normalised value and the PostgreSQL type, so a column definition never repeats them.

@@ -1,4 +1,3 @@
-import "server-only";
 import { FLAG_FALSE, FLAG_TRUE, MONEY_MAX, NUMBER_MAX_DECIMALS, YEAR_MAX, YEAR_MIN, expectedFormat, type ColumnDef } from "@/lib/datasets/columns";
 import { getDataset, type CrossFieldRuleCode, type DatasetDef, type DatasetId, type RowContext } from "@/lib/datasets/registry";
 import { PATTERNS, columnSchema, rowSchema, type FieldRuleCode } from "@/lib/datasets/schema";

@@ -1,4 +1,3 @@
-import "server-only";
 import type { ElgScore } from "@/lib/datasets/columns";
 
 /** The 12 early learning goals of the prime areas plus literacy and mathematics: the GLD basis. */

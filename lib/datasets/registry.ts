@@ -1,4 +1,3 @@
-import "server-only";
 import { col, optional, type ColumnDef, type RowOfColumns } from "@/lib/datasets/columns";
 import { ELG_GLD_COLUMNS, goodLevelOfDevelopment } from "@/lib/datasets/eyfsp";
 

@@ -1,5 +1,4 @@
-import "server-only";
-import { createHash } from "node:crypto";
+import { sha256HexUpper } from "./sha256";
 
 /*
  * The OpenPseudonymiser digest (University of Nottingham), as partners produce it at source.
@@ -103,9 +102,11 @@ function hashInput(
   return removeBlanks(concatenated) + options.salt;
 }
 
-function sha256Upper(input: string): string {
-  return createHash("sha256").update(input, "utf8").digest("hex").toUpperCase();
-}
+/*
+ * No node:crypto here: this module runs unchanged in the browser's Web Worker, on the server and in
+ * the CLI, so every digest the platform computes or checks comes from one implementation (./sha256).
+ */
+const sha256Upper = sha256HexUpper;
 
 /** The exact string that is hashed, exposed so tests and diagnostics can show it. */
 export function digestInput(identifiers: Readonly<Record<string, string>>, options: DigestOptions): string {

@@ -1,4 +1,3 @@
-import "server-only";
 import { FORENAMES, SURNAMES } from "@/lib/ingest/guard/names";
 
 /*

@@ -1,4 +1,3 @@
-import "server-only";
 import type { ColumnKind } from "@/lib/datasets";
 import {
   containsEmail,

@@ -1,5 +1,3 @@
-import "server-only";
-
 /*
  * Common UK forenames and surnames, lowercase. The list is deliberately modest: it
  * only has to recognise a "Forename Surname" pair in a cell that already failed

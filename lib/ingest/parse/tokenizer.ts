@@ -1,5 +1,3 @@
-import "server-only";
-
 /*
  * An RFC 4180 tokenizer that is fed decoded text chunk by chunk. It exists (instead of
  * papaparse's streaming mode) because the ingest pipeline needs things papaparse does
@@ -50,7 +48,10 @@ export interface TokenizerOptions {
 }
 
 type Latin1Slicer = { latin1Slice(start: number, end: number): string };
-const hasLatin1Slice = typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === "function";
+// The tokenizer also runs in the browser (lib/pseudonymise reads the partner's raw extract in a
+// Web Worker), where there is no Buffer and `feed` is never given bytes.
+const hasLatin1Slice =
+  typeof Buffer !== "undefined" && typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === "function";
 
 /** V8 makes substrings of 13+ characters "sliced" strings that point into their parent. */
 const SLICED_STRING_MIN = 13;

@@ -1,5 +1,3 @@
-import "server-only";
-
 /** Shards: each grows on its own, so a growth step never holds two copies of the whole table. */
 const SHARD_BITS = 8;
 const SHARDS = 1 << SHARD_BITS;
