@@ -4,6 +4,9 @@ import { expect, test } from "@playwright/test";
 import { createTestAccount, portalDatabase, signIn } from "./support/auth";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 
+// Several pages and axe scans per test: more than the default two minutes on a busy machine.
+test.describe.configure({ timeout: 240_000 });
+
 const HB_HEADER =
   "address_key,council_tax_band,council_tax_reduction_pct,council_tax_reduction_gbp,housing_benefit_gbp,tenure,arrears_gbp," +
   "social_housing,child_benefit,child_tax_credits,lone_parent_premium,incapacity_benefit,long_term_family_premium," +
