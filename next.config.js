@@ -12,6 +12,9 @@ const nextConfig = {
     "ssh2-sftp-client",
   ],
   poweredByHeader: false,
+  // forbidden() and app/forbidden.tsx: a signed-in user whose role a page does not allow gets a
+  // styled 403 that says so and who to ask (lib/auth/access.ts), not a bare 404.
+  experimental: { authInterrupts: true },
   // `npm run typecheck` (tsc --noEmit) is the type gate, run by CI; repeating it inside every
   // `next build` would double the first start on a 2-core machine.
   typescript: { ignoreBuildErrors: true },

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { PasswordExpiryNotice } from "@/components/password-expiry-notice";
 import { SiteHeader } from "@/components/site-header";
 import { currentUser, type PortalUser } from "@/lib/auth/access";
 import { ROLE_LABELS, ROLE_NAV } from "@/lib/auth/roles";
@@ -33,6 +34,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           user={user ? { displayName: user.displayName, orgName: user.orgName, roleLabel: ROLE_LABELS[user.role] } : null}
         />
         <main id="main-content" className="main" tabIndex={-1}>
+          {user && <PasswordExpiryNotice user={user} />}
           {children}
         </main>
         <footer className="footer">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { NavLinks, type NavItem } from "./nav-links";
 
 export interface HeaderUser {
   displayName: string;
@@ -6,20 +7,14 @@ export interface HeaderUser {
   roleLabel: string;
 }
 
-export function SiteHeader({ nav = [], user }: { nav?: { href: string; label: string }[]; user?: HeaderUser | null }) {
+export function SiteHeader({ nav = [], user }: { nav?: readonly NavItem[]; user?: HeaderUser | null }) {
   return (
     <header className="header">
       <div className="header__inner">
         <Link href="/">Essex Data Platform</Link>
         {nav.length > 0 && (
           <nav aria-label="Main">
-            <ul>
-              {nav.map((n) => (
-                <li key={n.href}>
-                  <Link href={n.href}>{n.label}</Link>
-                </li>
-              ))}
-            </ul>
+            <NavLinks items={nav} />
           </nav>
         )}
         {user && (

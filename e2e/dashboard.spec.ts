@@ -40,7 +40,8 @@ test("a researcher opens the Vange dashboard, changes the year and downloads a C
 test("a partner analyst cannot reach the dashboard or its data", async ({ page }) => {
   await signIn(page, "partner_analyst");
   const res = await page.goto("/dashboards/vange");
-  expect(res?.status()).toBe(404);
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1, name: "You cannot use this page" })).toBeVisible();
   const api = await page.request.get("/api/dashboards/vange");
   expect(api.status()).toBe(403);
   const csv = await page.request.get("/api/dashboards/vange/csv?table=gld");

@@ -21,16 +21,16 @@ test("first sign-in enrols the authenticator from the shown secret and lands on 
   await expectNoSeriousA11yViolations(page);
   await completeEnrolment(page, account);
 
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole("heading", { level: 1, name: `Welcome, ${account.displayName}` })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Your organisation's uploads" })).toBeVisible();
+  // Each role lands on its main page: an analyst on the organisation's uploads.
+  await expect(page).toHaveURL(/\/uploads$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Your uploads" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText("Basildon Borough Council");
   await expect(page.getByRole("banner")).toContainText("Partner analyst");
 
   // Signing in again asks for a code, not for enrolment.
   await signOut(page);
   await signIn(page, account);
-  await expect(page.getByRole("heading", { level: 1, name: `Welcome, ${account.displayName}` })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Your uploads" })).toBeVisible();
 });
 
 test("a wrong code is refused, then the right one is accepted", async ({ page }) => {
@@ -51,7 +51,8 @@ test("a wrong code is refused, then the right one is accepted", async ({ page })
 
   await page.getByLabel("Code").fill(right);
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("link", { name: "Vange school-readiness dashboards" })).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboards\/vange$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Vange school readiness" })).toBeVisible();
 });
 
 test("an expired password forces a change before anything else is reachable", async ({ page }) => {
@@ -82,7 +83,7 @@ test("an expired password forces a change before anything else is reachable", as
   await page.getByLabel("Type the new password again").fill(account.password);
   await page.getByRole("button", { name: "Save the new password and continue" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByRole("heading", { level: 1, name: `Welcome, ${account.displayName}` })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Vange school readiness" })).toBeVisible();
 
   const db = await portalDatabase();
   try {
@@ -122,7 +123,7 @@ test("an administrator creates an analyst, who activates the account and signs i
 
   const analyst = { id: "", email, displayName: "Nia Analyst", password, role: "partner_analyst" as const, orgSlug: "essex-police", totpSecret: null, lastStep: null };
   await signIn(page, analyst);
-  await expect(page.getByRole("heading", { level: 1, name: "Welcome, Nia Analyst" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Your uploads" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText("Essex Police");
   // The activation link works once.
   await signOut(page);

@@ -14,6 +14,7 @@ import {
   updateAccount,
   updatePolicy,
 } from "@/lib/idp/admin";
+import { needsConfirmation } from "@/lib/admin-confirm";
 import { formValues, setFlash } from "./_flash";
 
 // Every administration form posts to one of these. Each checks the role itself: a server action
@@ -67,9 +68,10 @@ const ACTION_NOTICES = {
   "force-password-change": "The next sign-in will ask for a new password; current sessions have ended.",
 } as const;
 
-export async function accountActionAction(id: string, action: keyof typeof ACTION_NOTICES): Promise<void> {
+export async function accountActionAction(id: string, action: keyof typeof ACTION_NOTICES, form?: FormData): Promise<void> {
   const user = await admin();
   if (!(action in ACTION_NOTICES)) redirect(`/admin/accounts/${id}`);
+  if (needsConfirmation(action, form)) redirect(`/admin/accounts/${id}?confirm=${action}#confirm`);
   try {
     await accountAction(user, id, action);
   } catch (e) {
@@ -111,8 +113,9 @@ export async function renameOrganisationAction(id: string, form: FormData): Prom
   await back(`/admin/organisations/${id}`, { notice: "The organisation was renamed." });
 }
 
-export async function setOrganisationActiveAction(id: string, active: boolean): Promise<void> {
+export async function setOrganisationActiveAction(id: string, active: boolean, form?: FormData): Promise<void> {
   const user = await admin();
+  if (!active && needsConfirmation("deactivate", form)) redirect(`/admin/organisations/${id}?confirm=deactivate#confirm`);
   try {
     await setOrganisationActive(user, id, active);
   } catch (e) {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { matchRates } from "@/lib/matching/rates";
 import { formatWhen } from "@/components/dashboard/run-status";
+import { LiveRunProgress } from "@/components/matching/live-progress";
 import { runMatchingNow } from "./actions";
 
 export const metadata: Metadata = { title: "Matching and match rates" };
@@ -45,14 +46,10 @@ export default async function MatchingPage({ searchParams }: { searchParams: Pro
       ) : (
         <>
           {running && (
-            <div className="panel" role="status">
-              <h2>Matching run {running.version} is {running.status === "queued" ? "waiting to start" : "running"}</h2>
-              <label htmlFor="run-progress">{running.stage}</label>
-              <progress id="run-progress" max={100} value={running.progress}>
-                {running.progress}%
-              </progress>
-              <p className="hint">{running.progress}% done. Reload the page to see progress.</p>
-            </div>
+            <LiveRunProgress
+              key={running.id}
+              initial={{ id: running.id, version: running.version, status: running.status, progress: running.progress, stage: running.stage }}
+            />
           )}
           {canRun && (
             <form action={runMatchingNow}>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface BarChartSeries {
   key: string;
@@ -21,8 +21,24 @@ export function ProtectedBarChart(props: {
   data: Record<string, string | number>[];
   unit: "percent" | "count";
   horizontal?: boolean;
+  /**
+   * Bars with no value: category → series key → the symbol to draw ("[c]" withheld). Such a bar is
+   * drawn at zero length with the symbol beside it, so it never reads as 0 %.
+   */
+  marks?: Record<string, Record<string, string>>;
 }) {
-  const { data, series, unit } = props;
+  const { series, unit } = props;
+  const marks = props.marks ?? {};
+  const data = props.data.map((p) => {
+    const m = marks[String(p.category)];
+    if (!m) return p;
+    const out: Record<string, string | number> = { ...p };
+    for (const [key, symbol] of Object.entries(m)) {
+      out[key] = 0;
+      out[`${key}__mark`] = symbol;
+    }
+    return out;
+  });
   const horizontal = props.horizontal ?? data.length > 8;
   const format = (v: unknown) => (typeof v === "number" ? (unit === "percent" ? `${v.toFixed(1)}%` : v.toLocaleString("en-GB")) : String(v));
   const height = horizontal ? Math.max(220, 40 + data.length * (18 + 10 * series.length)) : 300;
@@ -52,10 +68,17 @@ export function ProtectedBarChart(props: {
           <YAxis {...valueAxis} stroke="#0b0c0c" />
         </>
       )}
-      <Tooltip formatter={(v) => format(v)} />
+      <Tooltip
+        formatter={(v, _name, item) => {
+          const mark = (item?.payload as Record<string, unknown> | undefined)?.[`${String(item?.dataKey)}__mark`];
+          return typeof mark === "string" ? `${mark}: withheld to protect confidentiality` : format(v);
+        }}
+      />
       {series.length > 1 && <Legend />}
       {series.map((s, i) => (
-        <Bar key={s.key} dataKey={s.key} name={s.label} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} isAnimationActive={false} />
+        <Bar key={s.key} dataKey={s.key} name={s.label} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} isAnimationActive={false}>
+          <LabelList dataKey={`${s.key}__mark`} position={horizontal ? "right" : "top"} fill="#0b0c0c" fontWeight={700} />
+        </Bar>
       ))}
     </BarChart>
   );

@@ -1,4 +1,5 @@
 import type { VangeFilters } from "@/lib/dashboards/vange";
+import { districtLabel } from "./place-names";
 
 /** A plain GET form: works without JavaScript and gives every view its own URL. */
 export function DashboardFilters({ action, filters, years, districts }: { action: string; filters: VangeFilters; years: number[]; districts: string[] }) {
@@ -21,7 +22,7 @@ export function DashboardFilters({ action, filters, years, districts }: { action
           <option value="">All districts</option>
           {districts.map((d) => (
             <option key={d} value={d}>
-              {d}
+              {districtLabel(d)}
             </option>
           ))}
         </select>

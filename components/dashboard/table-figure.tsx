@@ -1,5 +1,6 @@
 import { ProtectedBarChart } from "@/components/charts/bar-chart";
 import type { DisplayTable } from "@/lib/dashboards/vange";
+import { chartMarks } from "./chart-marks";
 
 /**
  * One protected table: its chart, the same figures as a real table (on request), the note on
@@ -8,18 +9,19 @@ import type { DisplayTable } from "@/lib/dashboards/vange";
 export function TableFigure({ table, csvHref }: { table: DisplayTable; csvHref: string }) {
   const headingId = `t-${table.id}`;
   const hasData = table.chart.data.some((d) => table.chart.series.some((s) => typeof d[s.key] === "number"));
+  const marks = chartMarks(table);
   return (
     <section className="figure" aria-labelledby={headingId}>
       <h3 id={headingId}>{table.title}</h3>
       <p className="hint">{table.measure}</p>
       {hasData ? (
         <div className="chart" data-testid={`chart-${table.id}`}>
-          <ProtectedBarChart title={table.title} category={table.chart.category} series={table.chart.series} data={table.chart.data} unit={table.chart.unit} />
+          <ProtectedBarChart title={table.title} category={table.chart.category} series={table.chart.series} data={table.chart.data} unit={table.chart.unit} marks={marks} />
         </div>
       ) : (
         <p className="inset">Every value of this chart is withheld to protect confidentiality; nothing can be drawn.</p>
       )}
-      {table.chart.note && <p className="hint chart-note">Chart: {table.chart.note} Those bars are left out.</p>}
+      {table.chart.note && <p className="hint chart-note">Chart: {table.chart.note} Those bars are marked [c] and drawn with no length.</p>}
       <details>
         <summary>Show the figures as a table</summary>
         <table>

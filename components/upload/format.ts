@@ -16,6 +16,11 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? "–" : n.toLocaleString("en-GB");
 }
 
+/** "1 error", "2 errors", "1,200 rows". */
+export function countOf(n: number | null | undefined, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 export const STATUS_LABELS: Record<string, { label: string; tag: string }> = {
   received: { label: "Received", tag: "tag--grey" },
   loading: { label: "Loading", tag: "tag--grey" },
@@ -30,6 +35,7 @@ export const STATUS_LABELS: Record<string, { label: string; tag: string }> = {
 export const RULE_LABELS: Record<string, string> = {
   required: "Missing value",
   "invalid-format": "Wrong format",
+  "not-a-real-date": "Not a real date",
   "out-of-range": "Out of range",
   "not-allowed-value": "Value not allowed",
   duplicate: "Duplicate",

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { recordAuditNow } from "@/lib/audit/record";
 import type { UnitContext } from "@/lib/db/tenant";
@@ -70,6 +70,8 @@ export async function currentPath(): Promise<string> {
 /** Only same-site paths may be a callback: never an absolute or protocol-relative URL. */
 export function safeCallbackPath(p: string | null | undefined): string {
   if (!p || !p.startsWith("/") || p.startsWith("//") || p.startsWith("/\\")) return "/";
+  // A control character would end in a Location header Node refuses (a 500): never a callback.
+  if (/[\u0000-\u001f\u007f]/.test(p)) return "/";
   if (p.startsWith("/signin") || p.startsWith("/api/auth")) return "/";
   return p;
 }
@@ -95,15 +97,15 @@ async function recordDenied(user: PortalUser, where: string, required: readonly 
 
 /**
  * The access check for pages and server actions. Not signed in: redirect to /signin (and back
- * here afterwards). Signed in with a role not listed: 404, so a route's existence is not
- * disclosed to roles that may not use it.
+ * here afterwards). Signed in with a role not listed: 403 with app/forbidden.tsx, which says the
+ * role does not allow it and who to ask (the page's existence is no secret: the routes are public code).
  */
 export async function requireUser(opts: AccessOptions = {}): Promise<PortalUser> {
   const found = await lookup();
   if (!found.user) redirect(signInPath(await currentPath(), found.reason));
   if (opts.roles && !opts.roles.includes(found.user.role)) {
     await recordDenied(found.user, await currentPath(), opts.roles);
-    notFound();
+    forbidden();
   }
   return found.user;
 }

@@ -35,9 +35,16 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/matching", label: "Matching runs" },
   ],
   approver: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  // Every administration page is one click away (tests/auth/admin-nav.test.ts checks none is missing).
   administrator: [
     { href: "/admin", label: "Administration" },
     { href: "/admin/organisations", label: "Organisations" },
     { href: "/admin/accounts", label: "Accounts" },
+    { href: "/admin/incidents", label: "Incidents" },
+    { href: "/admin/sftp", label: "SFTP inboxes" },
+    { href: "/admin/password-policy", label: "Password policy" },
+    { href: "/admin/signing-keys", label: "Signing keys" },
+    { href: "/admin/mail", label: "Sent mail" },
+    { href: "/matching", label: "Matching runs" },
   ],
 };

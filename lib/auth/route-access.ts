@@ -11,7 +11,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 /**
  * "public": no sign-in needed (the page must still never leak data).
  * "authenticated": any signed-in role.
- * A list of roles: only those; other roles get 404 (pages) or 403 (route handlers), and
+ * A list of roles: only those; other roles get 403 (a styled page, or JSON for route handlers), and
  * anyone not signed in is redirected to /signin (pages) or gets 401 (route handlers).
  */
 export type RouteAccess = "public" | "authenticated" | readonly Role[];
@@ -78,6 +78,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/dashboards/vange": ["researcher", "approver"],
   "/api/dashboards/vange/csv": ["researcher", "approver"],
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
+  "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 };
 
 export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {

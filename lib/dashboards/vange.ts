@@ -81,8 +81,16 @@ interface Layout {
   labels: Record<string, Record<string, string>>;
 }
 
-function layouts(domains: Record<string, readonly DimensionValue[]>): Layout[] {
-  const oaLabels = Object.fromEntries(domains.oa!.map((o) => [String(o), o === "unknown" ? "Output area not known" : String(o)]));
+/** An output area's code with where it lies, so a reader need not look the code up. */
+const OA_PLACE: Record<string, string> = { vange: "in Vange ward", rest: "elsewhere in the data" };
+
+function layouts(domains: Record<string, readonly DimensionValue[]>, oaArea: ReadonlyMap<string, string> = new Map()): Layout[] {
+  const oaLabels = Object.fromEntries(
+    domains.oa!.map((o) => {
+      const place = OA_PLACE[oaArea.get(String(o)) ?? ""];
+      return [String(o), o === "unknown" ? "Output area not known" : place ? `${o} (${place})` : String(o)];
+    }),
+  );
   const yearLabels = Object.fromEntries(domains.year!.map((y) => [String(y), String(y)]));
   return [
     {
@@ -235,7 +243,7 @@ export function viewKey(f: VangeFilters): string {
  */
 export function publicationFor(domains: RunDomains, cells: UnitCell[], threshold: number): { publication: ProtectedPublication; layouts: Layout[] } {
   const dims = baseDomains(domains);
-  const base = layouts(dims);
+  const base = layouts(dims, domains.oaArea);
   const all: Layout[] = views(domains).flatMap((v) =>
     base.map((l) => {
       const filter: Record<string, DimensionValue | readonly DimensionValue[]> = { ...(l.spec.filter ?? {}) };

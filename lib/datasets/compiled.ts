@@ -202,7 +202,8 @@ export interface FieldFailure {
 export function explainCell(column: ColumnDef, raw: string): FieldFailure {
   const result = columnSchema(column).safeParse(raw);
   const message = result.success ? "invalid-format" : (result.error.issues[0]?.message ?? "invalid-format");
-  const rule = (["required", "invalid-format", "out-of-range", "not-allowed-value"] as const).find((r) => r === message) ?? "invalid-format";
+  const rule = (["required", "invalid-format", "not-a-real-date", "out-of-range", "not-allowed-value"] as const).find((r) => r === message) ?? "invalid-format";
+  if (rule === "not-a-real-date") return { rule, expected: `a date that exists in the calendar: ${expectedFormat(column)}` };
   return { rule, expected: rule === "required" ? "a value: this column is required" : expectedFormat(column) };
 }
 

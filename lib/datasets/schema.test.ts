@@ -77,7 +77,11 @@ describe("cell schemas", () => {
   it("date: a real calendar date YYYY-MM-DD", () => {
     const date = column("social-care", "start_date");
     expect(date.parse("2016-02-29")).toBe("2016-02-29");
-    for (const bad of ["2015-02-29", "2016-13-01", "2016-04-31", "01/02/2016", "2016-1-1"]) {
+    // The right shape but no such day: the partner is told it is not a real date, not "wrong format".
+    for (const impossible of ["2015-02-29", "2016-13-01", "2016-04-31", "2016-02-30"]) {
+      expect(date.safeParse(impossible).error?.issues[0]?.message, impossible).toBe("not-a-real-date");
+    }
+    for (const bad of ["01/02/2016", "2016-1-1"]) {
       expect(date.safeParse(bad).error?.issues[0]?.message, bad).toBe("invalid-format");
     }
     expect(date.safeParse("1899-12-31").error?.issues[0]?.message).toBe("out-of-range");

@@ -24,10 +24,10 @@ import {
  * Rule codes of a single cell. Every zod check below carries its code as the issue
  * message, so an issue maps to a code without parsing English text.
  */
-export type FieldRuleCode = "required" | "invalid-format" | "out-of-range" | "not-allowed-value";
+export type FieldRuleCode = "required" | "invalid-format" | "not-a-real-date" | "out-of-range" | "not-allowed-value";
 export type RowRuleCode = FieldRuleCode | CrossFieldRuleCode | "duplicate";
 
-export const FIELD_RULE_CODES: readonly FieldRuleCode[] = ["required", "invalid-format", "out-of-range", "not-allowed-value"];
+export const FIELD_RULE_CODES: readonly FieldRuleCode[] = ["required", "invalid-format", "not-a-real-date", "out-of-range", "not-allowed-value"];
 
 /** A raw CSV row keyed by (normalised) column name. */
 export type RawRow = Readonly<Record<string, string>>;
@@ -84,8 +84,11 @@ function baseSchema(column: ColumnDef): z.ZodType<unknown, string> {
         .transform(Number)
         .pipe(z.number().min(YEAR_MIN, RANGE).max(YEAR_MAX, RANGE));
     case "date":
+      // The shape first, then the calendar: 2016-02-30 has the right format but is not a real date,
+      // and the partner is told so rather than "wrong format".
       return present()
-        .pipe(z.iso.date({ error: "invalid-format", abort: true }))
+        .regex(/^\d{4}-\d{2}-\d{2}$/, FORMAT)
+        .pipe(z.iso.date({ error: "not-a-real-date", abort: true }))
         .refine(yearInRange, RANGE);
     case "month":
       return present().regex(PATTERNS.month, FORMAT).refine(yearInRange, RANGE);

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import "@/lib/validation/plain-errors";
 import { recordAudit } from "@/lib/audit/record";
 import { publicUrl } from "@/lib/auth/config";
 import { endSessionsOfUser } from "@/lib/auth/session";
@@ -57,6 +58,8 @@ export interface AccountRow {
   activated: boolean;
   twoFactor: boolean;
   locked: boolean;
+  /** When the lock ends (null when not locked). */
+  lockedUntil: Date | null;
   mustChangePassword: boolean;
   passwordAgeDays: number | null;
   daysToExpiry: number | null;
@@ -86,6 +89,7 @@ export async function listAccounts(actor: AdminActor, now = new Date()): Promise
         activated: !!c?.passwordHash,
         twoFactor: !!c?.totpSecret,
         locked: isLocked(c?.lockedUntil, now),
+        lockedUntil: isLocked(c?.lockedUntil, now) ? (c?.lockedUntil ?? null) : null,
         mustChangePassword: !!c?.mustChangePassword,
         passwordAgeDays: age.ageDays,
         daysToExpiry: age.daysToExpiry,

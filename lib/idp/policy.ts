@@ -2,16 +2,20 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import "@/lib/validation/plain-errors";
 import { withContext, type Tx } from "@/lib/db/tenant";
 
 export const POLICY_KEY = "identity.password_policy";
 
+/** A whole number typed into a form: anything else is told so in words, never "expected number, received NaN". */
+const whole = () => z.coerce.number({ error: "must be a whole number, in digits" }).int({ error: "must be a whole number, in digits" });
+
 export const passwordPolicySchema = z.object({
-  minLength: z.coerce.number().int().min(12, "must be 12 or more").max(128, "must be 128 or less"),
-  historyCount: z.coerce.number().int().min(0, "cannot be negative").max(24, "must be 24 or less"),
-  maxAgeDays: z.coerce.number().int().min(1, "must be at least 1 day").max(365, "must be 365 days or less"),
-  warnDays: z.coerce.number().int().min(0, "cannot be negative").max(60, "must be 60 days or less"),
-  lockoutThreshold: z.coerce.number().int().min(3, "must be 3 or more").max(20, "must be 20 or less"),
+  minLength: whole().min(12, "must be 12 or more").max(128, "must be 128 or less"),
+  historyCount: whole().min(0, "cannot be negative").max(24, "must be 24 or less"),
+  maxAgeDays: whole().min(1, "must be at least 1 day").max(365, "must be 365 days or less"),
+  warnDays: whole().min(0, "cannot be negative").max(60, "must be 60 days or less"),
+  lockoutThreshold: whole().min(3, "must be 3 or more").max(20, "must be 20 or less"),
 });
 
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;

@@ -37,6 +37,12 @@ export interface UploadParams {
   filename: string;
 }
 
+/** NUL and other control characters cannot be stored or shown safely in a file name. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export const BAD_FILENAME_MESSAGE =
+  "The file's name contains a control character (such as NUL or a line break) that cannot be stored. Rename the file using letters, digits, spaces, dots, hyphens or underscores, and upload it again.";
+
 /** Reads and checks the upload's parameters; a Response means "answer this and stop". */
 export function uploadParams(q: { get(name: string): string | null }): UploadParams | Response {
   const dataset = q.get("dataset") ?? "";
@@ -46,7 +52,9 @@ export function uploadParams(q: { get(name: string): string | null }): UploadPar
   if (def.needsPeriod && !period) return problem(400, "period-required", `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`);
   if (def.needsPeriod && period && !BATCH_PERIOD_PATTERN.test(period)) return problem(400, "bad-period", `The batch period "${period.slice(0, 20)}" is not of the form YYYY-H1 or YYYY-H2.`);
   if (!def.needsPeriod && period) return problem(400, "period-not-allowed", `${def.title} files are not sent in batches by period; leave the period empty.`);
-  const filename = (q.get("filename") ?? "").trim().slice(0, 255) || `${dataset}.csv`;
+  const rawName = q.get("filename") ?? "";
+  if (CONTROL_CHARACTER.test(rawName)) return problem(400, "bad-filename", BAD_FILENAME_MESSAGE);
+  const filename = rawName.trim().slice(0, 255) || `${dataset}.csv`;
   const loadValidRows = ["1", "true", "on", "yes"].includes((q.get("loadValidRows") ?? "").toLowerCase());
   return { datasetId: dataset, period, loadValidRows, filename };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { plural } from "@/lib/text/plural";
 import fs from "node:fs";
 import { pipeline as streamPipeline } from "node:stream/promises";
 import type pg from "pg";
@@ -8,7 +9,7 @@ import { pool } from "@/lib/db/client";
 import { nudgeMailDelivery } from "@/lib/mail";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
-import { incidentMessage, recordIncident, type IncidentFindings } from "./incident";
+import { incidentMessage, incidentSummary, recordIncident, type IncidentColumn, type IncidentFindings } from "./incident";
 import { BatchLoader } from "./load-batch";
 import { errorReportPath } from "./paths";
 import { StoredFile } from "./store-file";
@@ -54,7 +55,7 @@ export interface ReportSummary {
   rowsTotal: number;
   rowsValid: number;
   errorCount: number;
-  incident?: { incidentId: string; rules: Record<string, number>; cellCount: number };
+  incident?: { incidentId: string; rules: Record<string, number>; cellCount: number; columns?: IncidentColumn[] };
 }
 
 export interface IngestResult {
@@ -80,6 +81,10 @@ const EXAMPLES_PER_GROUP = 5;
 const MAX_ERRORS_KEPT = 10_000;
 
 function checkRequest(r: IngestRequest): string | null {
+  // PostgreSQL cannot store NUL in text, and a control character in a name would garble every page that shows it.
+  if (/[\u0000-\u001f\u007f]/.test(r.originalFilename)) {
+    return "The file's name contains a control character (such as NUL or a line break) that cannot be stored. Rename the file and send it again.";
+  }
   const def = getDataset(r.datasetId);
   if (def.needsPeriod) {
     if (!r.period) return `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`;
@@ -92,9 +97,11 @@ function checkRequest(r: IngestRequest): string | null {
 
 function refusalMessage(report: ValidationReport, loadValidRows: boolean): string {
   if (report.fileErrors.length > 0) return `The file was refused: ${report.fileErrors.map((f) => f.message).join(" ")} Nothing was loaded.`;
-  if (report.validRows === 0) return `None of the ${report.rowsSeen} rows is valid (${report.errorCount} errors). Nothing was loaded.`;
+  if (report.validRows === 0) {
+    return `None of the ${plural(report.rowsSeen, "row")} is valid (${plural(report.errorCount, "error")}). Nothing was loaded. Correct the file and upload it again.`;
+  }
   if (report.errorCount > 0 && !loadValidRows) {
-    return `The file was refused because ${report.errorCount} error${report.errorCount === 1 ? " was" : "s were"} found in ${report.invalidRows} of ${report.rowsSeen} rows. Nothing was loaded. Correct the file and upload it again, or upload it again choosing to load only the valid rows.`;
+    return `The file was refused because ${report.errorCount} error${report.errorCount === 1 ? " was" : "s were"} found in ${report.invalidRows} of ${plural(report.rowsSeen, "row")}. Nothing was loaded. Correct the file and upload it again, or upload it again choosing to load only the valid rows.`;
   }
   return "";
 }
@@ -120,12 +127,23 @@ function summarise(report: ValidationReport): ReportSummary {
   };
 }
 
-/** Incident findings as recorded: per rule, how many cells; never a value. */
-function findingsOf(report: ValidationReport): IncidentFindings {
+/** Incident findings as recorded: per rule and per column, how many cells and the first lines; never a value. */
+export function findingsOf(report: Pick<ValidationReport, "identifierFindings" | "identifierCells">): IncidentFindings {
   const rules: Record<string, number> = {};
-  for (const f of report.identifierFindings) rules[f.rule] = (rules[f.rule] ?? 0) + f.cells;
-  return { rules, cellCount: report.identifierCells };
+  const byColumn = new Map<string, IncidentColumn>();
+  for (const f of report.identifierFindings) {
+    rules[f.rule] = (rules[f.rule] ?? 0) + f.cells;
+    let c = byColumn.get(f.column);
+    if (!c) byColumn.set(f.column, (c = { column: f.column, rules: [], cells: 0, lines: [] }));
+    if (!c.rules.includes(f.rule)) c.rules.push(f.rule);
+    c.cells += f.cells;
+    c.lines = [...new Set([...c.lines, ...f.firstLines])].sort((a, b) => a - b).slice(0, INCIDENT_LINES_SHOWN);
+  }
+  return { rules, cellCount: report.identifierCells, columns: [...byColumn.values()] };
 }
+
+/** Lines named per column in an incident message: enough to find them, short enough to read. */
+const INCIDENT_LINES_SHOWN = 10;
 
 async function writeErrorReport(report: ValidationReport, file: string): Promise<void> {
   await streamPipeline(errorReportCsvStream(report), fs.createWriteStream(file, { mode: 0o600 }));
@@ -313,6 +331,7 @@ async function runBatch(
           actor: r.actor,
           requestId: r.requestId,
           findings,
+          rowsTotal: report.rowsSeen,
           bytesDeleted: !fs.existsSync(stored.partialPath) && !fs.existsSync(stored.finalPath),
         });
       });
@@ -327,7 +346,7 @@ async function runBatch(
         errorCount: 0,
         size,
         sha256: null,
-        summary: { fileErrors: [], groups: [], rowsTotal: report.rowsSeen, rowsValid: 0, errorCount: 0, incident: { incidentId, ...findings } },
+        summary: incidentSummary(incidentId, findings, report.rowsSeen),
         errorReport: false,
       };
     }
@@ -384,8 +403,8 @@ async function runBatch(
     );
     const message =
       errorCount > 0
-        ? `${rowsLoaded} valid rows of ${report.rowsSeen} were loaded, as you chose; ${report.invalidRows} rows with ${errorCount} errors were left out.`
-        : `All ${rowsLoaded} rows were loaded.`;
+        ? `${plural(rowsLoaded, "valid row")} of ${report.rowsSeen} ${rowsLoaded === 1 ? "was" : "were"} loaded, as you chose; ${plural(report.invalidRows, "row")} with ${plural(errorCount, "error")} ${report.invalidRows === 1 ? "was" : "were"} left out.`
+        : rowsLoaded === 1 ? "The 1 row was loaded." : `All ${rowsLoaded} rows were loaded.`;
     await client.query(
       `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'loaded', $3, $4, $5)`,
       [batchId, r.orgId, message, JSON.stringify(summary), hasErrorReport],

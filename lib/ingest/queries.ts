@@ -37,7 +37,7 @@ export interface BatchDetail extends BatchListItem {
 }
 
 export async function getBatch(ctx: UnitContext & { kind: "org" }, batchId: string): Promise<BatchDetail | null> {
-  if (!/^[0-9a-f-]{36}$/.test(batchId)) return null;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(batchId)) return null;
   return withContextClient(ctx, async (c) => {
     const b = await c.query<BatchDetail>(
       `SELECT ${batchColumns("b")}, b.file_sha256 AS "fileSha256", b.withdrawn_at AS "withdrawnAt",
@@ -49,8 +49,27 @@ export async function getBatch(ctx: UnitContext & { kind: "org" }, batchId: stri
        WHERE b.id = $1`,
       [batchId],
     );
-    return b.rows[0] ?? null;
+    const row = b.rows[0];
+    if (!row) return null;
+    if (row.report) row.report = { ...row.report, summary: normaliseSummary(row.report.summary) };
+    return row;
   });
+}
+
+/**
+ * Reports written before every outcome shared one shape (an incident kept only `{ incident }`)
+ * are completed here, so a reader never meets a missing list.
+ */
+export function normaliseSummary(s: Partial<ReportSummary> | null | undefined): ReportSummary {
+  const v = s ?? {};
+  return {
+    ...v,
+    fileErrors: Array.isArray(v.fileErrors) ? v.fileErrors : [],
+    groups: Array.isArray(v.groups) ? v.groups : [],
+    rowsTotal: v.rowsTotal ?? 0,
+    rowsValid: v.rowsValid ?? 0,
+    errorCount: v.errorCount ?? 0,
+  };
 }
 
 export interface IncidentListItem {

@@ -1,4 +1,5 @@
 import "server-only";
+import { plural } from "@/lib/text/plural";
 import type { IngestResult } from "./pipeline";
 
 /** A refused or partly loaded file's report as plain text (CLI stderr, SFTP result files). */
@@ -13,6 +14,6 @@ export function formatReportForTerminal(result: IngestResult): string {
     const rules = Object.entries(result.summary.incident.rules).map(([rule, n]) => `${rule}: ${n} cells`).join(", ");
     lines.push(`  incident ${result.summary.incident.incidentId}: ${rules}`);
   }
-  lines.push(`  batch ${result.batchId}; ${result.rowsTotal} rows read, ${result.rowsLoaded} loaded, ${result.errorCount} errors.`);
+  lines.push(`  batch ${result.batchId}; ${plural(result.rowsTotal, "row")} read, ${result.rowsLoaded} loaded, ${plural(result.errorCount, "error")}.`);
   return lines.join("\n");
 }

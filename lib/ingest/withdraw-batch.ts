@@ -4,6 +4,8 @@ import { isDatasetId } from "@/lib/datasets";
 import { withContextClient } from "@/lib/db/tenant";
 import { emitBatchChanged } from "./events";
 
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type WithdrawResult =
   | { ok: true; datasetId: string }
   | { ok: false; reason: "not-found" | "not-withdrawable"; status?: string };
@@ -20,6 +22,8 @@ export interface Actor {
  * that this one superseded is not brought back: the partner uploads again if they want it.
  */
 export async function withdrawBatch(opts: { orgId: string; batchId: string; actor: Actor; requestId?: string }): Promise<WithdrawResult> {
+  // An id that is not a UUID names no batch; asking PostgreSQL would only fail on the cast.
+  if (!BATCH_ID.test(opts.batchId)) return { ok: false, reason: "not-found" };
   const result = await withContextClient(
     { kind: "org", orgId: opts.orgId, userId: opts.actor.userId ?? undefined, requestId: opts.requestId },
     async (c): Promise<WithdrawResult> => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import "@/lib/validation/plain-errors";
 import { recordAudit } from "@/lib/audit/record";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { normaliseFingerprint } from "./fingerprint";
@@ -53,10 +54,10 @@ export const inboxFormSchema = z
   .object({
     orgId: z.uuid({ error: "Choose the organisation" }),
     host: z.string().trim().regex(hostPattern, { error: "Enter a host name or IP address, like sftp.example.org" }),
-    port: z.coerce.number({ error: "Enter the port as a number" }).int().min(1, { error: "Enter a port from 1 to 65535" }).max(65535, { error: "Enter a port from 1 to 65535" }),
-    username: z.string().trim().min(1, { error: "Enter the user name" }).max(100),
+    port: z.coerce.number({ error: "Enter the port as a number" }).int({ error: "Enter the port as a whole number, like 22" }).min(1, { error: "Enter a port from 1 to 65535" }).max(65535, { error: "Enter a port from 1 to 65535" }),
+    username: z.string({ error: "Enter the user name" }).trim().min(1, { error: "Enter the user name" }).max(100, { error: "The user name must be 100 characters or fewer" }),
     authMethod: z.enum(["private_key", "password"], { error: "Choose how the platform signs in" }),
-    credential: z.string().max(20_000).optional().default(""),
+    credential: z.string().max(20_000, { error: "The key or password is too long: paste only the private key" }).optional().default(""),
     hostKeyFingerprint: z
       .string()
       .transform((v, ctx) => {
@@ -71,10 +72,10 @@ export const inboxFormSchema = z
       .string()
       .trim()
       .min(1, { error: "Enter the inbox directory on the server, like /upload" })
-      .max(500)
+      .max(500, { error: "The directory must be 500 characters or fewer" })
       .refine((d) => !d.split("/").includes(".."), { error: "The directory must not contain .." }),
     enabled: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-    pollIntervalMinutes: z.coerce.number({ error: "Enter the interval in minutes" }).int().min(1, { error: "Poll at most once a minute" }).max(1440, { error: "Poll at least once a day" }),
+    pollIntervalMinutes: z.coerce.number({ error: "Enter the interval in minutes" }).int({ error: "Enter the interval as a whole number of minutes" }).min(1, { error: "Poll at most once a minute" }).max(1440, { error: "Poll at least once a day" }),
   })
   .superRefine((v, ctx) => {
     if (v.authMethod === "private_key" && v.credential && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.credential)) {

@@ -130,7 +130,7 @@ describe("activation links", () => {
       const original = (target as Record<string, T>)[key]!;
       (target as Record<string, unknown>)[key] = (...args: unknown[]) => {
         output.push(args.map((a) => (typeof a === "string" ? a : a instanceof Uint8Array ? Buffer.from(a).toString() : JSON.stringify(a) ?? String(a))).join(" "));
-        return (original as (...x: unknown[]) => unknown).apply(target, args);
+        return (original as unknown as (...x: unknown[]) => unknown).apply(target, args);
       };
       return () => ((target as Record<string, unknown>)[key] = original);
     };

@@ -6,6 +6,8 @@ import { viewQuery } from "@/lib/dashboards/query";
 import { DashboardFilters } from "@/components/dashboard/filters";
 import { RunStatusPanel, formatWhen } from "@/components/dashboard/run-status";
 import { TableFigure } from "@/components/dashboard/table-figure";
+import { ViewNotices } from "@/components/dashboard/view-notices";
+import { districtLabel } from "@/components/dashboard/place-names";
 
 export const metadata: Metadata = { title: "Vange school readiness" };
 export const dynamic = "force-dynamic";
@@ -13,7 +15,8 @@ export const dynamic = "force-dynamic";
 export default async function VangeDashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ roles: ["researcher", "approver"] });
   // A view that cannot be recorded is not shown: every access to the figures is audited.
-  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(await searchParams))
+  const params = await searchParams;
+  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(params))
     .then(async (d) => {
       if (d.state === "ready") await auditDashboard(user, "dashboard.view", { run: d.run.version, year: d.filters.year, district: d.filters.district });
       return d;
@@ -50,7 +53,7 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
   }
   const { run, filters } = dashboard;
   const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
-  const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${filters.district}` : "all school districts"].join(", ");
+  const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${districtLabel(filters.district)}` : "all school districts"].join(", ");
   return (
     <>
       <span className="caption">Essex Data Platform pilot</span>
@@ -59,6 +62,7 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
         Children at the end of Reception with a complete Early Years Foundation Stage Profile, linked to their households in the
         partners&apos; data. Showing {scope}.
       </p>
+      <ViewNotices params={params} filters={filters} options={dashboard.options} sections={dashboard.sections} action="/dashboards/vange" />
       <RunStatusPanel latest={dashboard.latest} liveVersion={run.version} />
       <p className="hint">
         Figures from matching run {run.version}, finished {formatWhen(run.finishedAt)}. Values based on {run.threshold} or fewer children

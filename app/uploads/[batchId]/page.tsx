@@ -5,7 +5,8 @@ import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getDataset, isDatasetId } from "@/lib/datasets";
 import { getBatch } from "@/lib/ingest/queries";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
-import { RULE_LABELS, formatBytes, formatCount } from "@/components/upload/format";
+import { IncidentGuidance } from "@/components/upload/incident-guidance";
+import { RULE_LABELS, countOf, formatBytes, formatCount } from "@/components/upload/format";
 import { StatusTag } from "@/components/upload/status-tag";
 
 export const metadata: Metadata = { title: "Upload result" };
@@ -45,7 +46,8 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
           <p>Its rows no longer count in any analysis.</p>
         </div>
       )}
-      {b.report && (
+      {summary?.incident && <IncidentGuidance incident={summary.incident} />}
+      {b.report && !summary?.incident && (
         <div className={b.status === "loaded" || b.status === "superseded" || b.status === "withdrawn" ? "panel" : "notice-error"}>
           <h2>{b.status === "incident" ? "This file was deleted: it was not pseudonymised" : "Result"}</h2>
           <p>{b.report.message}</p>
@@ -68,7 +70,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
         </dd>
         <dt>Rows</dt>
         <dd>
-          {formatCount(b.rowsTotal)} read, {formatCount(b.rowsLoaded)} loaded, {formatCount(b.errorCount)} errors
+          {formatCount(b.rowsTotal)} read, {formatCount(b.rowsLoaded)} loaded, {countOf(b.errorCount, "error")}
         </dd>
         <dt>If rows have errors</dt>
         <dd>{b.loadValidRowsOnly ? "Load the valid rows (your choice)" : "Refuse the whole file (the default)"}</dd>
@@ -89,7 +91,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
           <h2>Errors by column and rule</h2>
           <table>
             <caption>
-              {formatCount(summary.errorCount)} errors in {formatCount(summary.rowsTotal - summary.rowsValid)} of {formatCount(summary.rowsTotal)} rows
+              {countOf(summary.errorCount, "error")} in {formatCount(summary.rowsTotal - summary.rowsValid)} of {countOf(summary.rowsTotal, "row")}
             </caption>
             <thead>
               <tr>

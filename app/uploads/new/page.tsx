@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/access";
-import { DATASET_IDS, getDataset } from "@/lib/datasets";
+import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { getDataset } from "@/lib/datasets";
+import { datasetsSuppliedBy } from "@/lib/ingest/supplied-datasets";
 import { MAX_FORM_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from "@/lib/ingest/http-upload";
 import { UploadForm, type DatasetOption } from "@/components/upload/upload-form";
 
@@ -11,7 +12,10 @@ export const dynamic = "force-dynamic";
 export default async function NewUploadPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   const user = await requireUser({ roles: ["partner_analyst"] });
   const { error } = await searchParams;
-  const datasets: DatasetOption[] = DATASET_IDS.map((id) => {
+  const ctx = unitContextFor(user);
+  // Only what the organisation supplies under its agreements: never another partner's dataset.
+  const supplied = ctx.kind === "org" ? await datasetsSuppliedBy(ctx) : [];
+  const datasets: DatasetOption[] = supplied.map((id) => {
     const d = getDataset(id);
     return { id, title: d.title, supplier: d.supplier.name ?? "a local authority", needsPeriod: d.needsPeriod };
   });
@@ -30,7 +34,17 @@ export default async function NewUploadPage({ searchParams }: { searchParams: Pr
           Check the columns against the <Link href="/specification">data specification</Link> first.
         </p>
       </div>
-      <UploadForm datasets={datasets} maxBytes={MAX_UPLOAD_BYTES} formMaxBytes={MAX_FORM_UPLOAD_BYTES} error={error?.slice(0, 500)} />
+      {datasets.length > 0 ? (
+        <UploadForm datasets={datasets} maxBytes={MAX_UPLOAD_BYTES} formMaxBytes={MAX_FORM_UPLOAD_BYTES} error={error?.slice(0, 500)} />
+      ) : (
+        <div className="panel">
+          <h2>{user.orgName} supplies no dataset yet</h2>
+          <p>
+            An organisation can upload only the datasets a data-sharing agreement names it as supplying. Ask the platform
+            administrators, or the agreement&apos;s owner at Essex County Council, to add your organisation as a supplier.
+          </p>
+        </div>
+      )}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { plural } from "@/lib/text/plural";
 import "server-only";
 import type { DatasetId, RowRuleCode } from "@/lib/datasets";
 import type { IdentifierFinding } from "@/lib/ingest/guard";
@@ -176,10 +177,10 @@ export const messages = {
 /** Summary of a report, for logs and notifications (never values). */
 export function summariseReport(report: ValidationReport): string {
   if (report.status === "incident") {
-    return `${report.identifierCells} cell(s) look like un-pseudonymised identifiers; the file must be deleted and the incident recorded.`;
+    return `${plural(report.identifierCells, "cell")} ${report.identifierCells === 1 ? "looks" : "look"} like un-pseudonymised identifiers; the file must be deleted and the incident recorded.`;
   }
   if (report.fileErrors.length > 0) return report.fileErrors.map((e) => e.message).join(" ");
-  if (report.errorCount > 0) return `${report.errorCount} error(s) in ${report.invalidRows} of ${report.rowsSeen} rows.`;
+  if (report.errorCount > 0) return `${plural(report.errorCount, "error")} in ${report.invalidRows} of ${plural(report.rowsSeen, "row")}.`;
   return `${report.validRows} valid rows.`;
 }
 

@@ -7,6 +7,9 @@ import { readFlash } from "../../_flash";
 import { BackLink, formatDate, Notices, type Search } from "../../_ui";
 import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
 import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
+import { AccountConfirmStep } from "@/components/admin/account-confirm";
+import { ConfirmStart } from "@/components/admin/confirm-step";
+import { confirmParam } from "@/lib/admin-confirm";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
@@ -18,7 +21,9 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
   const { id } = await params;
   const account = await getAccount(admin, id);
   if (!account) notFound();
-  const flash = await readFlash((await searchParams).f);
+  const sp = await searchParams;
+  const flash = await readFlash(sp.f);
+  const confirm = confirmParam(sp.confirm);
   const orgs = await listOrganisations(admin);
   const self = account.id === admin.userId;
   return (
@@ -49,9 +54,12 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
           {account.mustChangePassword ? "; must be changed at the next sign-in" : ""}
         </dd>
         <dt>Sign-in attempts</dt>
-        <dd>{account.locked ? "Locked after failed attempts" : "Not locked"}</dd>
+        <dd>{account.locked ? `Locked after failed attempts, until ${formatDate(account.lockedUntil)}` : "Not locked"}</dd>
       </dl>
 
+      {confirm && !(confirm === "disable" && (self || !account.active)) && (
+        <AccountConfirmStep account={account} what={confirm} action={accountActionAction.bind(null, account.id, confirm)} />
+      )}
       <h2>Actions</h2>
       <ul className="actions-list">
         {account.locked && (
@@ -65,19 +73,15 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
         )}
         <li>
           <span className="hint">For a lost phone: the next sign-in sets up a new authenticator app.</span>
-          <form action={accountActionAction.bind(null, account.id, "reset-second-factor")}>
-            <button type="submit" className="button button--secondary">
-              Reset two-factor authentication
-            </button>
-          </form>
+          <p>
+            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=reset-second-factor`}>Reset two-factor authentication</ConfirmStart>
+          </p>
         </li>
         <li>
           <span className="hint">Ends the person&apos;s sessions; the next sign-in asks for a new password.</span>
-          <form action={accountActionAction.bind(null, account.id, "force-password-change")}>
-            <button type="submit" className="button button--secondary">
-              Force a password change
-            </button>
-          </form>
+          <p>
+            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=force-password-change`}>Force a password change</ConfirmStart>
+          </p>
         </li>
         <li>
           <span className="hint">For a forgotten password or an invitation that expired. Earlier links stop working.</span>
@@ -90,11 +94,9 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
         {!self && (
           <li>
             {account.active ? (
-              <form action={accountActionAction.bind(null, account.id, "disable")}>
-                <button type="submit" className="button button--warning">
-                  Disable the account
-                </button>
-              </form>
+              <p>
+                <ConfirmStart href={`/admin/accounts/${account.id}?confirm=disable`}>Disable the account</ConfirmStart>
+              </p>
             ) : (
               <form action={accountActionAction.bind(null, account.id, "enable")}>
                 <button type="submit" className="button">

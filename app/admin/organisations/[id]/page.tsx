@@ -5,6 +5,7 @@ import { listOrganisations } from "@/lib/idp/admin";
 import { readFlash } from "../../_flash";
 import { BackLink, FieldError, Notices, type Search } from "../../_ui";
 import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
+import { ConfirmStart, ConfirmStep } from "@/components/admin/confirm-step";
 
 export const metadata: Metadata = { title: "Organisation" };
 export const dynamic = "force-dynamic";
@@ -16,12 +17,22 @@ export default async function OrganisationPage({ params, searchParams }: { param
   const { id } = await params;
   const org = (await listOrganisations(admin)).find((o) => o.id === id);
   if (!org) notFound();
-  const flash = await readFlash((await searchParams).f);
+  const sp = await searchParams;
+  const flash = await readFlash(sp.f);
   return (
     <>
       <BackLink href="/admin/organisations">Back to organisations</BackLink>
       <Notices flash={flash} labels={{ name: "Name", form: "Organisation" }} />
       <h1>{org.name}</h1>
+      {org.active && sp.confirm === "deactivate" && (
+        <ConfirmStep
+          title={`Are you sure you want to deactivate ${org.name}?`}
+          consequence={`Its ${org.accounts} account${org.accounts === 1 ? "" : "s"} will no longer be able to sign in, and anyone signed in now is signed out straight away. Its data is kept, and you can reactivate it later.`}
+          confirmLabel={`Yes, deactivate ${org.name}`}
+          cancelHref={`/admin/organisations/${org.id}`}
+          action={setOrganisationActiveAction.bind(null, org.id, false)}
+        />
+      )}
       <dl className="summary-list">
         <dt>Status</dt>
         <dd>{org.active ? "Active" : "Inactive: its users cannot sign in"}</dd>
@@ -43,11 +54,9 @@ export default async function OrganisationPage({ params, searchParams }: { param
       {org.active ? (
         <>
           <p>Its users will no longer be able to sign in, and anyone signed in now is signed out. Its data is kept.</p>
-          <form action={setOrganisationActiveAction.bind(null, org.id, false)}>
-            <button type="submit" className="button button--warning">
-              Deactivate {org.name}
-            </button>
-          </form>
+          <p>
+            <ConfirmStart href={`/admin/organisations/${org.id}?confirm=deactivate`}>{`Deactivate ${org.name}`}</ConfirmStart>
+          </p>
         </>
       ) : (
         <form action={setOrganisationActiveAction.bind(null, org.id, true)}>
