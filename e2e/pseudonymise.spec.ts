@@ -106,6 +106,7 @@ async function downloadOutput(page: Page): Promise<Buffer> {
 }
 
 test("the file, the salt and the digests never leave the page until the analyst uploads; the upload carries only the output", async ({ page }) => {
+  test.setTimeout(300_000);
   await signIn(page, "partner_analyst");
   const seen = record(page);
   await page.goto("/pseudonymise");
@@ -149,11 +150,14 @@ test("the file, the salt and the digests never leave the page until the analyst 
 });
 
 test("bad input gets a clear message: not a CSV, a mapping without a key, an empty salt, blank identifiers", async ({ page }) => {
+  test.setTimeout(300_000);
+  // Next.js's own route announcer is also role=alert: the page's error summary is the one meant.
+  const problems = page.locator(".error-summary");
   await signIn(page, "partner_analyst");
   await page.goto("/pseudonymise");
   // Not a CSV: a ZIP (an .xlsx workbook starts the same way).
   await page.getByLabel("CSV file from your system").setInputFiles({ name: "book.xlsx", mimeType: "text/csv", buffer: Buffer.from("PK\u0003\u0004 binary", "latin1") });
-  await expect(page.getByRole("alert")).toContainText("This file is not a CSV: it is a ZIP archive or an Excel workbook");
+  await expect(problems).toContainText("This file is not a CSV: it is a ZIP archive or an Excel workbook");
 
   const { csv } = rawHousing(5, "Bad");
   await page.getByLabel("CSV file from your system").setInputFiles({ name: "extract.csv", mimeType: "text/csv", buffer: csv });
@@ -161,8 +165,8 @@ test("bad input gets a clear message: not a CSV, a mapping without a key, an emp
   const noKey = { ...housingMapping, keys: {} };
   await page.getByLabel("Load a saved mapping (optional)").setInputFiles({ name: "mapping.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(noKey)) });
   await page.getByRole("button", { name: "Pseudonymise", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("The mapping does not say which of your columns make address_key");
-  await expect(page.getByRole("alert")).toContainText("Enter the salt");
+  await expect(problems).toContainText("The mapping does not say which of your columns make address_key");
+  await expect(problems).toContainText("Enter the salt");
   await expectNoSeriousA11yViolations(page);
 
   const blanks = Buffer.from(csv.toString("utf8").replace(/\r\n2 Bad Road"?,SS16 1BA/, "\r\n,").replace('"2 Bad Road",SS16 1BA', '"",'));

@@ -183,36 +183,57 @@ export interface YMD {
   readonly d: number;
 }
 
-const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+/** Reads digits s[from, to) as a number; -1 when any is not a digit or the range is empty. */
+function digits(s: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const MIDNIGHT = /^ +0?0:00(:00)?$/;
 
 /**
  * Reads a date written in `format`; surrounding blanks and a midnight time (as Excel writes
- * "29/11/1973 00:00") are ignored. `null` when it is not a real calendar date.
+ * "29/11/1973 00:00") are ignored. `null` when it is not a real calendar date. Character-level,
+ * not regular expressions: it runs for every date cell of every row.
  */
 export function parseDate(raw: string, format: DateFormat): YMD | null {
-  let s = raw.trim();
+  let s = raw;
+  if (s.length === 0) return null;
+  if (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) s = s.trim();
   const space = s.indexOf(" ");
-  if (space > 0 && /^ +0?0:00(:00)?$/.test(s.slice(space))) s = s.slice(0, space);
+  if (space > 0) {
+    if (!MIDNIGHT.test(s.slice(space))) return null;
+    s = s.slice(0, space);
+  }
   let y: number;
   let m: number;
   let d: number;
-  if (format === "YYYY-MM-DD") {
-    const r = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
-    if (!r) return null;
-    [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
-  } else if (format === "YYYYMMDD") {
-    if (!/^\d{8}$/.test(s)) return null;
-    [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(4, 6)), Number(s.slice(6, 8))];
+  if (format === "YYYYMMDD") {
+    if (s.length !== 8) return null;
+    [y, m, d] = [digits(s, 0, 4), digits(s, 4, 6), digits(s, 6, 8)];
   } else {
-    const r = DMY.exec(s);
-    const sep = format[2];
-    if (!r || r[2] !== sep) return null;
-    const first = Number(r[1]);
-    const second = Number(r[3]);
-    y = Number(r[4]);
-    [d, m] = format === "MM/DD/YYYY" ? [second, first] : [first, second];
+    const sep = format === "YYYY-MM-DD" ? "-" : format[2]!;
+    const a = s.indexOf(sep);
+    const b = a < 0 ? -1 : s.indexOf(sep, a + 1);
+    if (a < 0 || b < 0 || s.indexOf(sep, b + 1) >= 0) return null;
+    if (format === "YYYY-MM-DD") {
+      if (a !== 4 || b - a > 3 || s.length - b > 3) return null;
+      [y, m, d] = [digits(s, 0, 4), digits(s, a + 1, b), digits(s, b + 1, s.length)];
+    } else {
+      if (a > 2 || b - a > 3 || s.length - b !== 5) return null;
+      const first = digits(s, 0, a);
+      const second = digits(s, a + 1, b);
+      y = digits(s, b + 1, s.length);
+      [d, m] = format === "MM/DD/YYYY" ? [second, first] : [first, second];
+    }
   }
-  if (m < 1 || m > 12 || d < 1) return null;
+  if (y < 0 || m < 1 || m > 12 || d < 1) return null;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   if (d > (m === 2 && leap ? 29 : DAYS[m - 1]!)) return null;
   return { y, m, d };
