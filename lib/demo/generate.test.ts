@@ -11,7 +11,7 @@ import { isEmptyIdentifierDigest } from "@/lib/pseudonymise";
 
 type Row = Record<string, string>;
 
-// Transcribed from /work/shared/data-spec.md (version 1), independently of lib/demo/columns.ts.
+// Transcribed from the partners' data specification (version 1), independently of lib/demo/columns.ts.
 const SPEC_HEADERS: Record<string, string> = {
   "housing-benefits":
     "address_key,council_tax_band,council_tax_reduction_pct,council_tax_reduction_gbp,housing_benefit_gbp,tenure,arrears_gbp," +

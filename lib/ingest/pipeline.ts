@@ -197,6 +197,12 @@ export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
   }
 }
 
+/** The data folder is full, read-only or not a folder: the operators' problem, not the partner's. */
+function isStorageFault(cause: unknown): boolean {
+  const code = (cause as { code?: string } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "EROFS" || code === "EACCES" || code === "EPERM" || code === "ENOTDIR";
+}
+
 async function markFailed(
   client: pg.PoolClient,
   batchId: string,
@@ -205,9 +211,12 @@ async function markFailed(
   cause: unknown,
 ): Promise<void> {
   const cancelled = (cause as { name?: string }).name === "AbortError" || /abort|cancel|premature close/i.test(String((cause as Error)?.message ?? cause));
+  const storage = !cancelled && isStorageFault(cause);
   const message = cancelled
     ? "The upload was cancelled before it finished. Nothing was loaded."
-    : "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
+    : storage
+      ? "The portal's file storage is full or cannot be written to, so your file could not be kept. Nothing was loaded and your previous data is unchanged. Please tell the platform administrators and try again later."
+      : "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
   await inTransaction(async () => {
     await client.query(`UPDATE upload_batch SET status = 'failed', completed_at = now() WHERE id = $1 AND status IN ('received', 'loading')`, [batchId]);
     await client.query(
@@ -222,7 +231,7 @@ async function markFailed(
       orgId: r.orgId,
       target: { type: "upload_batch", id: batchId },
       requestId: r.requestId,
-      details: { reason: cancelled ? "cancelled" : "error" },
+      details: { reason: cancelled ? "cancelled" : storage ? "storage" : "error" },
     });
   });
 }

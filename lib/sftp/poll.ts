@@ -3,6 +3,7 @@ import fs from "node:fs";
 import SftpClient from "ssh2-sftp-client";
 import { recordAudit } from "@/lib/audit/record";
 import { BATCH_PERIOD_PATTERN, DATASET_IDS, type DatasetId } from "@/lib/datasets";
+import { inboxLockName, withExclusiveLock } from "@/lib/db/locks";
 import { withContextClient } from "@/lib/db/tenant";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { errorReportPath } from "@/lib/ingest/paths";
@@ -73,6 +74,13 @@ function describeConnectError(e: unknown, inbox: InboxWithCredential): string {
  */
 export async function pollInbox(inboxId: string): Promise<PollReport> {
   if (inFlight.has(inboxId)) return { inboxId, ok: true, message: "A poll of this inbox is already running.", files: [] };
+  // Another portal instance on the same database may be polling this inbox: each file once.
+  const locked = await withExclusiveLock(inboxLockName(inboxId), () => pollInboxHoldingLock(inboxId));
+  if (locked.busy) return { inboxId, ok: true, message: "A poll of this inbox is already running on another portal instance.", files: [] };
+  return locked.value;
+}
+
+async function pollInboxHoldingLock(inboxId: string): Promise<PollReport> {
   inFlight.add(inboxId);
   let inbox: InboxWithCredential | null = null;
   const files: FileOutcome[] = [];
