@@ -8,7 +8,7 @@ import { loadLocalSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs";
 import { startEmbeddedMailServer, type EmbeddedMailServer } from "@/lib/mail/embedded-server";
-import { useEmbeddedMailServer } from "@/lib/mail/transport";
+import { setEmbeddedMailServer } from "@/lib/mail/transport";
 import { buildIsStale, buildPortal } from "@/lib/server/build";
 import { createMounts, type Mount } from "@/lib/server/mounts";
 import { runFirstRun, welcomeNotes } from "@/lib/setup/first-run";
@@ -70,7 +70,7 @@ async function main() {
   if (!env.SMTP_URL) {
     // No mail account needed for the demo: notices land in a mailbox administrators read at /admin/mail.
     running.mail = await startEmbeddedMailServer();
-    useEmbeddedMailServer(running.mail);
+    setEmbeddedMailServer(running.mail);
   }
   await startJobs({ log });
 

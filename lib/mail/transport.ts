@@ -12,7 +12,7 @@ export interface MailServer {
 // The embedded server of this process (set by `npm start` when SMTP_URL is unset).
 const g = globalThis as unknown as { __portalEmbeddedSmtp?: MailServer };
 
-export function useEmbeddedMailServer(server: MailServer | undefined): void {
+export function setEmbeddedMailServer(server: MailServer | undefined): void {
   g.__portalEmbeddedSmtp = server;
 }
 

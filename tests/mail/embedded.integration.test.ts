@@ -7,7 +7,7 @@ import { installJobQueue } from "@/lib/jobs/install";
 import { dispatchPendingMail, queueMail, startMailWorker, stopMailWorker } from "@/lib/mail";
 import { getReceivedMessage, listOutbox } from "@/lib/mail/admin";
 import { startEmbeddedMailServer, type EmbeddedMailServer } from "@/lib/mail/embedded-server";
-import { useEmbeddedMailServer } from "@/lib/mail/transport";
+import { setEmbeddedMailServer } from "@/lib/mail/transport";
 import { createOrganisation, createUser } from "../factories";
 
 // `npm start` without SMTP_URL: the embedded server is the mail server, and its mailbox is what
@@ -19,7 +19,7 @@ let adminId: string;
 beforeAll(async () => {
   await installJobQueue({ adminUrl: process.env.TEST_ADMIN_URL! });
   server = await startEmbeddedMailServer();
-  useEmbeddedMailServer(server);
+  setEmbeddedMailServer(server);
   const ops = await createOrganisation({ kind: "platform_operator" });
   adminId = (await createUser(ops.id, { role: "administrator" })).id;
   await startMailWorker({ pollingIntervalSeconds: 0.5, retryDelay: 1, retryLimit: 1 });
@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopMailWorker();
   await stopJobQueue();
-  useEmbeddedMailServer(undefined);
+  setEmbeddedMailServer(undefined);
   await server?.close();
   await closeDatabase();
 });

@@ -32,7 +32,11 @@ export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
         .then((parsed) => {
           const m = { envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
           received.push(m);
-          for (const w of [...waiters]) if (w.match(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
+          for (const w of [...waiters]) {
+            if (!w.match(m)) continue;
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(m);
+          }
           done();
         })
         .catch((e: Error) => done(e));
