@@ -126,13 +126,15 @@ describe("activation links", () => {
     const org = await createOrganisation();
     const email = `ivy-${crypto.randomUUID().slice(0, 8)}@partner.test`;
     const output: string[] = [];
-    const capture = <T extends (...a: never[]) => unknown>(target: object, key: string) => {
-      const original = (target as Record<string, T>)[key]!;
-      (target as Record<string, unknown>)[key] = (...args: unknown[]) => {
-        output.push(args.map((a) => (typeof a === "string" ? a : a instanceof Uint8Array ? Buffer.from(a).toString() : JSON.stringify(a) ?? String(a))).join(" "));
-        return (original as unknown as (...x: unknown[]) => unknown).apply(target, args);
+    // Everything this process writes while the links are made and delivered (console and the raw streams).
+    const capture = (target: object, key: string) => {
+      const slot = target as Record<string, unknown>;
+      const original = slot[key] as (...x: unknown[]) => unknown;
+      slot[key] = (...args: unknown[]) => {
+        output.push(args.map((a) => (typeof a === "string" ? a : a instanceof Uint8Array ? Buffer.from(a).toString() : (JSON.stringify(a) ?? String(a)))).join(" "));
+        return original.apply(target, args);
       };
-      return () => ((target as Record<string, unknown>)[key] = original);
+      return () => (slot[key] = original);
     };
     const restore = [
       ...(["log", "info", "warn", "error", "debug"] as const).map((k) => capture(console, k)),
