@@ -116,7 +116,8 @@ describe("identifier incidents", () => {
     const got = await peer!.waitFor((m) => m.envelopeTo.includes(`dpo@${org.slug}.example`));
     expect(got.parsed.subject).toMatch(/^Data-protection incident: un-pseudonymised .* file received$/);
     expect(got.parsed.text).toContain(`Incident: ${r.summary.incident!.incidentId}`);
-    expect(got.parsed.text).toContain("postcode (1 cells)");
+    expect(got.parsed.text).toContain("What was found: postcodes (1 cell)");
+    expect(got.parsed.text).toContain("Column person_key looked like postcodes, on line 3.");
     expect(got.parsed.text).not.toContain("SW1A");
   });
 });
