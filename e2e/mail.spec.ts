@@ -7,7 +7,7 @@ import { signIn } from "./support/auth";
 test("an invitation is e-mailed and shown on Sent mail, and the link read there activates the account", async ({ page }) => {
   await signIn(page, "administrator");
   await page.goto("/admin");
-  await page.getByRole("link", { name: "Sent mail" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sent mail" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Sent mail" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 
