@@ -107,7 +107,7 @@ async function downloadOutput(page: Page): Promise<Buffer> {
 }
 
 test("the file, the salt and the digests never leave the page until the analyst uploads; the upload carries only the output", async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await signIn(page, "partner_analyst");
   const seen = record(page);
   await page.goto("/pseudonymise");
