@@ -1,5 +1,7 @@
 import "server-only";
 import path from "node:path";
+import { parseArgs } from "node:util";
+import { parseEnv } from "@/lib/env";
 import { prepareDatabase } from "@/lib/setup/prepare-database";
 import { createBackup } from "./backup";
 import type { BackupManifest } from "./manifest";
@@ -38,5 +40,30 @@ export async function restoreInstallation(t: Target & { backupDir: string }): Pr
     return manifest;
   } finally {
     await db.stop();
+  }
+}
+
+/**
+ * The shell of `npm run backup` and `npm run restore`: one folder argument (usage error: exit 2),
+ * the environment, and a plain message with exit 1 on failure.
+ */
+export async function runFolderCommand(name: string, usage: string, argv: string[], act: (folder: string, target: Target) => Promise<string>): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) {
+    console.error(usage);
+    process.exit(2);
+  }
+  const env = parseEnv();
+  try {
+    const summary = await act(positionals[0]!, {
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.PORTAL_DATA_DIR,
+      embeddedPort: env.EMBEDDED_PG_PORT,
+      log: (l) => console.error(`[${name}] ${l}`),
+    });
+    console.log(summary);
+  } catch (e) {
+    console.error(`[${name}] failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
   }
 }
