@@ -137,9 +137,9 @@ test("the dashboard says what a filter withholds, marks withheld figures, names 
   await expectNoSeriousA11yViolations(page);
 
   await page.goto("/dashboards/vange");
-  // Withheld figures read [c] in each chart's table alternative. (The [c] label drawn beside a
-  // suppressed bar in the chart itself is not yet seen in the browser: an open item of issue 9.)
-  // The tables sit in closed <details> until opened, so the cell is present but not visible.
+  // A withheld bar is drawn at zero length with "[c]" beside it in the chart itself, so it never
+  // reads as 0 %; the chart's table alternative says [c] too (collapsed in <details>, so attached).
+  await expect(page.locator("svg.recharts-surface text", { hasText: "[c]" }).first()).toBeVisible();
   await expect(page.locator("table td", { hasText: "[c]" }).first()).toBeAttached();
   const district = page.getByRole("combobox", { name: "School district" });
   await expect(district.locator("option", { hasText: "Basildon: Vange (BAS-VANGE)" })).toHaveCount(1);
