@@ -13,8 +13,8 @@ export interface LogisticFit {
  * intercept. A small ridge term keeps XᵀWX invertible when a category is all treated or all
  * comparison (quasi-separation), which would otherwise send a coefficient to infinity; it shifts
  * the estimates negligibly for the sample sizes of a batch. The p×p system is solved with
- * ml-matrix's Cholesky decomposition; XᵀWX is accumulated in one pass over the rows so that a
- * hundred thousand rows never become an n×p matrix copy.
+ * ml-matrix's Cholesky decomposition; XᵀWX is accumulated in one pass over a flat typed copy of
+ * the rows per iteration (never an n×n weight matrix), skipping the zeros of the 0/1 indicators.
  */
 export function fitLogistic(
   rows: readonly (readonly number[])[],
