@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { auditInMatchingTransaction } from "./audit";
 import { withContext, withContextClient } from "@/lib/db/tenant";
@@ -94,7 +95,8 @@ export async function handleMatchingJob(
   try {
     // Rows of an earlier, failed attempt of this run are never live; clear them first.
     await discardStaleAnalysis(run.agreementId);
-    const outcome = await compute(runId, (p, stage) => setProgress(runId, p, stage));
+    const special = runKinds.get((await agreementSlug(run.agreementId)) ?? "");
+    const outcome = await (special ?? compute)(runId, (p, stage) => setProgress(runId, p, stage));
     if (outcome.live) {
       // Housekeeping after the run is complete and live: readers no longer use the old rows, so
       // removing them does not hold up the run (and is retried by the next run if it fails).
@@ -119,6 +121,24 @@ export async function handleMatchingJob(
     });
     throw e;
   }
+}
+
+/**
+ * Agreements whose runs another module computes, by slug: the Troubled Families evaluation
+ * (lib/troubled-families/jobs.server.ts) uses the same run table, queue, retries, progress and
+ * live switch as the pilot's linking, with its own computation. Registered at start-up, so this
+ * module does not depend on the modules that use it.
+ */
+type ComputeRun = (runId: string, progress: (percent: number, stage: string) => Promise<void>) => Promise<{ live: boolean }>;
+const runKinds = new Map<string, ComputeRun>();
+
+export function registerRunKind(agreementSlug: string, compute: ComputeRun): void {
+  runKinds.set(agreementSlug, compute);
+}
+
+async function agreementSlug(agreementId: string): Promise<string | null> {
+  const a = await withContext({ kind: "matching" }, (tx) => tx.agreement.findUnique({ where: { id: agreementId }, select: { slug: true } }));
+  return a?.slug ?? null;
 }
 
 type LiveListener = (runId: string) => void | Promise<void>;
@@ -167,13 +187,16 @@ export async function stopMatchingWorker(): Promise<void> {
  * Queues a run when the live batches differ from those of the newest run: catches batches loaded
  * by another process (the ingest CLI) or while no worker was running.
  */
-export async function reconcileMatching(agreementId?: string): Promise<boolean> {
+export async function reconcileMatching(
+  agreementId?: string,
+  batchesOf: (c: pg.ClientBase, agreementId: string) => Promise<{ id: string }[]> = liveBatches,
+): Promise<boolean> {
   // Without the pilot agreement (a portal started without demo data, not set up yet) there is
   // nothing to match.
   const id = agreementId ?? (await findAgreementId(PILOT_AGREEMENT));
   if (!id) return false;
   const stale = await withContextClient({ kind: "matching" }, async (c) => {
-    const live = (await liveBatches(c, id)).map((b) => b.id).sort();
+    const live = (await batchesOf(c, id)).map((b) => b.id).sort();
     const last = await c.query<{ batch_ids: string[]; status: string }>(
       "SELECT batch_ids, status FROM matching_run WHERE agreement_id = $1 AND status <> 'failed' ORDER BY version DESC LIMIT 1",
       [id],
