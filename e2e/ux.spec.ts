@@ -17,9 +17,9 @@ const hbLine = (key = randomBytes(32).toString("hex")) => `${key},C,25,312.50,18
 test("an identifier incident's result page explains, in plain words, where and what to do", async ({ page }) => {
   await signIn(page, "partner_analyst");
   await page.goto("/uploads/new");
-  // Basildon supplies housing and benefits only: other partners' datasets are not offered.
+  // Basildon supplies housing and benefits, and its Troubled Families batches: other partners' datasets are not offered.
   const offered = await page.getByLabel("Dataset").locator("option:not([value=''])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-  expect(offered).toEqual(["housing-benefits"]);
+  expect(offered).toEqual(["housing-benefits", "troubled-families"]);
   await expectNoSeriousA11yViolations(page);
 
   const body = [HB_HEADER, hbLine(), hbLine("jane.doe@example.org"), hbLine()].join("\n") + "\n";

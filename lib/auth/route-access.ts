@@ -77,6 +77,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/dashboards/vange": ["researcher", "approver"],
   "/api/dashboards/vange": ["researcher", "approver"],
   "/api/dashboards/vange/csv": ["researcher", "approver"],
+  // The Troubled Families evaluation (lib/troubled-families): councils see their own council's.
+  "/troubled-families": ["researcher", "approver", "partner_analyst"],
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
   "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 };
