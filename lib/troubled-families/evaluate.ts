@@ -98,6 +98,12 @@ interface Columns {
   readonly families: number;
   readonly before: Record<TfOutcomeId, Float64Array>;
   readonly after: Record<TfOutcomeId, Float64Array>;
+  /** Per-family working sums, all zero between uses (each use clears the families it touched). */
+  readonly scratch: {
+    readonly seen: Uint8Array;
+    readonly touched: Int32Array;
+    readonly sums: readonly [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  };
 }
 
 function columns(persons: readonly TfPerson[]): Columns {
@@ -123,7 +129,9 @@ function columns(persons: readonly TfPerson[]): Columns {
       after[id][i] = b === null || a === null ? Number.NaN : a;
     }
   }
-  return { persons, family, families: ids.size, before, after };
+  const F = ids.size;
+  const sums = [new Float64Array(F), new Float64Array(F), new Float64Array(F), new Float64Array(F), new Float64Array(F)] as const;
+  return { persons, family, families: F, before, after, scratch: { seen: new Uint8Array(F), touched: new Int32Array(F), sums } };
 }
 
 /**
@@ -154,14 +162,9 @@ function groupOutcomeOf(cols: Columns, index: ArrayLike<number>, weight: ArrayLi
   const meanA = swa / sw;
   const meanC = meanA - meanB;
   // Residual sums per family for before, after and change; totals per family for concentration.
-  const seen = new Uint8Array(cols.families);
-  const touched = new Int32Array(cols.families);
+  const { seen, touched } = cols.scratch;
+  const [rb, ra, rc, tb, ta] = cols.scratch.sums;
   let g = 0;
-  const rb = new Float64Array(cols.families);
-  const ra = new Float64Array(cols.families);
-  const rc = new Float64Array(cols.families);
-  const tb = new Float64Array(cols.families);
-  const ta = new Float64Array(cols.families);
   let totalB = 0;
   let totalA = 0;
   for (let k = 0; k < index.length; k++) {
@@ -198,6 +201,8 @@ function groupOutcomeOf(cols: Columns, index: ArrayLike<number>, weight: ArrayLi
     const va = ta[f]!;
     if (va > top.a1) [top.a1, top.a2] = [va, top.a1];
     else if (va > top.a2) top.a2 = va;
+    seen[f] = 0;
+    rb[f] = ra[f] = rc[f] = tb[f] = ta[f] = 0;
   }
   const se = (ss: number) => (g >= 2 ? Math.sqrt((g / (g - 1)) * ss) / sw : Number.NaN);
   const seC = se(ssc);
@@ -262,32 +267,62 @@ export function covariates(p: TfPerson): number[] {
 }
 
 /**
- * Weighted mean and population variance of every covariate over rows [from, to), in one pass over
- * the rows (the same figures as weightedMoments column by column, without copying each column).
+ * Weighted mean and population variance of every covariate over the rows, in one pass over them
+ * (the same figures as weightedMoments column by column, without copying each column).
  */
-function columnMoments(x: readonly (readonly number[])[], from: number, to: number, weights?: readonly number[]): { mean: number; variance: number }[] {
+function columnMoments(xs: Float64Array, index: readonly number[], weights?: readonly number[]): { mean: number; variance: number }[] {
   const p = COVARIATE_NAMES.length;
   const sum = new Float64Array(p);
   let sw = 0;
-  for (let i = from; i < to; i++) {
-    const w = weights ? weights[i - from]! : 1;
+  for (let k = 0; k < index.length; k++) {
+    const w = weights ? weights[k]! : 1;
+    const o = index[k]! * p;
     sw += w;
-    const r = x[i]!;
-    for (let j = 0; j < p; j++) sum[j] = sum[j]! + w * r[j]!;
+    for (let j = 0; j < p; j++) sum[j] = sum[j]! + w * xs[o + j]!;
   }
   const mean = Array.from(sum, (v) => (sw > 0 ? v / sw : Number.NaN));
   const ss = new Float64Array(p);
-  for (let i = from; i < to; i++) {
-    const w = weights ? weights[i - from]! : 1;
-    const r = x[i]!;
-    for (let j = 0; j < p; j++) ss[j] = ss[j]! + w * (r[j]! - mean[j]!) ** 2;
+  for (let k = 0; k < index.length; k++) {
+    const w = weights ? weights[k]! : 1;
+    const o = index[k]! * p;
+    for (let j = 0; j < p; j++) ss[j] = ss[j]! + w * (xs[o + j]! - mean[j]!) ** 2;
   }
   return mean.map((m, j) => ({ mean: m, variance: sw > 0 ? ss[j]! / sw : Number.NaN }));
 }
 
-/** Propensity-score matches of a population: each matched treated person's comparison person. */
+/**
+ * A population prepared once for any number of evaluations of its parts (scopes.ts): outcome
+ * columns, family numbers, covariates and criteria, computed per person once.
+ */
+export interface Prepared {
+  readonly persons: readonly TfPerson[];
+  readonly cols: Columns;
+  readonly x: readonly (readonly number[])[];
+  /** The same covariates as one flat matrix (row i at i × COVARIATE_NAMES.length), for the balance sums. */
+  readonly xs: Float64Array;
+  /** The criteria met, as bits (criterion k is bit k). */
+  readonly mask: Uint8Array;
+}
+
+export function prepare(persons: readonly TfPerson[]): Prepared {
+  const mask = new Uint8Array(persons.length);
+  persons.forEach((p, i) => {
+    let m = 0;
+    p.criteria.forEach((c, k) => {
+      if (c) m |= 1 << k;
+    });
+    mask[i] = m;
+  });
+  const x = persons.map(covariates);
+  const p = COVARIATE_NAMES.length;
+  const xs = new Float64Array(persons.length * p);
+  x.forEach((r, i) => xs.set(r, i * p));
+  return { persons, cols: columns(persons), x, xs, mask };
+}
+
+/** Propensity-score matches of a prepared population: each treated position's comparison position, or -1. */
 export interface PopulationMatching {
-  readonly matchOf: ReadonlyMap<TfPerson, TfPerson>;
+  readonly matchOf: Int32Array;
   readonly caliper: number;
   readonly converged: boolean;
 }
@@ -299,27 +334,31 @@ export interface PopulationMatching {
  * the population made of whole councils and cohorts are the matches found here (scopes.ts fits
  * once per run and reuses them). Null without both groups.
  */
-export function matchPopulation(persons: readonly TfPerson[], options: { caliperSd?: number } = {}): PopulationMatching | null {
-  const treated = persons.filter((p) => p.group === "treatment");
-  const comparison = persons.filter((p) => p.group === "comparison");
+export function matchPopulation(prep: Prepared, options: { caliperSd?: number } = {}): PopulationMatching | null {
+  const { persons, x } = prep;
+  const treated: number[] = [];
+  const comparison: number[] = [];
+  persons.forEach((p, i) => (p.group === "treatment" ? treated : comparison).push(i));
   if (treated.length === 0 || comparison.length === 0) return null;
   const all = [...treated, ...comparison];
-  const x = all.map(covariates);
   const fit = fitLogistic(
-    x,
-    all.map((p) => (p.group === "treatment" ? 1 : 0)),
+    all.map((i) => x[i]!),
+    all.map((i) => (persons[i]!.group === "treatment" ? 1 : 0)),
   );
-  const scores = logitScores(fit, x);
+  const scores = logitScores(
+    fit,
+    all.map((i) => x[i]!),
+  );
   const nt = treated.length;
   const stratum = (p: TfPerson) => `${p.council}\u0000${p.cohort}\u0000${p.ageBand}`;
   const result = nearestNeighbourMatch(
-    treated.map((p, k) => ({ score: scores[k]!, stratum: stratum(p) })),
-    comparison.map((p, k) => ({ score: scores[nt + k]!, stratum: stratum(p) })),
+    treated.map((i, k) => ({ score: scores[k]!, stratum: stratum(persons[i]!) })),
+    comparison.map((i, k) => ({ score: scores[nt + k]!, stratum: stratum(persons[i]!) })),
     { caliperSd: options.caliperSd },
   );
-  const matchOf = new Map<TfPerson, TfPerson>();
+  const matchOf = new Int32Array(persons.length).fill(-1);
   result.matchOf.forEach((m, k) => {
-    if (m >= 0) matchOf.set(treated[k]!, comparison[m]!);
+    if (m >= 0) matchOf[treated[k]!] = comparison[m]!;
   });
   return { matchOf, caliper: result.caliper, converged: fit.converged };
 }
@@ -329,27 +368,31 @@ export function matchPopulation(persons: readonly TfPerson[], options: { caliper
  * criteria profile, naive before/after per group, difference in differences, propensity-score
  * matched difference in differences and the balance table (decision 092). Pure and deterministic.
  */
-export function evaluate(
-  persons: readonly TfPerson[],
-  options: {
-    caliperSd?: number;
-    /** A matching of a population these persons are part of (matchPopulation); by default they are matched among themselves. */
-    matching?: PopulationMatching | null;
-  } = {},
-): Evaluation {
-  const cols = columns(persons);
+export function evaluate(persons: readonly TfPerson[], options: { caliperSd?: number } = {}): Evaluation {
+  const prep = prepare(persons);
+  return evaluateSubset(
+    prep,
+    persons.map((_, i) => i),
+    matchPopulation(prep, options),
+  );
+}
+
+/** The evaluation of the people at `index` of a prepared population, with matches found on the whole of it. */
+export function evaluateSubset(prep: Prepared, index: readonly number[], m: PopulationMatching | null): Evaluation {
+  const { persons, cols, xs, mask } = prep;
   const byGroup: Record<TfGroup, number[]> = { treatment: [], comparison: [] };
-  persons.forEach((p, i) => byGroup[p.group].push(i));
-  const familiesIn = (index: readonly number[]) => {
-    const seen = new Uint8Array(cols.families);
+  for (const i of index) byGroup[persons[i]!.group].push(i);
+  const familiesIn = (list: readonly number[]) => {
+    const { seen, touched } = cols.scratch;
     let count = 0;
-    for (const i of index) {
+    for (const i of list) {
       const f = cols.family[i]!;
       if (seen[f] === 0) {
         seen[f] = 1;
-        count++;
+        touched[count++] = f;
       }
     }
+    for (let k = 0; k < count; k++) seen[touched[k]!] = 0;
     return count;
   };
   const sizes = Object.fromEntries(TF_GROUPS.map((g) => [g, { people: byGroup[g].length, families: familiesIn(byGroup[g]) }])) as Record<
@@ -357,43 +400,44 @@ export function evaluate(
     GroupSize
   >;
 
-  const cellCounts = new Map<string, FamilyCell>();
-  const seenFamilies = new Uint8Array(cols.families);
-  persons.forEach((p, i) => {
-    const f = cols.family[i]!;
-    if (seenFamilies[f] === 1) return;
-    seenFamilies[f] = 1;
-    const key = `${p.group}:${p.criteria.map((c) => (c ? 1 : 0)).join("")}`;
-    const cell = cellCounts.get(key);
-    cellCounts.set(key, { group: p.group, criteria: p.criteria, families: (cell?.families ?? 0) + 1 });
-  });
+  // Families by group and criteria met (each family once, as its first person in the subset).
+  const cellCounts = new Map<number, FamilyCell>();
+  {
+    const { seen, touched } = cols.scratch;
+    let count = 0;
+    for (const i of index) {
+      const f = cols.family[i]!;
+      if (seen[f] === 1) continue;
+      seen[f] = 1;
+      touched[count++] = f;
+      const p = persons[i]!;
+      const key = (p.group === "treatment" ? 64 : 0) + mask[i]!;
+      const cell = cellCounts.get(key);
+      cellCounts.set(key, { group: p.group, criteria: cell?.criteria ?? p.criteria, families: (cell?.families ?? 0) + 1 });
+    }
+    for (let k = 0; k < count; k++) seen[touched[k]!] = 0;
+  }
   const familyCells = [...cellCounts.values()];
 
   const criteria = CRITERION_LABELS.map((criterion, k) => {
-    const count = (g: TfGroup) => familiesIn(byGroup[g].filter((i) => persons[i]!.criteria[k]));
+    const count = (g: TfGroup) => familiesIn(byGroup[g].filter((i) => (mask[i]! & (1 << k)) !== 0));
     return { criterion, treatment: count("treatment"), comparison: count("comparison") };
   });
 
-  // Propensity score and matching (only with both groups present). Pairs are person positions.
+  // Matched pairs inside the subset (matches never leave a council or cohort), as positions.
   const pairs: { treated: number; match: number }[] = [];
   let matching: Evaluation["matching"] = null;
   let balance: BalanceRow[] = [];
-  const m = options.matching === undefined ? matchPopulation(persons, options) : options.matching;
   if (m && byGroup.treatment.length > 0 && byGroup.comparison.length > 0) {
-    const all = [...byGroup.treatment, ...byGroup.comparison];
-    const x = all.map((i) => covariates(persons[i]!));
-    const nt = byGroup.treatment.length;
-    const positionOf = new Map<TfPerson, number>(byGroup.comparison.map((i) => [persons[i]!, i]));
     const timesUsed = new Map<number, number>();
     for (const i of byGroup.treatment) {
-      const partner = m.matchOf.get(persons[i]!);
-      const match = partner === undefined ? undefined : positionOf.get(partner);
-      if (match === undefined) continue;
+      const match = m.matchOf[i]!;
+      if (match < 0) continue;
       pairs.push({ treated: i, match });
       timesUsed.set(match, (timesUsed.get(match) ?? 0) + 1);
     }
     matching = {
-      treatedPeople: nt,
+      treatedPeople: byGroup.treatment.length,
       matchedPeople: pairs.length,
       comparisonPeopleUsed: timesUsed.size,
       matchedComparisonFamilies: familiesIn([...timesUsed.keys()]),
@@ -403,13 +447,13 @@ export function evaluate(
 
     // Balance: standardised differences of every covariate, before and after matching, on the
     // pre-matching pooled standard deviation.
-    const t0 = columnMoments(x, 0, nt);
-    const c0 = columnMoments(x, nt, x.length);
-    const position = new Map(all.map((i, k) => [i, k]));
-    const matchedT = pairs.map((p) => x[position.get(p.treated)!]!);
-    const matchedC = [...timesUsed.keys()].map((i) => x[position.get(i)!]!);
-    const t1 = columnMoments(matchedT, 0, matchedT.length);
-    const c1 = columnMoments(matchedC, 0, matchedC.length, [...timesUsed.values()]);
+    const t0 = columnMoments(xs, byGroup.treatment);
+    const c0 = columnMoments(xs, byGroup.comparison);
+    const t1 = columnMoments(
+      xs,
+      pairs.map((p) => p.treated),
+    );
+    const c1 = columnMoments(xs, [...timesUsed.keys()], [...timesUsed.values()]);
     balance = COVARIATE_NAMES.map((covariate, j) => {
       const sd = Math.sqrt((t0[j]!.variance + c0[j]!.variance) / 2);
       return {

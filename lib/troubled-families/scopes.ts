@@ -1,5 +1,5 @@
 import { protectPublication, type ProtectedPublication, type UnitCell } from "@/lib/disclosure";
-import { CRITERION_LABELS, evaluate, matchPopulation, type Evaluation } from "./evaluate";
+import { CRITERION_LABELS, evaluateSubset, matchPopulation, prepare, type Evaluation } from "./evaluate";
 import { DEFAULT_ESTIMATE_RULES, familyCountTables, publishEvaluation, type EstimateRules, type PublishedEvaluation } from "./publish";
 import { TF_GROUPS, type TfGroup, type TfPerson } from "./types";
 
@@ -48,28 +48,30 @@ function refuseEstimates(p: PublishedEvaluation, reason: string): PublishedEvalu
 export function evaluateScopes(persons: readonly TfPerson[], rules: EstimateRules = DEFAULT_ESTIMATE_RULES): ScopeResult[] {
   const councils = [...new Set(persons.map((p) => p.council))].sort();
   const cohorts = [...new Set(persons.map((p) => p.cohort))].sort();
-  const byCouncil = new Map<string, TfPerson[]>(councils.map((c) => [c, []]));
-  for (const p of persons) byCouncil.get(p.council)!.push(p);
+  // Prepared once and matched once for the whole population: matches never cross a council or
+  // cohort, so every scope's matched pairs are a subset of these.
+  const prep = prepare(persons);
+  const matching = matchPopulation(prep);
+  const byScope = new Map<string, number[]>([[ALL, []], ...councils.map((c): [string, number[]] => [c, []])]);
+  persons.forEach((p, i) => {
+    byScope.get(ALL)!.push(i);
+    byScope.get(p.council)!.push(i);
+  });
 
-  // One propensity model and one matching for the whole population: matches never cross a council
-  // or cohort, so every scope's matched pairs are a subset of these.
-  const matching = matchPopulation(persons);
   const scoped: Scoped[] = [];
-  const add = (scope: string, cohort: string, list: readonly TfPerson[]) => {
-    if (list.length === 0) return;
-    const ev = evaluate(list, { matching });
-    scoped.push({ scope, cohort, ev, families: { treatment: ev.sizes.treatment.families, comparison: ev.sizes.comparison.families } });
-  };
-  for (const scope of [ALL, ...councils]) {
-    const inScope = scope === ALL ? persons : byCouncil.get(scope)!;
-    add(scope, ALL, inScope);
-    const byCohort = new Map<string, TfPerson[]>();
-    for (const p of inScope) {
-      let list = byCohort.get(p.cohort);
-      if (!list) byCohort.set(p.cohort, (list = []));
-      list.push(p);
+  for (const [scope, index] of byScope) {
+    const byCohort = new Map<string, number[]>();
+    for (const i of index) {
+      const k = persons[i]!.cohort;
+      let list = byCohort.get(k);
+      if (!list) byCohort.set(k, (list = []));
+      list.push(i);
     }
-    for (const cohort of cohorts) add(scope, cohort, byCohort.get(cohort) ?? []);
+    for (const [cohort, list] of [[ALL, index] as const, ...cohorts.map((k) => [k, byCohort.get(k) ?? []] as const)]) {
+      if (list.length === 0) continue;
+      const ev = evaluateSubset(prep, list, matching);
+      scoped.push({ scope, cohort, ev, families: { treatment: ev.sizes.treatment.families, comparison: ev.sizes.comparison.families } });
+    }
   }
 
   const counts = protectJointly(persons, scoped, councils, cohorts, rules);
