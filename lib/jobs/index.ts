@@ -2,7 +2,15 @@ import "server-only";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
-import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import {
+  findAgreementId,
+  onRunLive,
+  reconcileMatching,
+  recoverInterruptedRuns,
+  requestMatchingRun,
+  startMatchingWorker,
+  stopMatchingWorker,
+} from "@/lib/matching/jobs";
 import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { startSftpScheduler } from "@/lib/sftp/scheduler";
 import { TF_DATASET } from "@/lib/troubled-families/run.server";
@@ -38,7 +46,7 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
     return warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`));
   });
   const reconcile = () =>
-    Promise.all([reconcileMatching(), reconcileTf()]).catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
+    Promise.all([recoverInterruptedRuns(), reconcileMatching(), reconcileTf()]).catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
   const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
   timer.unref();
   void reconcile();

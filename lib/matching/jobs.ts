@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { auditInMatchingTransaction } from "./audit";
+import { pool } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { jobQueue, onConnection } from "@/lib/jobs/boss";
 import { QUEUES } from "@/lib/jobs/queues";
@@ -83,6 +84,24 @@ export async function handleMatchingJob(
   compute: typeof computeRun = computeRun,
 ): Promise<void> {
   const { runId } = job.data;
+  // Held for the whole attempt on a connection of its own: when this process dies the database
+  // drops the connection and the lock, which is how recoverInterruptedRuns tells a run whose
+  // worker was killed from one still working (taken before the run is marked running).
+  const holder = await holdRunLock(runId);
+  // Another worker (or the recovery) is on this run: try again later rather than drop the job.
+  if (!holder) throw new Error(`matching run ${runId} is being handled elsewhere; retrying later`);
+  try {
+    await attempt(job, runId, compute);
+  } finally {
+    await holder.release();
+  }
+}
+
+async function attempt(
+  job: Pick<PgBoss.JobWithMetadata<MatchingJobData>, "data" | "retryCount" | "retryLimit">,
+  runId: string,
+  compute: typeof computeRun,
+): Promise<void> {
   const started = await withContext({ kind: "matching" }, (tx) =>
     tx.matchingRun.updateMany({
       where: { id: runId, status: { in: ["queued", "running"] } },
@@ -121,6 +140,79 @@ export async function handleMatchingJob(
     });
     throw e;
   }
+}
+
+const RUN_LOCK_SQL = "hashtext('matching-run'), hashtext($1::text)";
+
+/** The run's lock on a dedicated connection, or null when another worker is on this run. */
+async function holdRunLock(runId: string): Promise<{ release: () => Promise<void> } | null> {
+  const client = await pool().connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS ok`, [runId]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return null;
+    }
+  } catch (e) {
+    client.release(true);
+    throw e;
+  }
+  return {
+    release: async () => {
+      let broken = false;
+      await client.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`, [runId]).catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+    },
+  };
+}
+
+/**
+ * Runs marked running whose worker is gone (its process was killed: the run lock is free) are
+ * handed back to the queue: pg-boss would otherwise hold the job as active until it expires (an
+ * hour) and, the queue being a singleton, no other run could start meanwhile. Their open
+ * transaction died with the connection, so nothing of them was kept and the live run is
+ * untouched. Called by the periodic reconciliation of every instance.
+ */
+export async function recoverInterruptedRuns(): Promise<string[]> {
+  const candidates = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findMany({ where: { status: "running" }, select: { id: true } }));
+  const recovered: string[] = [];
+  for (const { id } of candidates) {
+    const holder = await holdRunLock(id);
+    if (!holder) continue;
+    try {
+      const still = await withContext({ kind: "matching" }, (tx) =>
+        tx.matchingRun.updateMany({
+          where: { id, status: "running" },
+          data: { status: "queued", stage: "Interrupted (the worker stopped); waiting to run again", progress: 0 },
+        }),
+      );
+      if (still.count === 0) continue;
+      const boss = await jobQueue();
+      const job = await boss.getJobById(QUEUES.matching.name, id);
+      // The interrupted attempt counts as a failed one: pg-boss retries it after the queue's delay.
+      if (job && job.state === "active") {
+        await boss.fail(QUEUES.matching.name, id, { error: "the worker stopped during the run" });
+        if ((await boss.getJobById(QUEUES.matching.name, id))?.state === "failed") {
+          // That was its last attempt: the run ends failed, with the reason users see.
+          await withContext({ kind: "matching" }, (tx) =>
+            tx.matchingRun.update({
+              where: { id },
+              data: { status: "failed", stage: "Failed", error: "The run was interrupted on its last attempt (the worker stopped).", finishedAt: new Date() },
+            }),
+          );
+        }
+      } else if (!job) {
+        // A run started without the queue (first-run demo, benchmark) gets a job now.
+        await boss.send(QUEUES.matching.name, { runId: id } satisfies MatchingJobData, { id });
+      }
+      recovered.push(id);
+    } finally {
+      await holder.release();
+    }
+  }
+  return recovered;
 }
 
 /**
