@@ -65,7 +65,7 @@ describe("kill -9 in the middle of a matching run", () => {
     await expect
       .poll(async () => (await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findUniqueOrThrow({ where: { id: run.id } }))).status, {
         timeout: 120_000,
-        intervals: [500],
+        interval: 500,
       })
       .toBe("succeeded");
     expect(await liveRun(pilot.agreementId)).toBe(run.id);
