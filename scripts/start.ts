@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { databaseAvailability } from "@/lib/db/availability";
-import { closeDatabase, pool } from "@/lib/db/client";
+import { closeDatabase } from "@/lib/db/client";
 import { loadLocalSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs";
@@ -82,7 +82,7 @@ async function main() {
       mounts,
       next: handle,
       onError: (e) => console.error("[portal] request failed", e),
-      databaseAvailable: databaseAvailability(pool).available,
+      databaseAvailable: databaseAvailability(() => db.appUrl).available,
     }),
   );
   running.server = server;
