@@ -1,7 +1,5 @@
 import Link from "next/link";
-import type { Flash } from "./_flash";
-
-export type Search = Promise<Record<string, string | string[] | undefined>>;
+import type { Flash } from "@/lib/http/flash";
 
 export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: Record<string, string> }) {
   if (!flash) return null;

@@ -1,6 +1,6 @@
 import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { OrganisationRow } from "@/lib/idp/admin";
-import type { Flash } from "../_flash";
+import type { Flash } from "@/lib/http/flash";
 import { FieldError } from "../_ui";
 
 export const ACCOUNT_LABELS = {

@@ -1,19 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/access";
 import { listOrganisations, ORG_KINDS } from "@/lib/idp/admin";
-import { readFlash } from "../_flash";
-import { FieldError, Notices, type Search } from "../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { FieldError, Notices } from "../_ui";
 import { createOrganisationAction } from "../actions";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Organisations" };
 export const dynamic = "force-dynamic";
 
 const LABELS = { name: "Name", kind: "Kind", dpContactEmail: "Data protection contact", form: "Organisation" };
 
-export default async function OrganisationsPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
+export default definePage("admin.organisations", async ({ actor: admin, searchParams }) => {
+  const flash = await readFlash(searchParams.f);
   const orgs = await listOrganisations(admin);
   const v = flash?.values ?? {};
   const kindLabel = new Map(ORG_KINDS.map((k) => [k.value, k.label]));
@@ -81,4 +80,4 @@ export default async function OrganisationsPage({ searchParams }: { searchParams
       </form>
     </>
   );
-}
+});

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/lib/auth/access";
 import { getPolicy } from "@/lib/idp/admin";
-import { readFlash } from "../_flash";
-import { FieldError, Notices, type Search } from "../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { FieldError, Notices } from "../_ui";
 import { updatePolicyAction } from "../actions";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Password policy" };
 export const dynamic = "force-dynamic";
@@ -16,9 +16,8 @@ const FIELDS = [
   { name: "lockoutThreshold", label: "Failed attempts before locking", hint: "Wrong passwords or codes in a row. The wait then doubles with each further failure.", suffix: "attempts" },
 ] as const;
 
-export default async function PasswordPolicyPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
+export default definePage("admin.password-policy", async ({ actor: admin, searchParams }) => {
+  const flash = await readFlash(searchParams.f);
   const policy = await getPolicy(admin);
   return (
     <>
@@ -51,4 +50,4 @@ export default async function PasswordPolicyPage({ searchParams }: { searchParam
       </form>
     </>
   );
-}
+});

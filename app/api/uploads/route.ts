@@ -1,4 +1,4 @@
-import { requireApiUser } from "@/lib/auth/access";
+import { defineHandler } from "@/lib/http/adapter";
 import { handleUpload } from "@/lib/ingest/http-upload";
 
 export const dynamic = "force-dynamic";
@@ -6,8 +6,4 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /** Streaming upload: raw CSV body, NDJSON progress and result (see lib/ingest/http-upload.ts). */
-export async function POST(req: Request) {
-  const user = await requireApiUser(req, { roles: ["partner_analyst"] });
-  if (user instanceof Response) return user;
-  return handleUpload(req, user);
-}
+export const POST = defineHandler("api.uploads", ({ req, actor }) => handleUpload(req, actor));

@@ -2,16 +2,14 @@ import type { Metadata } from "next";
 import { findActivation } from "@/lib/idp/admin";
 import { currentPolicy, describePolicy, problemMessage } from "@/lib/idp/policy";
 import { activate } from "./actions";
+import { definePage } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Activate your account", referrer: "no-referrer" };
 
-type Params = Promise<{ token: string }>;
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
-export default async function ActivatePage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { token } = await params;
-  const raw = (await searchParams).problems;
+export default definePage("activate", async ({ params, searchParams }) => {
+  const { token } = params;
+  const raw = searchParams.problems;
   const codes = ((Array.isArray(raw) ? raw[0] : raw) ?? "").split(",").filter(Boolean);
   const account = await findActivation(token);
   if (!account) {
@@ -76,4 +74,4 @@ export default async function ActivatePage({ params, searchParams }: { params: P
       </form>
     </>
   );
-}
+});

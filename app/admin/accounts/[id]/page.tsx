@@ -1,27 +1,24 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { getAccount, listOrganisations } from "@/lib/idp/admin";
-import { readFlash } from "../../_flash";
-import { BackLink, formatDate, Notices, type Search } from "../../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { BackLink, formatDate, Notices } from "../../_ui";
 import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
 import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
 import { AccountConfirmStep } from "@/components/admin/account-confirm";
 import { ConfirmStart } from "@/components/admin/confirm-step";
 import { confirmParam } from "@/lib/admin-confirm";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
 
-type Params = Promise<{ id: string }>;
-
-export default async function AccountPage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const { id } = await params;
+export default definePage("admin.account", async ({ actor: admin, params, searchParams }) => {
+  const { id } = params;
   const account = await getAccount(admin, id);
   if (!account) notFound();
-  const sp = await searchParams;
+  const sp = searchParams;
   const flash = await readFlash(sp.f);
   const confirm = confirmParam(sp.confirm);
   const orgs = await listOrganisations(admin);
@@ -117,4 +114,4 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
       </form>
     </>
   );
-}
+});

@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/lib/auth/access";
 import { listOrganisations } from "@/lib/idp/admin";
-import { readFlash } from "../../_flash";
-import { BackLink, Notices, type Search } from "../../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { BackLink, Notices } from "../../_ui";
 import { createAccountAction } from "../../actions";
 import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Invite a person" };
 export const dynamic = "force-dynamic";
 
-export default async function NewAccountPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
+export default definePage("admin.accounts.new", async ({ actor: admin, searchParams }) => {
+  const flash = await readFlash(searchParams.f);
   const orgs = (await listOrganisations(admin)).filter((o) => o.active);
   return (
     <>
@@ -30,4 +29,4 @@ export default async function NewAccountPage({ searchParams }: { searchParams: S
       </form>
     </>
   );
-}
+});

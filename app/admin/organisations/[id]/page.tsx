@@ -1,23 +1,20 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
 import { listOrganisations } from "@/lib/idp/admin";
-import { readFlash } from "../../_flash";
-import { BackLink, FieldError, Notices, type Search } from "../../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { BackLink, FieldError, Notices } from "../../_ui";
 import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
 import { ConfirmStart, ConfirmStep } from "@/components/admin/confirm-step";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Organisation" };
 export const dynamic = "force-dynamic";
 
-type Params = Promise<{ id: string }>;
-
-export default async function OrganisationPage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const { id } = await params;
+export default definePage("admin.organisation", async ({ actor: admin, params, searchParams }) => {
+  const { id } = params;
   const org = (await listOrganisations(admin)).find((o) => o.id === id);
   if (!org) notFound();
-  const sp = await searchParams;
+  const sp = searchParams;
   const flash = await readFlash(sp.f);
   return (
     <>
@@ -67,4 +64,4 @@ export default async function OrganisationPage({ params, searchParams }: { param
       )}
     </>
   );
-}
+});

@@ -5,9 +5,6 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { loadInteraction, nextStep, refusalMessage, STEP_PATH, type PendingView, type StepName } from "@/lib/idp/interactions";
 
-export type Search = Promise<Record<string, string | string[] | undefined>>;
-export type Params = Promise<{ uid: string }>;
-
 export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /**
