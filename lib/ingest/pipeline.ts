@@ -6,6 +6,7 @@ import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
 import { BATCH_PERIOD_PATTERN, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
+import { setContextOn } from "@/lib/db/tenant";
 import { nudgeMailDelivery } from "@/lib/mail";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
@@ -165,11 +166,7 @@ export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
   let batchId: string | null = null;
   let locked = false;
   const ctx = { orgId: r.orgId, userId: r.actor.userId ?? "", requestId: r.requestId ?? "" };
-  const setContext = () =>
-    client.query(
-      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.request_id', $3, true)",
-      [ctx.orgId, ctx.userId, ctx.requestId],
-    );
+  const setContext = () => setContextOn(client, { kind: "org", orgId: ctx.orgId, userId: ctx.userId, requestId: ctx.requestId });
   const inTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
     await client.query("BEGIN");
     try {
@@ -288,10 +285,7 @@ async function runBatch(
   try {
     await client.query("BEGIN");
     open = true;
-    await client.query(
-      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
-      [r.orgId, r.actor.userId ?? ""],
-    );
+    await setContextOn(client, { kind: "org", orgId: r.orgId, userId: r.actor.userId ?? "" });
     staging = await BatchLoader.open(client, r.datasetId, batchId, r.orgId);
 
     // COPY lines made from the accepted cells: formatting the normalised rows again turned every

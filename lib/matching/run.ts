@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { auditInMatchingTransaction } from "./audit";
 import { pool } from "@/lib/db/client";
-import { withContext, withContextClient } from "@/lib/db/tenant";
+import { setContextOn, withContext, withContextClient } from "@/lib/db/tenant";
 import { COHORT_DATASET, COHORT_KEY_CHECKS, LINK_SOURCES, MATCHED_DATASETS, type KeyColumn } from "./sources";
 import {
   ANALYZE_COHORT_ADDRESS_SQL,
@@ -18,8 +18,6 @@ import {
   matchedCountSql,
   type PassCounts,
 } from "./sql";
-
-const SET_MATCHING = "SELECT set_config('app.context', 'matching', true), set_config('app.org_id', '', true), set_config('app.user_id', '', true), set_config('app.request_id', $1, true)";
 
 export interface LiveBatch {
   id: string;
@@ -142,7 +140,7 @@ export async function computeRun(
   };
   try {
     await db.query("BEGIN");
-    await db.query(SET_MATCHING, [`matching-run:${runId}`]);
+    await setContextOn(db, { kind: "matching", requestId: `matching-run:${runId}` });
     // Hash aggregates over a whole dataset; the default 4 MB would spill them to disk.
     await db.query("SET LOCAL work_mem = '256MB'");
     // JIT compilation of these one-off statements costs more than it saves (seconds of LLVM time).
