@@ -7,6 +7,7 @@ import { withContext } from "@/lib/db/tenant";
 import { PostgresAdapter } from "./adapter";
 import { loadSigningKeys } from "./keys";
 import { errorPage, loggedOutPage, logoutPage } from "./pages";
+import { errFields, log } from "@/lib/log";
 
 /**
  * The `acr` the bundled provider asserts: password and a one-time code were both checked
@@ -126,7 +127,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   // Behind a TLS-terminating proxy the provider must trust X-Forwarded-Proto to build https URLs.
   provider.proxy = secure;
   provider.on("server_error", (_ctx: unknown, err: unknown) => {
-    console.error("[identity-provider] server error", err);
+    log({ component: "identity-provider" }).error(errFields(err), "server error");
   });
   return provider;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { env } from "@/lib/env";
+import { dataDir } from "@/lib/env";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -10,9 +10,7 @@ function checkedId(id: string): string {
   return id;
 }
 
-export function dataDir(): string {
-  return path.resolve(process.env.PORTAL_DATA_DIR || env().PORTAL_DATA_DIR);
-}
+export { dataDir };
 
 /** Folder of one organisation's transferred files: `<data>/files/<org_id>`. */
 export function orgFilesDir(orgId: string): string {

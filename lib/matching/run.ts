@@ -4,6 +4,7 @@ import { auditInMatchingTransaction } from "./audit";
 import { pool } from "@/lib/db/client";
 import { setContextOn, withContext, withContextClient } from "@/lib/db/tenant";
 import { COHORT_DATASET, COHORT_KEY_CHECKS, LINK_SOURCES, MATCHED_DATASETS, type KeyColumn } from "./sources";
+import { errFields, log } from "@/lib/log";
 import {
   ANALYZE_COHORT_ADDRESS_SQL,
   ANALYZE_PERSON_KEYS_SQL,
@@ -125,7 +126,7 @@ export async function computeRun(
 ): Promise<RunOutcome> {
   const db = await pool().connect();
   let broken = false;
-  // Time spent per stage, logged when MATCHING_LOG_TIMINGS is set (benchmarks, diagnosis).
+  // Time spent per stage, logged at LOG_LEVEL=debug (benchmarks, diagnosis).
   const timings: [string, number][] = [];
   let stageStart = performance.now();
   let stageName = "Starting";
@@ -136,7 +137,7 @@ export async function computeRun(
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
     stageStart = performance.now();
     stageName = stage;
-    written = written.then(() => progress(percent, stage)).catch((e: unknown) => console.error("[matching] progress update failed", e));
+    written = written.then(() => progress(percent, stage)).catch((e: unknown) => log({ component: "matching", runId }).error(errFields(e), "progress update failed"));
   };
   try {
     await db.query("BEGIN");
@@ -254,7 +255,7 @@ export async function computeRun(
     await hooks.beforeCommit?.();
     await db.query("COMMIT");
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
-    if (process.env.MATCHING_LOG_TIMINGS) console.error(`[matching] run ${run.version} stage timings (ms): ${JSON.stringify(timings)}`);
+    log({ component: "matching", runId }).debug({ version: run.version, timingsMs: Object.fromEntries(timings) }, "matching run stage timings");
     return { runId, version: run.version, children: cohort.children, live, stats, warnings };
   } catch (e) {
     await db.query("ROLLBACK").catch(() => {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { identityProviderMount } from "@/lib/idp/mount";
+import { log } from "@/lib/log";
 
 /** A Node-level handler served beside Next.js on the same port (the identity provider, ...). */
 export interface Mount {
@@ -13,7 +14,7 @@ export interface Mount {
 /** Builds the mounts for this process. Each domain that serves raw HTTP adds itself here. */
 export async function createMounts(_opts: { publicUrl: string; dataDir: string }): Promise<Mount[]> {
   const mounts: Mount[] = [];
-  const idp = await identityProviderMount({ log: (line) => console.log(`[portal] ${line}`) });
+  const idp = await identityProviderMount({ log: (line) => log({ component: "portal" }).info(line) });
   if (idp) mounts.push(idp);
   return mounts;
 }
