@@ -3,6 +3,7 @@ import { auditActor, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { readInContext, withContext, type Tx } from "@/lib/db/tenant";
 import type { Role } from "./roles";
+import { isUuid } from "@/lib/ids";
 
 /** A portal session ends after 30 minutes without a request… */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -106,7 +107,7 @@ interface LookupRow {
  * through the transactional path, which decides again on what it reads itself.
  */
 export async function loadPortalSession(sessionId: string, now = new Date()): Promise<SessionLookup> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { status: "unknown" };
+  if (!isUuid(sessionId)) return { status: "unknown" };
   const [row] = await readInContext<LookupRow>(system, LOOKUP, [sessionId]);
   if (!row) return { status: "unknown" };
   if (row.ended_at) return { status: "ended" };

@@ -16,6 +16,7 @@ import { rotateSigningKey } from "./keys";
 import { isLocked } from "./lockout";
 import { loadPolicy, passwordAge, passwordPolicySchema, savePolicy, type PasswordPolicy } from "./policy";
 import { reloadProvider } from "./provider";
+import { isUuid } from "@/lib/ids";
 
 // Administration of identities. Every function runs in the administrator's database context
 // and writes its audit event in the same transaction as the change. Administrators see
@@ -96,7 +97,7 @@ export async function listAccounts(actor: AdminActor, now = new Date()): Promise
 }
 
 export async function getAccount(actor: AdminActor, id: string, now = new Date()): Promise<AccountRow | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return (await listAccounts(actor, now)).find((a) => a.id === id) ?? null;
 }
 

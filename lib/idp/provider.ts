@@ -8,6 +8,7 @@ import { PostgresAdapter } from "./adapter";
 import { loadSigningKeys } from "./keys";
 import { errorPage, loggedOutPage, logoutPage } from "./pages";
 import { errFields, log } from "@/lib/log";
+import { isUuid } from "@/lib/ids";
 
 /**
  * The `acr` the bundled provider asserts: password and a one-time code were both checked
@@ -29,7 +30,7 @@ export interface ProviderOptions {
 }
 
 async function findAccount(_ctx: KoaContextWithOIDC, sub: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+  if (!isUuid(sub)) return undefined;
   const user = await withContext({ kind: "system", purpose: "identity-provider" }, (tx) =>
     tx.user.findUnique({ where: { id: sub }, include: { organisation: true } }),
   );

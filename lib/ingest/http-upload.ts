@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { auditActor, type Actor } from "@/lib/actor";
-import { BATCH_PERIOD_PATTERN, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
+import { checkBatchPeriod, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
 import { AppError } from "@/lib/errors";
 import { errFields, log } from "@/lib/log";
 import { IngestRequestError, ingestFile, type IngestProgress, type IngestResult } from "./pipeline";
@@ -50,9 +50,8 @@ export function uploadParams(q: { get(name: string): string | null }): UploadPar
   if (!isDatasetId(dataset)) throw invalid("unknown-dataset", "Choose which dataset this file is (the dataset parameter is missing or unknown).");
   const def = getDataset(dataset);
   const period = (q.get("period") ?? "").trim() || null;
-  if (def.needsPeriod && !period) throw invalid("period-required", `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`);
-  if (def.needsPeriod && period && !BATCH_PERIOD_PATTERN.test(period)) throw invalid("bad-period", `The batch period "${period.slice(0, 20)}" is not of the form YYYY-H1 or YYYY-H2.`);
-  if (!def.needsPeriod && period) throw invalid("period-not-allowed", `${def.title} files are not sent in batches by period; leave the period empty.`);
+  const periodProblem = checkBatchPeriod(def, period);
+  if (periodProblem) throw invalid(periodProblem.code, periodProblem.message);
   const rawName = q.get("filename") ?? "";
   if (CONTROL_CHARACTER.test(rawName)) throw invalid("bad-filename", BAD_FILENAME_MESSAGE);
   const filename = rawName.trim().slice(0, 255) || `${dataset}.csv`;

@@ -1,12 +1,11 @@
 import "server-only";
 import path from "node:path";
 import { dataDir } from "@/lib/env";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from "@/lib/ids";
 
 function checkedId(id: string): string {
   // Ids come from the database, but they become path segments: refuse anything else outright.
-  if (!UUID.test(id)) throw new TypeError(`not a uuid: ${id}`);
+  if (!isUuid(id)) throw new TypeError(`not a uuid: ${id}`);
   return id;
 }
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { pipeline as streamPipeline } from "node:stream/promises";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
-import { BATCH_PERIOD_PATTERN, getDataset, type DatasetId } from "@/lib/datasets";
+import { checkBatchPeriod, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
 import { setContextOn } from "@/lib/db/tenant";
 import { nudgeMailDelivery } from "@/lib/mail";
@@ -87,13 +87,7 @@ function checkRequest(r: IngestRequest): string | null {
     return "The file's name contains a control character (such as NUL or a line break) that cannot be stored. Rename the file and send it again.";
   }
   const def = getDataset(r.datasetId);
-  if (def.needsPeriod) {
-    if (!r.period) return `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`;
-    if (!BATCH_PERIOD_PATTERN.test(r.period)) return `The batch period "${r.period}" is not of the form YYYY-H1 or YYYY-H2.`;
-  } else if (r.period) {
-    return `${def.title} files are not sent in batches by period; leave the period empty.`;
-  }
-  return null;
+  return checkBatchPeriod(def, r.period ?? null)?.message ?? null;
 }
 
 function refusalMessage(report: ValidationReport, loadValidRows: boolean): string {
