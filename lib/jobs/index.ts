@@ -5,7 +5,7 @@ import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
 import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { startSftpScheduler } from "@/lib/sftp/scheduler";
-import { stopJobQueue } from "./boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 
 const RECONCILE_EVERY_MS = 60_000;
 

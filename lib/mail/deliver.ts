@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { withContextClient } from "@/lib/db/tenant";
-import { jobQueue } from "@/lib/jobs/boss";
-import { QUEUES } from "@/lib/jobs/queues";
+import { jobQueue } from "@/lib/queue/boss";
+import { QUEUES } from "@/lib/queue/queues";
 import { mailFrom, mailRoute, mailTransport } from "./transport";
 import { publicUrl } from "@/lib/env";
 import { errFields, log } from "@/lib/log";
