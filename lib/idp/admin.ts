@@ -318,7 +318,7 @@ export async function activateAccount(token: string, password: string, confirm: 
     const result = await setPassword(tx, t.userId, password, {
       now,
       reason: "activated",
-      actor: { userId: t.userId, label: t.user.email, role: t.user.role },
+      actor: auditActor({ userId: t.userId, email: t.user.email, role: t.user.role }),
     });
     if (!result.ok) return result;
     await tx.idpActivationToken.update({ where: { id: t.id }, data: { usedAt: now } });

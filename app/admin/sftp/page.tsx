@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { withContext } from "@/lib/db/tenant";
-import { listInboxes } from "@/lib/sftp/inbox";
+import { inboxOrganisations, listInboxes } from "@/lib/sftp/inbox";
 import { pollNowAction } from "./actions";
 import { InboxForm } from "./inbox-form";
 import { definePage } from "@/lib/http/adapter";
@@ -13,7 +12,7 @@ export default definePage("admin.sftp", async ({ unit }) => {
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
   const [inboxes, orgs] = await Promise.all([
     listInboxes(ctx),
-    withContext(ctx, (tx) => tx.organisation.findMany({ where: { active: true, kind: { not: "platform_operator" } }, orderBy: { name: "asc" }, select: { id: true, name: true } })),
+    inboxOrganisations(ctx),
   ]);
   return (
     <>

@@ -10,9 +10,9 @@ import { definePage } from "@/lib/http/adapter";
 export const metadata: Metadata = { title: "Signing keys" };
 export const dynamic = "force-dynamic";
 
-export default definePage("admin.signing-keys", async ({ actor: admin, searchParams }) => {
+export default definePage("admin.signing-keys", async ({ unit, searchParams }) => {
   const flash = await readFlash(searchParams.f);
-  const keys = await withContext({ kind: "admin", userId: admin.userId }, (tx) => listSigningKeys(tx));
+  const keys = await withContext(unit, (tx) => listSigningKeys(tx));
   const bundled = usesBundledProvider();
   return (
     <>
