@@ -1,23 +1,13 @@
 import Link from "next/link";
 import type { Flash } from "@/lib/http/flash";
+import { ErrorSummary, summaryItems } from "@/components/form/error-summary";
+import { FieldError as OneFieldError } from "@/components/form/field";
 
 export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: Record<string, string> }) {
   if (!flash) return null;
-  const errors = Object.entries(flash.errors ?? {});
   return (
     <>
-      {errors.length > 0 && (
-        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            {errors.map(([field, message]) => (
-              <li key={field}>
-                <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={summaryItems(flash.errors, labels)} />
       {flash.notice && (
         <div className="notice-success" role="status">
           <p>{flash.notice}</p>
@@ -42,13 +32,7 @@ export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: 
 }
 
 export function FieldError({ flash, field }: { flash: Flash | null; field: string }) {
-  const message = flash?.errors?.[field];
-  if (!message) return null;
-  return (
-    <span className="error-message" id={`${field}-error`}>
-      <span className="visually-hidden">Error:</span> {message}
-    </span>
-  );
+  return <OneFieldError id={field} message={flash?.errors?.[field]} />;
 }
 
 export function BackLink({ href, children }: { href: string; children: string }) {

@@ -3,6 +3,7 @@ import { findActivation } from "@/lib/idp/admin";
 import { currentPolicy, describePolicy, problemMessage } from "@/lib/idp/policy";
 import { activate } from "./actions";
 import { definePage } from "@/lib/http/adapter";
+import { ErrorSummary } from "@/components/form/error-summary";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Activate your account", referrer: "no-referrer" };
@@ -25,18 +26,7 @@ export default definePage("activate", async ({ params, searchParams }) => {
   const problems = codes.map((c) => problemMessage(policy, c)).filter((m): m is string => !!m);
   return (
     <>
-      {problems.length > 0 && (
-        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>
-                <a href="#password">{p}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={problems.map((text) => ({ href: "#password", text }))} />
       <h1>Activate your account</h1>
       <p className="lead">
         Welcome, {account.displayName}. Choose a password for <strong>{account.email}</strong>. When you first sign in you

@@ -7,7 +7,7 @@ import { BackLink, formatDate, Notices } from "../../_ui";
 import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
 import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
 import { AccountConfirmStep } from "@/components/admin/account-confirm";
-import { ConfirmStart } from "@/components/admin/confirm-step";
+import { ConfirmButton } from "@/components/form/confirm";
 import { confirmParam } from "@/lib/admin-confirm";
 import { definePage } from "@/lib/http/adapter";
 
@@ -71,13 +71,13 @@ export default definePage("admin.account", async ({ actor: admin, params, search
         <li>
           <span className="hint">For a lost phone: the next sign-in sets up a new authenticator app.</span>
           <p>
-            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=reset-second-factor`}>Reset two-factor authentication</ConfirmStart>
+            <ConfirmButton href={`/admin/accounts/${account.id}?confirm=reset-second-factor`}>Reset two-factor authentication</ConfirmButton>
           </p>
         </li>
         <li>
           <span className="hint">Ends the person&apos;s sessions; the next sign-in asks for a new password.</span>
           <p>
-            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=force-password-change`}>Force a password change</ConfirmStart>
+            <ConfirmButton href={`/admin/accounts/${account.id}?confirm=force-password-change`}>Force a password change</ConfirmButton>
           </p>
         </li>
         <li>
@@ -92,7 +92,7 @@ export default definePage("admin.account", async ({ actor: admin, params, search
           <li>
             {account.active ? (
               <p>
-                <ConfirmStart href={`/admin/accounts/${account.id}?confirm=disable`}>Disable the account</ConfirmStart>
+                <ConfirmButton href={`/admin/accounts/${account.id}?confirm=disable`}>Disable the account</ConfirmButton>
               </p>
             ) : (
               <form action={accountActionAction.bind(null, account.id, "enable")}>

@@ -4,7 +4,7 @@ import { listOrganisations } from "@/lib/idp/admin";
 import { readFlash } from "@/lib/http/flash";
 import { BackLink, FieldError, Notices } from "../../_ui";
 import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
-import { ConfirmStart, ConfirmStep } from "@/components/admin/confirm-step";
+import { ConfirmButton, ConfirmStep } from "@/components/form/confirm";
 import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Organisation" };
@@ -52,7 +52,7 @@ export default definePage("admin.organisation", async ({ actor: admin, params, s
         <>
           <p>Its users will no longer be able to sign in, and anyone signed in now is signed out. Its data is kept.</p>
           <p>
-            <ConfirmStart href={`/admin/organisations/${org.id}?confirm=deactivate`}>{`Deactivate ${org.name}`}</ConfirmStart>
+            <ConfirmButton href={`/admin/organisations/${org.id}?confirm=deactivate`}>{`Deactivate ${org.name}`}</ConfirmButton>
           </p>
         </>
       ) : (
