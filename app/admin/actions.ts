@@ -1,8 +1,9 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { needsConfirmation } from "@/lib/admin-confirm";
-import { defineFormAction } from "@/lib/http/adapter";
+import { defineAction, defineFormAction } from "@/lib/http/adapter";
 import { formValues } from "@/lib/http/flash";
 import {
   accountAction,
@@ -15,12 +16,12 @@ import {
   updateAccount,
   updatePolicy,
 } from "@/lib/idp/admin";
+import { passwordPolicySchema } from "@/lib/idp/policy";
 
 // Every administration form posts to one of these. The roles are the route table's
 // (lib/http/routes.ts); a domain AppError comes back to the form as field errors in a flash.
 
 const ACCOUNT_FIELDS = ["email", "displayName", "role", "orgId", "externalSubject"];
-const POLICY_FIELDS = ["minLength", "historyCount", "maxAgeDays", "warnDays", "lockoutThreshold"];
 
 export const createAccountAction = defineFormAction(
   "admin.accounts.create",
@@ -103,14 +104,11 @@ export const setOrganisationActiveAction = defineFormAction(
   { back: ([id]) => `/admin/organisations/${id}` },
 );
 
-export const updatePolicyAction = defineFormAction(
-  "admin.password-policy.update",
-  async (ctx, form: FormData) => {
-    await updatePolicy(ctx.actor, formValues(form, POLICY_FIELDS));
-    await ctx.redirect("/admin/password-policy", { notice: "The password policy was saved. It applies from the next password change or sign-in." });
-  },
-  { back: () => "/admin/password-policy", values: POLICY_FIELDS },
-);
+export const updatePolicyAction = defineAction("admin.password-policy.update", passwordPolicySchema, async ({ actor, input }) => {
+  await updatePolicy(actor, input);
+  revalidatePath("/admin/password-policy");
+  return { ok: true, message: "The password policy was saved. It applies from the next password change or sign-in." };
+});
 
 export const rotateKeysAction = defineFormAction(
   "admin.signing-keys.rotate",

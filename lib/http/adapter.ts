@@ -14,6 +14,7 @@ import { errFields, log, type Logger } from "@/lib/log";
 import { crossSiteVerdict, CROSS_SITE_MESSAGE } from "@/lib/server/cross-site";
 import { fieldErrors } from "@/lib/validation/plain-errors";
 import { formValues, setFlash, withFlashId, type Flash } from "./flash";
+import type { FormState } from "./form-state";
 import { ROUTES, type ActionKey, type HandlerKey, type PageKey, type RouteKey, type RouteSpec } from "./routes";
 
 // The one request path (docs/ARCHITECTURE.md, "The request path"). Every page, route handler and
@@ -137,9 +138,10 @@ function baseContext<K extends RouteKey>(key: K, requestId: string, actor: Actor
 }
 
 /** Pages and server actions: sign-in redirect or the styled 403, the refusal on record. */
-async function enforceForPage(spec: RouteSpec, r: Resolved, requestId: string): Promise<Actor | null> {
+async function enforceForPage(key: RouteKey, spec: RouteSpec, r: Resolved, requestId: string): Promise<Actor | null> {
   if (r.ok) return r.actor;
   if (r.reason === "signed-out") redirect(signInPath(await currentPath(), r.noUser as Parameters<typeof signInPath>[1]));
+  log({ requestId, route: key, actorId: r.actor!.userId }).info({ role: r.actor!.role }, "access denied");
   await recordDenied(r.actor!, await currentPath(), spec.access as readonly Actor["role"][], requestId);
   forbidden();
 }
@@ -154,7 +156,7 @@ export function definePage<K extends PageKey>(key: K, fn: (ctx: PageContext<K>) 
   const spec: RouteSpec = ROUTES[key];
   const Page = async (props: { params?: Promise<Record<string, string>>; searchParams?: Promise<Search> }): Promise<ReactNode> => {
     const requestId = await requestIdFromHeaders(spec);
-    const actor = await enforceForPage(spec, await resolveActor(spec), requestId);
+    const actor = await enforceForPage(key, spec, await resolveActor(spec), requestId);
     const ctx: PageContext<K> = {
       ...baseContext(key, requestId, actor),
       params: (await awaitRecord(props.params)) as ParamsOf<K>,
@@ -213,13 +215,17 @@ export function defineHandler<K extends HandlerKey>(
       return problem(401, "unauthenticated", r.noUser === "expired" ? "Your session has ended. Sign in again." : "Sign in to use this.");
     }
     if (!r.ok) {
+      log({ requestId, route: key, actorId: r.actor!.userId }).info({ role: r.actor!.role }, "access denied");
       await recordDenied(r.actor!, new URL(req.url).pathname, spec.access as readonly Actor["role"][], requestId);
       return problem(403, "forbidden", "Your role does not allow this.");
     }
     const ctx: HandlerContext<K> = { ...baseContext(key, requestId, r.actor), req, params: (await awaitRecord(route?.params)) as ParamsOf<K> };
+    const started = performance.now();
     try {
       const out = await fn(ctx);
-      return out instanceof Response ? out : Response.json(out, { headers: { "cache-control": "no-store" } });
+      const res = out instanceof Response ? out : Response.json(out, { headers: { "cache-control": "no-store" } });
+      ctx.log.debug({ method: req.method, status: res.status, ms: Math.round(performance.now() - started) }, "answered");
+      return res;
     } catch (e) {
       unstable_rethrow(e);
       if (e instanceof AppError) return problem(STATUS_OF[e.kind], e.code, e.message);
@@ -238,7 +244,7 @@ const COULD_NOT_SAVE = "That could not be saved. Try again; if it keeps failing,
 async function actionContext<K extends ActionKey>(key: K): Promise<ActionContext<K>> {
   const spec: RouteSpec = ROUTES[key];
   const requestId = await requestIdFromHeaders(spec);
-  const actor = await enforceForPage(spec, await resolveActor(spec), requestId);
+  const actor = await enforceForPage(key, spec, await resolveActor(spec), requestId);
   return {
     ...baseContext(key, requestId, actor),
     redirect: async (path, flash) => {
@@ -248,13 +254,7 @@ async function actionContext<K extends ActionKey>(key: K): Promise<ActionContext
   };
 }
 
-/** The state a useActionState form gets back: field errors with the values typed, or a message. */
-export interface FormState {
-  ok?: boolean;
-  message?: string;
-  errors?: Record<string, string>;
-  values?: Record<string, string>;
-}
+export type { FormState };
 
 /**
  * A server action for a form with useActionState (works without JavaScript too): the form's
