@@ -1,7 +1,6 @@
 import Link from "next/link";
 import type { Flash } from "@/lib/http/flash";
 import { ErrorSummary, summaryItems } from "@/components/form/error-summary";
-import { FieldError as OneFieldError } from "@/components/form/field";
 
 export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: Record<string, string> }) {
   if (!flash) return null;
@@ -29,10 +28,6 @@ export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: 
       )}
     </>
   );
-}
-
-export function FieldError({ flash, field }: { flash: Flash | null; field: string }) {
-  return <OneFieldError id={field} message={flash?.errors?.[field]} />;
 }
 
 export function BackLink({ href, children }: { href: string; children: string }) {

@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { needsConfirmation } from "@/lib/admin-confirm";
 import { defineAction, defineFormAction } from "@/lib/http/adapter";
-import { formValues } from "@/lib/http/flash";
 import {
   accountAction,
   createAccount,
@@ -18,32 +17,25 @@ import {
 } from "@/lib/idp/admin";
 import { passwordPolicySchema } from "@/lib/idp/policy";
 
-// Every administration form posts to one of these. The roles are the route table's
-// (lib/http/routes.ts); a domain AppError comes back to the form as field errors in a flash.
+// Every administration form posts to one of these; the roles are the route table's
+// (lib/http/routes.ts). Forms with fields use defineAction with useActionState: a domain AppError
+// comes back beside the fields with what was typed, success goes on with a notice in a flash.
+// Buttons (disable, unlock, new link, rotate keys) use defineFormAction, whose AppError goes back
+// to the page in a flash.
 
-const ACCOUNT_FIELDS = ["email", "displayName", "role", "orgId", "externalSubject"];
+export const createAccountAction = defineAction("admin.accounts.create", null, async ({ actor, input, redirect }) => {
+  const created = await createAccount(actor, input);
+  await redirect(`/admin/accounts/${created.userId}`, {
+    notice: `Account created for ${input.email?.trim().toLowerCase()}.`,
+    activationUrl: created.activationUrl,
+  });
+});
 
-export const createAccountAction = defineFormAction(
-  "admin.accounts.create",
-  async (ctx, form: FormData) => {
-    const values = formValues(form, ACCOUNT_FIELDS);
-    const created = await createAccount(ctx.actor, values);
-    await ctx.redirect(`/admin/accounts/${created.userId}`, {
-      notice: `Account created for ${values.email?.trim().toLowerCase()}.`,
-      activationUrl: created.activationUrl,
-    });
-  },
-  { back: () => "/admin/accounts/new", values: ACCOUNT_FIELDS },
-);
-
-export const updateAccountAction = defineFormAction(
-  "admin.account.update",
-  async (ctx, id: string, form: FormData) => {
-    await updateAccount(ctx.actor, id, formValues(form, ACCOUNT_FIELDS));
-    await ctx.redirect(`/admin/accounts/${id}`, { notice: "The account's details were saved." });
-  },
-  { back: ([id]) => `/admin/accounts/${id}`, values: ACCOUNT_FIELDS },
-);
+export const updateAccountAction = defineAction("admin.account.update", null, async ({ actor, input, redirect }) => {
+  const id = input.id ?? "";
+  await updateAccount(actor, id, input);
+  await redirect(`/admin/accounts/${id}`, { notice: "The account's details were saved." });
+});
 
 const ACTION_NOTICES = {
   disable: "The account is disabled and its sessions have ended.",
@@ -73,24 +65,16 @@ export const activationLinkAction = defineFormAction(
   { back: ([id]) => `/admin/accounts/${id}` },
 );
 
-export const createOrganisationAction = defineFormAction(
-  "admin.organisations.create",
-  async (ctx, form: FormData) => {
-    const values = formValues(form, ["name", "kind", "dpContactEmail"]);
-    await createOrganisation(ctx.actor, values);
-    await ctx.redirect("/admin/organisations", { notice: `${values.name?.trim()} was added.` });
-  },
-  { back: () => "/admin/organisations", values: ["name", "kind", "dpContactEmail"] },
-);
+export const createOrganisationAction = defineAction("admin.organisations.create", null, async ({ actor, input, redirect }) => {
+  await createOrganisation(actor, input);
+  await redirect("/admin/organisations", { notice: `${input.name?.trim()} was added.` });
+});
 
-export const renameOrganisationAction = defineFormAction(
-  "admin.organisation.rename",
-  async (ctx, id: string, form: FormData) => {
-    await renameOrganisation(ctx.actor, id, formValues(form, ["name"]).name ?? "");
-    await ctx.redirect(`/admin/organisations/${id}`, { notice: "The organisation was renamed." });
-  },
-  { back: ([id]) => `/admin/organisations/${id}`, values: ["name"] },
-);
+export const renameOrganisationAction = defineAction("admin.organisation.rename", null, async ({ actor, input, redirect }) => {
+  const id = input.id ?? "";
+  await renameOrganisation(actor, id, input.name ?? "");
+  await redirect(`/admin/organisations/${id}`, { notice: "The organisation was renamed." });
+});
 
 export const setOrganisationActiveAction = defineFormAction(
   "admin.organisation.set-active",

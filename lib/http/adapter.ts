@@ -261,20 +261,40 @@ export type { FormState };
  * fields are checked with `schema`; problems come back as field errors with what was typed
  * (except `secretFields`), and so does an AppError the domain throws.
  */
+type FormAction = (prev: FormState, formData: FormData) => Promise<FormState>;
+type ActionOptions = { secretFields?: readonly string[] };
+
+/** Without a schema: the domain function checks the form's string fields itself (and throws AppError "invalid"). */
+export function defineAction<K extends ActionKey, R extends FormState | void>(
+  key: K,
+  schema: null,
+  fn: (ctx: ActionContext<K> & { input: Record<string, string | undefined> }) => Promise<R>,
+  opts?: ActionOptions,
+): FormAction;
 export function defineAction<K extends ActionKey, S extends z.ZodType, R extends FormState | void>(
   key: K,
   schema: S,
   fn: (ctx: ActionContext<K> & { input: z.output<S> }) => Promise<R>,
-  opts: { secretFields?: readonly string[] } = {},
-) {
+  opts?: ActionOptions,
+): FormAction;
+export function defineAction<K extends ActionKey>(
+  key: K,
+  schema: z.ZodType | null,
+  fn: (ctx: ActionContext<K> & { input: never }) => Promise<FormState | void>,
+  opts: ActionOptions = {},
+): FormAction {
   const action = async (_prev: FormState, formData: FormData): Promise<FormState> => {
     const ctx = await actionContext(key);
     const raw = Object.fromEntries([...formData.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$"))) as Record<string, string>;
     const values = Object.fromEntries(Object.entries(raw).filter(([k]) => !opts.secretFields?.includes(k)));
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+    let input: unknown = raw;
+    if (schema) {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return { errors: fieldErrors(parsed.error), values };
+      input = parsed.data;
+    }
     try {
-      return (await fn({ ...ctx, input: parsed.data })) ?? { ok: true };
+      return (await fn({ ...ctx, input: input as never })) ?? { ok: true };
     } catch (e) {
       unstable_rethrow(e);
       if (e instanceof AppError) {

@@ -4,8 +4,9 @@ import { ROLE_LABELS } from "@/lib/auth/roles";
 import { getAccount, listOrganisations } from "@/lib/idp/admin";
 import { readFlash } from "@/lib/http/flash";
 import { BackLink, formatDate, Notices } from "../../_ui";
-import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
-import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
+import { accountActionAction, activationLinkAction } from "../../actions";
+import { ACCOUNT_LABELS } from "../_account-fields";
+import { AccountForm } from "../_account-form";
 import { AccountConfirmStep } from "@/components/admin/account-confirm";
 import { ConfirmButton } from "@/components/form/confirm";
 import { confirmParam } from "@/lib/admin-confirm";
@@ -106,12 +107,11 @@ export default definePage("admin.account", async ({ actor: admin, params, search
       </ul>
 
       <h2>Details</h2>
-      <form action={updateAccountAction.bind(null, account.id)} noValidate>
-        <AccountFields flash={flash} orgs={orgs} values={account} />
-        <button type="submit" className="button">
-          Save the details
-        </button>
-      </form>
+      <AccountForm
+        accountId={account.id}
+        orgs={orgs.map(({ id, name, active }) => ({ id, name, active }))}
+        values={{ email: account.email, displayName: account.displayName, role: account.role, orgId: account.orgId, externalSubject: account.externalSubject }}
+      />
     </>
   );
 });

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { listOrganisations } from "@/lib/idp/admin";
 import { readFlash } from "@/lib/http/flash";
-import { BackLink, FieldError, Notices } from "../../_ui";
-import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
+import { BackLink, Notices } from "../../_ui";
+import { setOrganisationActiveAction } from "../../actions";
+import { RenameOrganisationForm } from "../_organisation-forms";
 import { ConfirmButton, ConfirmStep } from "@/components/form/confirm";
 import { definePage } from "@/lib/http/adapter";
 
@@ -37,16 +38,7 @@ export default definePage("admin.organisation", async ({ actor: admin, params, s
         <dd>{org.accounts}</dd>
       </dl>
       <h2>Rename</h2>
-      <form action={renameOrganisationAction.bind(null, org.id)} noValidate>
-        <div className="form-group">
-          <label htmlFor="name">Name</label>
-          <FieldError flash={flash} field="name" />
-          <input id="name" name="name" type="text" defaultValue={flash?.values?.name ?? org.name} />
-        </div>
-        <button type="submit" className="button">
-          Save the name
-        </button>
-      </form>
+      <RenameOrganisationForm id={org.id} name={org.name} />
       <h2>{org.active ? "Deactivate" : "Reactivate"}</h2>
       {org.active ? (
         <>
