@@ -231,6 +231,17 @@ describe("nothing under app/ bypasses the adapter", () => {
     expect(problems, HOW).toEqual([]);
   });
 
+  it("nothing else reads the session itself: routes get their actor from the adapter", () => {
+    // The layout greets the signed-in user, the 403 page names their role, the expiry notice links
+    // back to the page: none of them grants access. Sign-out ends the session it was sent with.
+    const allowed = new Set(["app/layout.tsx", "app/forbidden.tsx", "components/password-expiry-notice.tsx", "app/api/auth/sign-out/route.ts"]);
+    const readers = [...appFiles, ...walk(path.resolve("components"))]
+      .map((f) => path.relative(process.cwd(), f))
+      .filter((f) => !allowed.has(f))
+      .filter((f) => /from\s+["']@\/lib\/auth\/(access|session|session-cookie)["']/.test(fs.readFileSync(f, "utf8")));
+    expect(readers, "Take the actor from definePage/defineHandler/defineAction's context instead").toEqual([]);
+  });
+
   it("no component outside app/ declares a server action", () => {
     const offenders = walk(path.resolve("components"))
       .map((f) => [path.relative(process.cwd(), f), parse(f)] as const)

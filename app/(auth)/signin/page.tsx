@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { safeCallbackPath } from "@/lib/auth/access";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { PROVIDER_ID, usesBundledProvider } from "@/lib/auth/config";
 import { csrfCookieName, readCsrfCookie } from "@/lib/auth/next-auth-cookies";
 import { definePage } from "@/lib/http/adapter";

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { safeCallbackPath } from "@/lib/auth/access";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { publicUrl } from "@/lib/auth/config";
 import { csrfCookieName, newCsrfCookie, readCsrfCookie, secureCookies } from "@/lib/auth/next-auth-cookies";
 import { defineHandler } from "@/lib/http/adapter";
