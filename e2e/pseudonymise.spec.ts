@@ -226,3 +226,23 @@ test("browser and CLI give byte-identical output on random values (Unicode, blan
     { numRuns: 6 },
   );
 });
+
+test("once loaded, the page opens and hashes again with no network at all", async ({ page }) => {
+  test.setTimeout(300_000);
+  await signIn(page, "partner_analyst");
+  await page.goto("/pseudonymise");
+  // The service worker has taken the page over (and cached it and its scripts).
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state), { timeout: 30_000 }).toBe("activated");
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+
+  await page.context().setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Pseudonymise a file" })).toBeVisible();
+  const { csv } = rawHousing(50, `Off${Date.now().toString(36)}`);
+  await pseudonymiseInPage(page, csv, housingMapping, { typed: "offline-e2e-Salt!42-long-enough" });
+  await expect(page.getByRole("heading", { name: "Pseudonymised: ready to upload" })).toBeVisible();
+  const output = await downloadOutput(page);
+  expect(output.toString("utf8").split("\r\n").slice(1, -1)).toHaveLength(50);
+  await page.context().setOffline(false);
+});

@@ -3,7 +3,8 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import { closeDatabase } from "@/lib/db/client";
+import { databaseAvailability } from "@/lib/db/availability";
+import { closeDatabase, pool } from "@/lib/db/client";
 import { loadLocalSecrets } from "@/lib/db/secrets";
 import { EnvError, parseEnv, publishEnv } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs";
@@ -73,7 +74,13 @@ async function main() {
   await startJobs({ log });
 
   const server = createServer(
-    requestListener({ publicUrl, mounts, next: handle, onError: (e) => console.error("[portal] request failed", e) }),
+    requestListener({
+      publicUrl,
+      mounts,
+      next: handle,
+      onError: (e) => console.error("[portal] request failed", e),
+      databaseAvailable: databaseAvailability(pool).available,
+    }),
   );
   running.server = server;
   await new Promise<void>((resolve, reject) => {

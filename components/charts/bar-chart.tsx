@@ -1,6 +1,7 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, Rectangle, Tooltip, XAxis, YAxis } from "recharts";
+import type { BarShapeProps } from "recharts";
 
 export interface BarChartSeries {
   key: string;
@@ -13,6 +14,15 @@ export interface BarChartSeries {
  * in the legend and the table alternative, never by colour alone.
  */
 const SERIES_COLOURS = ["#1d70b8", "#801650", "#00703c", "#4c2c92"];
+
+/*
+ * Recharts drops zero-length bars before labelling them unless the bar has its own shape, and a
+ * withheld bar is drawn at zero length: without this its "[c]" mark would never be drawn.
+ */
+function barShape(props: BarShapeProps) {
+  if (!props.width || !props.height) return <g />;
+  return <Rectangle {...props} />;
+}
 
 export function ProtectedBarChart(props: {
   title: string;
@@ -76,7 +86,7 @@ export function ProtectedBarChart(props: {
       />
       {series.length > 1 && <Legend />}
       {series.map((s, i) => (
-        <Bar key={s.key} dataKey={s.key} name={s.label} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} isAnimationActive={false}>
+        <Bar key={s.key} dataKey={s.key} name={s.label} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} isAnimationActive={false} shape={barShape}>
           <LabelList dataKey={`${s.key}__mark`} position={horizontal ? "right" : "top"} fill="#0b0c0c" fontWeight={700} />
         </Bar>
       ))}

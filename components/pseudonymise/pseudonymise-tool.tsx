@@ -71,6 +71,13 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
     return () => worker.terminate();
   }, []);
 
+  // A service worker keeps this page and its scripts in the browser's cache, so it opens again
+  // without a network (public/pseudonymise-sw.js). Without one (an old browser) the page still
+  // works while it stays open.
+  useEffect(() => {
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/pseudonymise-sw.js", { scope: "/pseudonymise" }).catch(() => {});
+  }, []);
+
   const dataset = datasets.find((d) => d.id === mapping?.dataset) ?? null;
   const fingerprint = useMemo(() => (salt === "" ? null : saltFingerprint(salt)), [salt]);
   const warnings = useMemo(() => (salt === "" ? [] : saltWarnings(salt)), [salt]);

@@ -28,13 +28,18 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/uploads", label: "Uploads" },
     { href: "/pseudonymise", label: "Pseudonymise" },
     { href: "/matching", label: "Match rates" },
+    { href: "/troubled-families", label: "Troubled Families" },
     { href: "/specification", label: "Data specification" },
   ],
   researcher: [
     { href: "/dashboards/vange", label: "Dashboards" },
+    { href: "/troubled-families", label: "Troubled Families" },
     { href: "/matching", label: "Matching runs" },
   ],
-  approver: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  approver: [
+    { href: "/dashboards/vange", label: "Dashboards" },
+    { href: "/troubled-families", label: "Troubled Families" },
+  ],
   // Every administration page is one click away (tests/auth/admin-nav.test.ts checks none is missing).
   administrator: [
     { href: "/admin", label: "Administration" },

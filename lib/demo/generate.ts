@@ -61,6 +61,12 @@ export interface DemoOptions {
   troubledFamiliesEvaluation?: boolean;
   /** Inject deliberate data-quality problems and write quirks.csv describing them. */
   quirks?: boolean;
+  /**
+   * Also write the police extract as Essex Police holds it before pseudonymising: address line and
+   * postcode instead of address_key (raw/police-crime.csv). Synthetic identities only; for testing the
+   * pseudonymiser end to end (its digests must equal the generated file's keys).
+   */
+  rawPoliceExtract?: boolean;
 }
 
 export interface GeneratedFile {
@@ -270,6 +276,13 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
   ]);
   if (tfPeriod) datasetFiles.set("troubled-families", open("troubled-families", `troubled-families-${tfPeriod.label}.csv`));
   const outputAreasFile = new CsvFile(path.join(outDir, "output-areas.csv"), OUTPUT_AREAS_COLUMNS);
+  const policeColumns = getDataset("police-crime").columns.map((c) => c.name);
+  const rawPoliceColumns = ["address_line_1", "postcode", ...policeColumns.filter((c) => c !== "address_key")];
+  let rawPoliceFile: CsvFile | null = null;
+  if (options.rawPoliceExtract) {
+    await mkdir(path.join(outDir, "raw"), { recursive: true });
+    rawPoliceFile = new CsvFile(path.join(outDir, "raw", "police-crime.csv"), rawPoliceColumns);
+  }
   const groundTruthFile = new CsvFile(path.join(outDir, "ground-truth.csv"), GROUND_TRUTH_COLUMNS);
 
   const emit = (datasetId: DatasetId, row: Row) => {
@@ -307,7 +320,11 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
 
       outputAreasFile.write({ address_key: addressKey, oa_code: oa.code, ward_name: oa.ward });
       if (h.inHousingBenefitsFile) emit("housing-benefits", housingBenefitsRow(addressKey, h));
-      if (h.police) emit("police-crime", policeRow(addressKey, h));
+      if (h.police) {
+        const row = policeRow(addressKey, h);
+        emit("police-crime", row);
+        rawPoliceFile?.write({ ...row, address_line_1: address.address_line_1, postcode: address.postcode });
+      }
       if (h.drugAlcohol) emit("drug-alcohol", drugAlcoholRow(addressKey, h));
       if (h.youthOffending) emit("youth-offending", youthOffendingRow(addressKey, h));
 
@@ -463,7 +480,7 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
     await quirksFile.close();
   }
 
-  await Promise.all([...datasetFiles.values(), outputAreasFile, groundTruthFile].map((f) => f.close()));
+  await Promise.all([...datasetFiles.values(), outputAreasFile, groundTruthFile, ...(rawPoliceFile ? [rawPoliceFile] : [])].map((f) => f.close()));
 
   const files: GeneratedFile[] = [...datasetFiles.entries()].map(([datasetId, file]) => ({ datasetId, path: file.path, rows: file.rows }));
   if (options.troubledFamiliesEvaluation) files.push(...(await writeEvaluationBatches(outDir, seed)));

@@ -124,6 +124,12 @@ export const ROUTES = {
   // On-demand runs: researchers and administrators only, though every role sees the page.
   "matching.run-now": action(["researcher", "administrator"]),
   "api.matching.progress": handler("/api/matching/runs/[runId]/progress", ALL_ROLES),
+
+  // The Troubled Families evaluation (lib/troubled-families): councils see their own council's.
+  "troubled-families": page("/troubled-families", ["researcher", "approver", "partner_analyst"], {
+    action: "dashboard.view",
+    target: { type: "dashboard", id: "troubled-families" },
+  }),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof ROUTES;

@@ -2,9 +2,19 @@ import "server-only";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
-import { findAgreementId, onRunLive, reconcileMatching, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
+import {
+  findAgreementId,
+  onRunLive,
+  reconcileMatching,
+  recoverInterruptedRuns,
+  requestMatchingRun,
+  startMatchingWorker,
+  stopMatchingWorker,
+} from "@/lib/matching/jobs";
 import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { startSftpScheduler } from "@/lib/sftp/scheduler";
+import { TF_DATASET } from "@/lib/troubled-families/run.server";
+import { reconcileTf, registerTroubledFamiliesRuns, requestTfRun } from "@/lib/troubled-families/jobs.server";
 import { stopJobQueue } from "@/lib/queue/boss";
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -18,17 +28,25 @@ let stop: (() => Promise<void>) | undefined;
  */
 export async function startJobs(opts: { log: (line: string) => void }): Promise<void> {
   if (stop) return;
+  registerTroubledFamiliesRuns();
   await startMatchingWorker();
   const offBatch = onBatchChanged(async (e) => {
+    const trigger = e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn";
+    // A council's Troubled Families batch: the evaluation is run again.
+    if (e.datasetId === TF_DATASET) {
+      await requestTfRun({ trigger });
+      return;
+    }
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
     const agreementId = await findAgreementId(PILOT_AGREEMENT);
-    if (agreementId) await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn", agreementId });
+    if (agreementId) await requestMatchingRun({ trigger, agreementId });
   });
   const offLive = onRunLive(() => {
     forgetRunState();
     return warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`));
   });
-  const reconcile = () => reconcileMatching().catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
+  const reconcile = () =>
+    Promise.all([recoverInterruptedRuns(), reconcileMatching(), reconcileTf()]).catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
   const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
   timer.unref();
   void reconcile();

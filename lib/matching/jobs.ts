@@ -1,7 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { auditInMatchingTransaction } from "./audit";
+import { pool } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { jobQueue, onConnection } from "@/lib/queue/boss";
 import { QUEUES } from "@/lib/queue/queues";
@@ -83,6 +85,24 @@ export async function handleMatchingJob(
   compute: typeof computeRun = computeRun,
 ): Promise<void> {
   const { runId } = job.data;
+  // Held for the whole attempt on a connection of its own: when this process dies the database
+  // drops the connection and the lock, which is how recoverInterruptedRuns tells a run whose
+  // worker was killed from one still working (taken before the run is marked running).
+  const holder = await holdRunLock(runId);
+  // Another worker (or the recovery) is on this run: try again later rather than drop the job.
+  if (!holder) throw new Error(`matching run ${runId} is being handled elsewhere; retrying later`);
+  try {
+    await attempt(job, runId, compute);
+  } finally {
+    await holder.release();
+  }
+}
+
+async function attempt(
+  job: Pick<PgBoss.JobWithMetadata<MatchingJobData>, "data" | "retryCount" | "retryLimit">,
+  runId: string,
+  compute: typeof computeRun,
+): Promise<void> {
   const started = await withContext({ kind: "matching" }, (tx) =>
     tx.matchingRun.updateMany({
       where: { id: runId, status: { in: ["queued", "running"] } },
@@ -95,7 +115,8 @@ export async function handleMatchingJob(
   try {
     // Rows of an earlier, failed attempt of this run are never live; clear them first.
     await discardStaleAnalysis(run.agreementId);
-    const outcome = await compute(runId, (p, stage) => setProgress(runId, p, stage));
+    const special = runKinds.get((await agreementSlug(run.agreementId)) ?? "");
+    const outcome = await (special ?? compute)(runId, (p, stage) => setProgress(runId, p, stage));
     if (outcome.live) {
       // Housekeeping after the run is complete and live: readers no longer use the old rows, so
       // removing them does not hold up the run (and is retried by the next run if it fails).
@@ -120,6 +141,97 @@ export async function handleMatchingJob(
     });
     throw e;
   }
+}
+
+const RUN_LOCK_SQL = "hashtext('matching-run'), hashtext($1::text)";
+
+/** The run's lock on a dedicated connection, or null when another worker is on this run. */
+async function holdRunLock(runId: string): Promise<{ release: () => Promise<void> } | null> {
+  const client = await pool().connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS ok`, [runId]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return null;
+    }
+  } catch (e) {
+    client.release(true);
+    throw e;
+  }
+  return {
+    release: async () => {
+      let broken = false;
+      await client.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`, [runId]).catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+    },
+  };
+}
+
+/**
+ * Runs marked running whose worker is gone (its process was killed: the run lock is free) are
+ * handed back to the queue: pg-boss would otherwise hold the job as active until it expires (an
+ * hour) and, the queue being a singleton, no other run could start meanwhile. Their open
+ * transaction died with the connection, so nothing of them was kept and the live run is
+ * untouched. Called by the periodic reconciliation of every instance.
+ */
+export async function recoverInterruptedRuns(): Promise<string[]> {
+  const candidates = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findMany({ where: { status: "running" }, select: { id: true } }));
+  const recovered: string[] = [];
+  for (const { id } of candidates) {
+    const holder = await holdRunLock(id);
+    if (!holder) continue;
+    try {
+      const still = await withContext({ kind: "matching" }, (tx) =>
+        tx.matchingRun.updateMany({
+          where: { id, status: "running" },
+          data: { status: "queued", stage: "Interrupted (the worker stopped); waiting to run again", progress: 0 },
+        }),
+      );
+      if (still.count === 0) continue;
+      const boss = await jobQueue();
+      const job = await boss.getJobById(QUEUES.matching.name, id);
+      // The interrupted attempt counts as a failed one: pg-boss retries it after the queue's delay.
+      if (job && job.state === "active") {
+        await boss.fail(QUEUES.matching.name, id, { error: "the worker stopped during the run" });
+        if ((await boss.getJobById(QUEUES.matching.name, id))?.state === "failed") {
+          // That was its last attempt: the run ends failed, with the reason users see.
+          await withContext({ kind: "matching" }, (tx) =>
+            tx.matchingRun.update({
+              where: { id },
+              data: { status: "failed", stage: "Failed", error: "The run was interrupted on its last attempt (the worker stopped).", finishedAt: new Date() },
+            }),
+          );
+        }
+      } else if (!job) {
+        // A run started without the queue (first-run demo, benchmark) gets a job now.
+        await boss.send(QUEUES.matching.name, { runId: id } satisfies MatchingJobData, { id });
+      }
+      recovered.push(id);
+    } finally {
+      await holder.release();
+    }
+  }
+  return recovered;
+}
+
+/**
+ * Agreements whose runs another module computes, by slug: the Troubled Families evaluation
+ * (lib/troubled-families/jobs.server.ts) uses the same run table, queue, retries, progress and
+ * live switch as the pilot's linking, with its own computation. Registered at start-up, so this
+ * module does not depend on the modules that use it.
+ */
+type ComputeRun = (runId: string, progress: (percent: number, stage: string) => Promise<void>) => Promise<{ live: boolean }>;
+const runKinds = new Map<string, ComputeRun>();
+
+export function registerRunKind(agreementSlug: string, compute: ComputeRun): void {
+  runKinds.set(agreementSlug, compute);
+}
+
+async function agreementSlug(agreementId: string): Promise<string | null> {
+  const a = await withContext({ kind: "matching" }, (tx) => tx.agreement.findUnique({ where: { id: agreementId }, select: { slug: true } }));
+  return a?.slug ?? null;
 }
 
 type LiveListener = (runId: string) => void | Promise<void>;
@@ -168,13 +280,16 @@ export async function stopMatchingWorker(): Promise<void> {
  * Queues a run when the live batches differ from those of the newest run: catches batches loaded
  * by another process (the ingest CLI) or while no worker was running.
  */
-export async function reconcileMatching(agreementId?: string): Promise<boolean> {
+export async function reconcileMatching(
+  agreementId?: string,
+  batchesOf: (c: pg.ClientBase, agreementId: string) => Promise<{ id: string }[]> = liveBatches,
+): Promise<boolean> {
   // Without the pilot agreement (a portal started without demo data, not set up yet) there is
   // nothing to match.
   const id = agreementId ?? (await findAgreementId(PILOT_AGREEMENT));
   if (!id) return false;
   const stale = await withContextClient({ kind: "matching" }, async (c) => {
-    const live = (await liveBatches(c, id)).map((b) => b.id).sort();
+    const live = (await batchesOf(c, id)).map((b) => b.id).sort();
     const last = await c.query<{ batch_ids: string[]; status: string }>(
       "SELECT batch_ids, status FROM matching_run WHERE agreement_id = $1 AND status <> 'failed' ORDER BY version DESC LIMIT 1",
       [id],

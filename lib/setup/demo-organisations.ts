@@ -6,6 +6,14 @@ import { DEMO_ORGANISATIONS, ESSEX_PILOT_SUPPLIERS } from "@/lib/demo/organisati
 // The data lives with the demo population (lib/demo), which ingest's demo load reads too.
 export { DEMO_ORGANISATIONS, ESSEX_PILOT_SUPPLIERS };
 
+/** The councils that send Troubled Families batches in the demo, and the evaluation's parties. */
+export const TROUBLED_FAMILIES_SUPPLIERS = ["essex-county-council", "basildon-borough-council"] as const;
+const TROUBLED_FAMILIES_PARTIES: [string, "owner" | "partner"][] = [
+  ["essex-county-council", "owner"],
+  ["basildon-borough-council", "partner"],
+  ["university-of-essex", "partner"],
+];
+
 const day = 86_400_000;
 
 /** Seeds the pilot's partners and its two agreements, dated from today so retention is live. */
@@ -62,13 +70,19 @@ export async function seedDemoOrganisations(now = new Date()): Promise<{ organis
       },
       update: {},
     });
-    await tx.agreementPartner.upsert({
-      where: { agreementId_orgId: { agreementId: tf.id, orgId: ecc } },
-      create: { agreementId: tf.id, orgId: ecc, role: "owner" },
-      update: {},
-    });
-    const tfKey = { agreementId: tf.id, datasetId: "troubled-families", supplierOrgId: ecc };
-    await tx.agreementDataset.upsert({ where: { agreementId_datasetId_supplierOrgId: tfKey }, create: tfKey, update: {} });
+    // The county council owns the evaluation; it and Basildon send their families every six
+    // months; the university's researchers read the pooled results.
+    for (const [slug, role] of TROUBLED_FAMILIES_PARTIES) {
+      await tx.agreementPartner.upsert({
+        where: { agreementId_orgId: { agreementId: tf.id, orgId: ids.get(slug)! } },
+        create: { agreementId: tf.id, orgId: ids.get(slug)!, role },
+        update: {},
+      });
+    }
+    for (const slug of TROUBLED_FAMILIES_SUPPLIERS) {
+      const tfKey = { agreementId: tf.id, datasetId: "troubled-families", supplierOrgId: ids.get(slug)! };
+      await tx.agreementDataset.upsert({ where: { agreementId_datasetId_supplierOrgId: tfKey }, create: tfKey, update: {} });
+    }
 
     await recordAudit(tx, {
       action: "demo.seed_organisations",

@@ -7,7 +7,14 @@ import { registerBlankDigest } from "@/lib/matching/blank-digests";
 import { agreementIdBySlug, runMatchingInProcess } from "@/lib/matching/jobs";
 import { emptyIdentifierDigest } from "@/lib/pseudonymise";
 import { seedDemoAccounts } from "@/lib/idp/demo";
-import { seedDemoOrganisations } from "./demo-organisations";
+import { getDataset } from "@/lib/datasets";
+import { ingestFile } from "@/lib/ingest/pipeline";
+import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";
+import { generateTroubledFamilies } from "@/lib/troubled-families/generate";
+import { runTfInProcess } from "@/lib/troubled-families/jobs.server";
+import { withContext } from "@/lib/db/tenant";
+import { Readable } from "node:stream";
+import { TROUBLED_FAMILIES_SUPPLIERS, seedDemoOrganisations } from "./demo-organisations";
 
 export interface DemoStepResult {
   /** Lines for the start-up banner (how to sign in, what was loaded). */
@@ -58,6 +65,37 @@ export const demoSteps: DemoStep[] = [
       });
       const run = await runMatchingInProcess({ trigger: "demo" });
       return { notes: [`Matching run ${run.version} linked the demo extracts; the Vange dashboards are ready.`] };
+    },
+  },
+  {
+    name: "troubled-families",
+    description: "loading synthetic Troubled Families batches (two councils, four half-years) and running the evaluation",
+    run: async ({ log }) => {
+      // Planted data (decision 093): the matched estimate recovers a known programme effect.
+      const persons = generateTroubledFamilies({ seed: 2015, councils: TROUBLED_FAMILIES_SUPPLIERS });
+      const columns = getDataset("troubled-families").columns.map((c) => c.name);
+      const orgs = await withContext({ kind: "system", purpose: "demo-load" }, (tx) =>
+        tx.organisation.findMany({ where: { slug: { in: [...TROUBLED_FAMILIES_SUPPLIERS] } }, select: { id: true, slug: true } }),
+      );
+      const orgBySlug = new Map(orgs.map((o) => [o.slug, o.id]));
+      let batches = 0;
+      for (const { council, period, csv } of batchCsvFiles(persons, columns).values()) {
+        const result = await ingestFile({
+          orgId: orgBySlug.get(council)!,
+          datasetId: "troubled-families",
+          period,
+          source: "demo",
+          originalFilename: `${council}_troubled-families_${period}.csv`,
+          loadValidRows: false,
+          actor: { label: "system:first-run" },
+          input: Readable.from([Buffer.from(csv, "utf8")]),
+        });
+        if (result.status !== "loaded") throw new Error(`the demo Troubled Families batch ${council} ${period} was not loaded: ${result.message}`);
+        batches++;
+      }
+      log(`  troubled-families: ${batches} batches loaded`);
+      const run = await runTfInProcess("demo");
+      return { notes: [`Troubled Families: ${batches} council batches loaded; evaluation run ${run.version} is ready.`] };
     },
   },
 ];

@@ -4,6 +4,7 @@ import { fitLogistic, logitScores, nearestNeighbourMatch } from "./propensity";
 import { Z95, clusteredMean, differenceInDifferences, standardisedMeanDifference, weightedMoments } from "./stats";
 import { groupOutcome } from "./evaluate";
 import type { TfPerson } from "./types";
+import { Rng } from "@/lib/demo/rng";
 
 const obs = (values: number[], clusters: string[], weights?: number[]) =>
   values.map((value, i) => ({ value, cluster: clusters[i]!, weight: weights?.[i] ?? 1 }));
@@ -178,5 +179,43 @@ describe("who enters the evaluation", () => {
     ]);
     expect(movedToTreatment).toBe(1);
     expect(rowsNotUsed).toBe(3);
+  });
+});
+
+describe("group outcomes agree with the reference estimator", () => {
+  it("means, cluster-robust errors and concentration equal clusteredMean's on random weighted families", () => {
+    const rng = new Rng(7);
+    for (let round = 0; round < 20; round++) {
+      const people = Array.from({ length: 5 + rng.int(0, 60) }, (_, i) => ({
+        person: person(`f${rng.int(0, 12)}`, "2016-H1", "treatment", [rng.int(0, 5), rng.int(0, 5)], rng.int(0, 4) === 0 ? "5-10" : "25-49"),
+        weight: 1 + rng.int(0, 3),
+        i,
+      }));
+      const g = groupOutcome(people, "offences");
+      const used = people.filter((p) => p.person.ageBand !== "5-10");
+      if (used.length === 0) {
+        expect(g).toBeNull();
+        continue;
+      }
+      const obsOf = (v: (p: TfPerson) => number) => used.map((p) => ({ value: v(p.person), cluster: p.person.familyKey, weight: p.weight }));
+      const before = clusteredMean(obsOf((p) => p.outcomes.offences!.before));
+      const after = clusteredMean(obsOf((p) => p.outcomes.offences!.after));
+      const change = clusteredMean(obsOf((p) => p.outcomes.offences!.after - p.outcomes.offences!.before));
+      expect(g!.before.mean).toBeCloseTo(before.mean, 10);
+      expect(g!.after.mean).toBeCloseTo(after.mean, 10);
+      expect(g!.change.estimate).toBeCloseTo(change.mean, 10);
+      if (Number.isNaN(change.se)) expect(g!.change.se).toBeNaN();
+      else {
+        expect(g!.before.se).toBeCloseTo(before.se, 10);
+        expect(g!.change.se).toBeCloseTo(change.se, 10);
+      }
+      expect(g!.families).toBe(change.clusters);
+      const totals = new Map<string, number>();
+      for (const p of used) totals.set(p.person.familyKey, (totals.get(p.person.familyKey) ?? 0) + p.weight * p.person.outcomes.offences!.before);
+      const top = [...totals.values()].sort((a, b) => b - a);
+      const total = top.reduce((a, b) => a + b, 0);
+      expect(g!.concentration!.before.total).toBeCloseTo(total, 10);
+      expect(g!.concentration!.before.topTwoShare).toBeCloseTo(total > 0 ? ((top[0] ?? 0) + (top[1] ?? 0)) / total : 0, 10);
+    }
   });
 });

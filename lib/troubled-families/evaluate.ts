@@ -1,14 +1,5 @@
 import { nearestNeighbourMatch, fitLogistic, logitScores } from "./propensity";
-import {
-  clusteredMean,
-  differenceInDifferences,
-  standardisedMeanDifference,
-  weightedMoments,
-  type Interval,
-  type MeanEstimate,
-  type Obs,
-  Z95,
-} from "./stats";
+import { differenceInDifferences, standardisedMeanDifference, type Interval, type MeanEstimate, Z95 } from "./stats";
 import { TF_AGE_BANDS, TF_GROUPS, TF_OUTCOMES, type TfGroup, type TfOutcomeId, type TfPerson } from "./types";
 
 /** The six criteria in the order of TfPerson.criteria (the dataset's crit_* columns). */
@@ -83,6 +74,8 @@ export interface Evaluation {
 }
 
 const BANDS = Object.fromEntries(TF_OUTCOMES.map((o) => [o.id, o.bands])) as unknown as Record<TfOutcomeId, readonly string[]>;
+const OUTCOME_IDS = TF_OUTCOMES.map((o) => o.id);
+const IS_COUNT = Object.fromEntries(TF_OUTCOMES.map((o) => [o.id, o.kind === "count"])) as Record<TfOutcomeId, boolean>;
 
 const familyOf = (p: TfPerson) => `${p.council}\u0000${p.familyKey.toLowerCase()}`;
 
@@ -93,44 +86,145 @@ function valueOf(p: TfPerson, outcome: TfOutcomeId, when: "before" | "after"): n
   return outcome === "out_of_work_benefits" ? o[when] * 100 : o[when];
 }
 
-function concentration(values: readonly { family: string; value: number; weight: number }[]): Concentration {
-  const totals = new Map<string, number>();
-  let total = 0;
-  for (const v of values) {
-    totals.set(v.family, (totals.get(v.family) ?? 0) + v.value * v.weight);
-    total += v.value * v.weight;
+/**
+ * The population in columns: a family number per person and each outcome's before and after as
+ * typed arrays (NaN where it does not apply). Built once per evaluation, so the many group
+ * summaries below read numbers instead of rebuilding family strings and observation objects for
+ * every outcome and group (the evaluation of 100,000 families spent most of its time doing that).
+ */
+interface Columns {
+  readonly persons: readonly TfPerson[];
+  readonly family: Int32Array;
+  readonly families: number;
+  readonly before: Record<TfOutcomeId, Float64Array>;
+  readonly after: Record<TfOutcomeId, Float64Array>;
+  /** Per-family working sums, all zero between uses (each use clears the families it touched). */
+  readonly scratch: {
+    readonly seen: Uint8Array;
+    readonly touched: Int32Array;
+    readonly sums: readonly [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  };
+}
+
+function columns(persons: readonly TfPerson[]): Columns {
+  const n = persons.length;
+  const ids = new Map<string, number>();
+  const family = new Int32Array(n);
+  const before = {} as Record<TfOutcomeId, Float64Array>;
+  const after = {} as Record<TfOutcomeId, Float64Array>;
+  for (const id of OUTCOME_IDS) {
+    before[id] = new Float64Array(n);
+    after[id] = new Float64Array(n);
   }
-  const top = [...totals.values()].sort((a, b) => b - a);
-  return { total, topTwoShare: total > 0 ? ((top[0] ?? 0) + (top[1] ?? 0)) / total : 0 };
+  for (let i = 0; i < n; i++) {
+    const p = persons[i]!;
+    const key = familyOf(p);
+    let f = ids.get(key);
+    if (f === undefined) ids.set(key, (f = ids.size));
+    family[i] = f;
+    for (const id of OUTCOME_IDS) {
+      const b = valueOf(p, id, "before");
+      const a = valueOf(p, id, "after");
+      before[id][i] = b === null || a === null ? Number.NaN : b;
+      after[id][i] = b === null || a === null ? Number.NaN : a;
+    }
+  }
+  const F = ids.size;
+  const sums = [new Float64Array(F), new Float64Array(F), new Float64Array(F), new Float64Array(F), new Float64Array(F)] as const;
+  return { persons, family, families: F, before, after, scratch: { seen: new Uint8Array(F), touched: new Int32Array(F), sums } };
+}
+
+/**
+ * One group's before, after and change for an outcome over the people `index` (positions in
+ * `cols`), each with a weight (1 unless a matched comparison person is used several times).
+ * Cluster-robust standard errors with families as clusters, as `clusteredMean` computes them.
+ */
+function groupOutcomeOf(cols: Columns, index: ArrayLike<number>, weight: ArrayLike<number> | null, outcome: TfOutcomeId): GroupOutcome | null {
+  const B = cols.before[outcome];
+  const A = cols.after[outcome];
+  const fam = cols.family;
+  let sw = 0;
+  let swb = 0;
+  let swa = 0;
+  let m = 0;
+  for (let k = 0; k < index.length; k++) {
+    const i = index[k]!;
+    const b = B[i]!;
+    if (Number.isNaN(b)) continue;
+    const w = weight ? weight[k]! : 1;
+    sw += w;
+    swb += w * b;
+    swa += w * A[i]!;
+    m++;
+  }
+  if (m === 0) return null;
+  const meanB = swb / sw;
+  const meanA = swa / sw;
+  const meanC = meanA - meanB;
+  // Residual sums per family for before, after and change; totals per family for concentration.
+  const { seen, touched } = cols.scratch;
+  const [rb, ra, rc, tb, ta] = cols.scratch.sums;
+  let g = 0;
+  let totalB = 0;
+  let totalA = 0;
+  for (let k = 0; k < index.length; k++) {
+    const i = index[k]!;
+    const b = B[i]!;
+    if (Number.isNaN(b)) continue;
+    const a = A[i]!;
+    const w = weight ? weight[k]! : 1;
+    const f = fam[i]!;
+    if (seen[f] === 0) {
+      seen[f] = 1;
+      touched[g++] = f;
+    }
+    rb[f] = rb[f]! + w * (b - meanB);
+    ra[f] = ra[f]! + w * (a - meanA);
+    rc[f] = rc[f]! + w * (a - b - meanC);
+    tb[f] = tb[f]! + w * b;
+    ta[f] = ta[f]! + w * a;
+    totalB += w * b;
+    totalA += w * a;
+  }
+  let ssb = 0;
+  let ssa = 0;
+  let ssc = 0;
+  const top = { b1: 0, b2: 0, a1: 0, a2: 0 };
+  for (let k = 0; k < g; k++) {
+    const f = touched[k]!;
+    ssb += rb[f]! ** 2;
+    ssa += ra[f]! ** 2;
+    ssc += rc[f]! ** 2;
+    const vb = tb[f]!;
+    if (vb > top.b1) [top.b1, top.b2] = [vb, top.b1];
+    else if (vb > top.b2) top.b2 = vb;
+    const va = ta[f]!;
+    if (va > top.a1) [top.a1, top.a2] = [va, top.a1];
+    else if (va > top.a2) top.a2 = va;
+    seen[f] = 0;
+    rb[f] = ra[f] = rc[f] = tb[f] = ta[f] = 0;
+  }
+  const se = (ss: number) => (g >= 2 ? Math.sqrt((g / (g - 1)) * ss) / sw : Number.NaN);
+  const seC = se(ssc);
+  const concentration = (total: number, t1: number, t2: number): Concentration => ({ total, topTwoShare: total > 0 ? (t1 + t2) / total : 0 });
+  return {
+    before: { mean: meanB, se: se(ssb), n: m, clusters: g },
+    after: { mean: meanA, se: se(ssa), n: m, clusters: g },
+    change: { estimate: meanC, se: seC, lower: meanC - Z95 * seC, upper: meanC + Z95 * seC },
+    families: g,
+    concentration: IS_COUNT[outcome] ? { before: concentration(totalB, top.b1, top.b2), after: concentration(totalA, top.a1, top.a2) } : null,
+  };
 }
 
 /** One group's before, after and change for an outcome, optionally weighted (matched comparison). */
 export function groupOutcome(people: readonly { person: TfPerson; weight: number }[], outcome: TfOutcomeId): GroupOutcome | null {
-  const before: Obs[] = [];
-  const after: Obs[] = [];
-  const change: Obs[] = [];
-  const counted: { family: string; value: number; weight: number }[][] = [[], []];
-  for (const { person, weight } of people) {
-    const b = valueOf(person, outcome, "before");
-    const a = valueOf(person, outcome, "after");
-    if (b === null || a === null) continue;
-    const cluster = familyOf(person);
-    before.push({ value: b, cluster, weight });
-    after.push({ value: a, cluster, weight });
-    change.push({ value: a - b, cluster, weight });
-    counted[0]!.push({ family: cluster, value: b, weight });
-    counted[1]!.push({ family: cluster, value: a, weight });
-  }
-  if (change.length === 0) return null;
-  const c = clusteredMean(change);
-  const isCount = TF_OUTCOMES.find((o) => o.id === outcome)!.kind === "count";
-  return {
-    before: clusteredMean(before),
-    after: clusteredMean(after),
-    change: { estimate: c.mean, se: c.se, lower: c.mean - Z95 * c.se, upper: c.mean + Z95 * c.se },
-    families: c.clusters,
-    concentration: isCount ? { before: concentration(counted[0]!), after: concentration(counted[1]!) } : null,
-  };
+  const cols = columns(people.map((p) => p.person));
+  return groupOutcomeOf(
+    cols,
+    people.map((_, i) => i),
+    people.map((p) => p.weight),
+    outcome,
+  );
 }
 
 function didOf(t: GroupOutcome | null, c: GroupOutcome | null): Interval | null {
@@ -152,18 +246,121 @@ export const COVARIATE_NAMES: readonly string[] = [
   "On out-of-work benefits before",
 ];
 
+const BAND_INDEX = new Map<string, number>(TF_AGE_BANDS.map((b, i) => [b, i]));
+const CRITERIA_COUNT = CRITERION_LABELS.length;
+
 export function covariates(p: TfPerson): number[] {
   const absence = p.outcomes.absence_rate;
-  return [
-    ...p.criteria.map((c) => (c ? 1 : 0)),
-    ...TF_AGE_BANDS.slice(1).map((b) => (p.ageBand === b ? 1 : 0)),
-    p.outcomes.offences?.before ?? 0,
-    p.outcomes.asb_incidents?.before ?? 0,
-    p.outcomes.dv_incidents?.before ?? 0,
-    absence ? absence.before : 0,
-    absence ? 0 : 1,
-    p.outcomes.out_of_work_benefits?.before ?? 0,
-  ];
+  // Filled in place, not spread together: this runs once per person on populations of a million.
+  const row = new Array<number>(COVARIATE_NAMES.length).fill(0);
+  for (let k = 0; k < CRITERIA_COUNT; k++) row[k] = p.criteria[k] ? 1 : 0;
+  const band = BAND_INDEX.get(p.ageBand) ?? 0;
+  if (band > 0) row[CRITERIA_COUNT + band - 1] = 1;
+  let j = CRITERIA_COUNT + TF_AGE_BANDS.length - 1;
+  row[j++] = p.outcomes.offences?.before ?? 0;
+  row[j++] = p.outcomes.asb_incidents?.before ?? 0;
+  row[j++] = p.outcomes.dv_incidents?.before ?? 0;
+  row[j++] = absence ? absence.before : 0;
+  row[j++] = absence ? 0 : 1;
+  row[j] = p.outcomes.out_of_work_benefits?.before ?? 0;
+  return row;
+}
+
+/**
+ * Weighted mean and population variance of every covariate over the rows, in one pass over them
+ * (the same figures as weightedMoments column by column, without copying each column).
+ */
+function columnMoments(xs: Float64Array, index: readonly number[], weights?: readonly number[]): { mean: number; variance: number }[] {
+  const p = COVARIATE_NAMES.length;
+  const sum = new Float64Array(p);
+  let sw = 0;
+  for (let k = 0; k < index.length; k++) {
+    const w = weights ? weights[k]! : 1;
+    const o = index[k]! * p;
+    sw += w;
+    for (let j = 0; j < p; j++) sum[j] = sum[j]! + w * xs[o + j]!;
+  }
+  const mean = Array.from(sum, (v) => (sw > 0 ? v / sw : Number.NaN));
+  const ss = new Float64Array(p);
+  for (let k = 0; k < index.length; k++) {
+    const w = weights ? weights[k]! : 1;
+    const o = index[k]! * p;
+    for (let j = 0; j < p; j++) ss[j] = ss[j]! + w * (xs[o + j]! - mean[j]!) ** 2;
+  }
+  return mean.map((m, j) => ({ mean: m, variance: sw > 0 ? ss[j]! / sw : Number.NaN }));
+}
+
+/**
+ * A population prepared once for any number of evaluations of its parts (scopes.ts): outcome
+ * columns, family numbers, covariates and criteria, computed per person once.
+ */
+export interface Prepared {
+  readonly persons: readonly TfPerson[];
+  readonly cols: Columns;
+  readonly x: readonly (readonly number[])[];
+  /** The same covariates as one flat matrix (row i at i × COVARIATE_NAMES.length), for the balance sums. */
+  readonly xs: Float64Array;
+  /** The criteria met, as bits (criterion k is bit k). */
+  readonly mask: Uint8Array;
+}
+
+export function prepare(persons: readonly TfPerson[]): Prepared {
+  const mask = new Uint8Array(persons.length);
+  persons.forEach((p, i) => {
+    let m = 0;
+    p.criteria.forEach((c, k) => {
+      if (c) m |= 1 << k;
+    });
+    mask[i] = m;
+  });
+  const x = persons.map(covariates);
+  const p = COVARIATE_NAMES.length;
+  const xs = new Float64Array(persons.length * p);
+  x.forEach((r, i) => xs.set(r, i * p));
+  return { persons, cols: columns(persons), x, xs, mask };
+}
+
+/** Propensity-score matches of a prepared population: each treated position's comparison position, or -1. */
+export interface PopulationMatching {
+  readonly matchOf: Int32Array;
+  readonly caliper: number;
+  readonly converged: boolean;
+}
+
+/**
+ * Fits the logistic propensity model on the population and matches each treated person to the
+ * nearest comparison person of the same council, cohort and age band within the caliper
+ * (decision 092). Because matching never crosses a council or a cohort, the matches of any part of
+ * the population made of whole councils and cohorts are the matches found here (scopes.ts fits
+ * once per run and reuses them). Null without both groups.
+ */
+export function matchPopulation(prep: Prepared, options: { caliperSd?: number } = {}): PopulationMatching | null {
+  const { persons, x } = prep;
+  const treated: number[] = [];
+  const comparison: number[] = [];
+  persons.forEach((p, i) => (p.group === "treatment" ? treated : comparison).push(i));
+  if (treated.length === 0 || comparison.length === 0) return null;
+  const all = [...treated, ...comparison];
+  const fit = fitLogistic(
+    all.map((i) => x[i]!),
+    all.map((i) => (persons[i]!.group === "treatment" ? 1 : 0)),
+  );
+  const scores = logitScores(
+    fit,
+    all.map((i) => x[i]!),
+  );
+  const nt = treated.length;
+  const stratum = (p: TfPerson) => `${p.council}\u0000${p.cohort}\u0000${p.ageBand}`;
+  const result = nearestNeighbourMatch(
+    treated.map((i, k) => ({ score: scores[k]!, stratum: stratum(persons[i]!) })),
+    comparison.map((i, k) => ({ score: scores[nt + k]!, stratum: stratum(persons[i]!) })),
+    { caliperSd: options.caliperSd },
+  );
+  const matchOf = new Int32Array(persons.length).fill(-1);
+  result.matchOf.forEach((m, k) => {
+    if (m >= 0) matchOf[treated[k]!] = comparison[m]!;
+  });
+  return { matchOf, caliper: result.caliper, converged: fit.converged };
 }
 
 /**
@@ -172,100 +369,120 @@ export function covariates(p: TfPerson): number[] {
  * matched difference in differences and the balance table (decision 092). Pure and deterministic.
  */
 export function evaluate(persons: readonly TfPerson[], options: { caliperSd?: number } = {}): Evaluation {
-  const byGroup: Record<TfGroup, TfPerson[]> = { treatment: [], comparison: [] };
-  for (const p of persons) byGroup[p.group].push(p);
-  const sizes = Object.fromEntries(
-    TF_GROUPS.map((g) => [g, { people: byGroup[g].length, families: new Set(byGroup[g].map(familyOf)).size }]),
-  ) as Record<TfGroup, GroupSize>;
+  const prep = prepare(persons);
+  return evaluateSubset(
+    prep,
+    persons.map((_, i) => i),
+    matchPopulation(prep, options),
+  );
+}
 
-  const cellCounts = new Map<string, FamilyCell>();
-  const seenFamilies = new Set<string>();
-  for (const p of persons) {
-    const f = familyOf(p);
-    if (seenFamilies.has(f)) continue;
-    seenFamilies.add(f);
-    const key = `${p.group}:${p.criteria.map((c) => (c ? 1 : 0)).join("")}`;
-    const cell = cellCounts.get(key);
-    cellCounts.set(key, { group: p.group, criteria: p.criteria, families: (cell?.families ?? 0) + 1 });
+/** The evaluation of the people at `index` of a prepared population, with matches found on the whole of it. */
+export function evaluateSubset(prep: Prepared, index: readonly number[], m: PopulationMatching | null): Evaluation {
+  const { persons, cols, xs, mask } = prep;
+  const byGroup: Record<TfGroup, number[]> = { treatment: [], comparison: [] };
+  for (const i of index) byGroup[persons[i]!.group].push(i);
+  const familiesIn = (list: readonly number[]) => {
+    const { seen, touched } = cols.scratch;
+    let count = 0;
+    for (const i of list) {
+      const f = cols.family[i]!;
+      if (seen[f] === 0) {
+        seen[f] = 1;
+        touched[count++] = f;
+      }
+    }
+    for (let k = 0; k < count; k++) seen[touched[k]!] = 0;
+    return count;
+  };
+  const sizes = Object.fromEntries(TF_GROUPS.map((g) => [g, { people: byGroup[g].length, families: familiesIn(byGroup[g]) }])) as Record<
+    TfGroup,
+    GroupSize
+  >;
+
+  // Families by group and criteria met (each family once, as its first person in the subset).
+  const cellCounts = new Map<number, FamilyCell>();
+  {
+    const { seen, touched } = cols.scratch;
+    let count = 0;
+    for (const i of index) {
+      const f = cols.family[i]!;
+      if (seen[f] === 1) continue;
+      seen[f] = 1;
+      touched[count++] = f;
+      const p = persons[i]!;
+      const key = (p.group === "treatment" ? 64 : 0) + mask[i]!;
+      const cell = cellCounts.get(key);
+      cellCounts.set(key, { group: p.group, criteria: cell?.criteria ?? p.criteria, families: (cell?.families ?? 0) + 1 });
+    }
+    for (let k = 0; k < count; k++) seen[touched[k]!] = 0;
   }
   const familyCells = [...cellCounts.values()];
 
   const criteria = CRITERION_LABELS.map((criterion, k) => {
-    const count = (g: TfGroup) => new Set(byGroup[g].filter((p) => p.criteria[k]).map(familyOf)).size;
+    const count = (g: TfGroup) => familiesIn(byGroup[g].filter((i) => (mask[i]! & (1 << k)) !== 0));
     return { criterion, treatment: count("treatment"), comparison: count("comparison") };
   });
 
-  const weighted = (list: readonly TfPerson[]) => list.map((person) => ({ person, weight: 1 }));
-  const naiveOf = (outcome: TfOutcomeId) => ({
-    treatment: groupOutcome(weighted(byGroup.treatment), outcome),
-    comparison: groupOutcome(weighted(byGroup.comparison), outcome),
-  });
-
-  // Propensity score and matching (only with both groups present).
-  let matched: { treated: { person: TfPerson; match: TfPerson }[]; weights: Map<TfPerson, number> } | null = null;
+  // Matched pairs inside the subset (matches never leave a council or cohort), as positions.
+  const pairs: { treated: number; match: number }[] = [];
   let matching: Evaluation["matching"] = null;
   let balance: BalanceRow[] = [];
-  if (byGroup.treatment.length > 0 && byGroup.comparison.length > 0) {
-    const all = [...byGroup.treatment, ...byGroup.comparison];
-    const x = all.map(covariates);
-    const fit = fitLogistic(x, all.map((p) => (p.group === "treatment" ? 1 : 0)));
-    const scores = logitScores(fit, x);
-    const nt = byGroup.treatment.length;
-    const stratum = (p: TfPerson) => `${p.council}\u0000${p.cohort}\u0000${p.ageBand}`;
-    const result = nearestNeighbourMatch(
-      byGroup.treatment.map((p, i) => ({ score: scores[i]!, stratum: stratum(p) })),
-      byGroup.comparison.map((p, i) => ({ score: scores[nt + i]!, stratum: stratum(p) })),
-      { caliperSd: options.caliperSd },
-    );
-    const pairs: { person: TfPerson; match: TfPerson }[] = [];
-    const weights = new Map<TfPerson, number>();
-    result.matchOf.forEach((m, i) => {
-      if (m < 0) return;
-      const match = byGroup.comparison[m]!;
-      pairs.push({ person: byGroup.treatment[i]!, match });
-      weights.set(match, (weights.get(match) ?? 0) + 1);
-    });
-    matched = { treated: pairs, weights };
+  if (m && byGroup.treatment.length > 0 && byGroup.comparison.length > 0) {
+    const timesUsed = new Map<number, number>();
+    for (const i of byGroup.treatment) {
+      const match = m.matchOf[i]!;
+      if (match < 0) continue;
+      pairs.push({ treated: i, match });
+      timesUsed.set(match, (timesUsed.get(match) ?? 0) + 1);
+    }
     matching = {
-      treatedPeople: nt,
+      treatedPeople: byGroup.treatment.length,
       matchedPeople: pairs.length,
-      comparisonPeopleUsed: weights.size,
-      matchedComparisonFamilies: new Set([...weights.keys()].map(familyOf)).size,
-      caliper: result.caliper,
-      converged: fit.converged,
+      comparisonPeopleUsed: timesUsed.size,
+      matchedComparisonFamilies: familiesIn([...timesUsed.keys()]),
+      caliper: m.caliper,
+      converged: m.converged,
     };
 
     // Balance: standardised differences of every covariate, before and after matching, on the
     // pre-matching pooled standard deviation.
-    const xt = x.slice(0, nt);
-    const xc = x.slice(nt);
-    const matchedT = pairs.map((p) => covariates(p.person));
-    const matchedC = [...weights.keys()].map(covariates);
-    const matchedW = [...weights.values()];
+    const t0 = columnMoments(xs, byGroup.treatment);
+    const c0 = columnMoments(xs, byGroup.comparison);
+    const t1 = columnMoments(
+      xs,
+      pairs.map((p) => p.treated),
+    );
+    const c1 = columnMoments(xs, [...timesUsed.keys()], [...timesUsed.values()]);
     balance = COVARIATE_NAMES.map((covariate, j) => {
-      const t0 = weightedMoments(xt.map((r) => r[j]!));
-      const c0 = weightedMoments(xc.map((r) => r[j]!));
-      const sd = Math.sqrt((t0.variance + c0.variance) / 2);
-      const t1 = weightedMoments(matchedT.map((r) => r[j]!));
-      const c1 = weightedMoments(matchedC.map((r) => r[j]!), matchedW);
+      const sd = Math.sqrt((t0[j]!.variance + c0[j]!.variance) / 2);
       return {
         covariate,
-        before: standardisedMeanDifference(t0, c0),
-        after: pairs.length > 0 ? standardisedMeanDifference(t1, c1, sd) : Number.NaN,
+        before: standardisedMeanDifference(t0[j]!, c0[j]!),
+        after: pairs.length > 0 ? standardisedMeanDifference(t1[j]!, c1[j]!, sd) : Number.NaN,
       };
     });
   }
 
   const outcomes: OutcomeResult[] = TF_OUTCOMES.map(({ id }) => {
-    const naive = naiveOf(id);
+    const naive = {
+      treatment: groupOutcomeOf(cols, byGroup.treatment, null, id),
+      comparison: groupOutcomeOf(cols, byGroup.comparison, null, id),
+    };
     let matchedResult: OutcomeResult["matched"] = null;
-    if (matched && matched.treated.length > 0) {
+    if (pairs.length > 0) {
       // Pairs where both people have the outcome (absence applies to school-age people only).
-      const usable = matched.treated.filter((p) => valueOf(p.person, id, "before") !== null && valueOf(p.match, id, "before") !== null);
-      const compWeights = new Map<TfPerson, number>();
+      const B = cols.before[id];
+      const usable = pairs.filter((p) => !Number.isNaN(B[p.treated]!) && !Number.isNaN(B[p.match]!));
+      const compWeights = new Map<number, number>();
       for (const p of usable) compWeights.set(p.match, (compWeights.get(p.match) ?? 0) + 1);
-      const t = groupOutcome(usable.map((p) => ({ person: p.person, weight: 1 })), id);
-      const c = groupOutcome([...compWeights].map(([person, weight]) => ({ person, weight })), id);
+      const t = groupOutcomeOf(
+        cols,
+        usable.map((p) => p.treated),
+        null,
+        id,
+      );
+      const c = groupOutcomeOf(cols, [...compWeights.keys()], [...compWeights.values()], id);
       const did = didOf(t, c);
       if (t && c && did) matchedResult = { treatment: t, comparison: c, did };
     }

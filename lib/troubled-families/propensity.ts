@@ -13,8 +13,8 @@ export interface LogisticFit {
  * intercept. A small ridge term keeps XᵀWX invertible when a category is all treated or all
  * comparison (quasi-separation), which would otherwise send a coefficient to infinity; it shifts
  * the estimates negligibly for the sample sizes of a batch. The p×p system is solved with
- * ml-matrix's Cholesky decomposition; XᵀWX is accumulated in one pass over the rows so that a
- * hundred thousand rows never become an n×p matrix copy.
+ * ml-matrix's Cholesky decomposition; XᵀWX is accumulated in one pass over a flat typed copy of
+ * the rows per iteration (never an n×n weight matrix), skipping the zeros of the 0/1 indicators.
  */
 export function fitLogistic(
   rows: readonly (readonly number[])[],
@@ -27,23 +27,30 @@ export function fitLogistic(
   const n = rows.length;
   const p = (rows[0]?.length ?? 0) + 1;
   let beta = new Array<number>(p).fill(0);
-  const x = new Float64Array(p);
+  // The design matrix once, flat and with the intercept column: each iteration then reads a typed
+  // array instead of re-copying every row.
+  const X = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    X[i * p] = 1;
+    for (let j = 1; j < p; j++) X[i * p + j] = r[j - 1]!;
+  }
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const xtwx = new Float64Array(p * p);
     const score = new Float64Array(p);
     for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      x[0] = 1;
-      for (let j = 1; j < p; j++) x[j] = r[j - 1]!;
+      const o = i * p;
       let eta = 0;
-      for (let j = 0; j < p; j++) eta += beta[j]! * x[j]!;
+      for (let j = 0; j < p; j++) eta += beta[j]! * X[o + j]!;
       const mu = 1 / (1 + Math.exp(-eta));
       const w = Math.max(mu * (1 - mu), 1e-10);
       const resid = y[i]! - mu;
       for (let j = 0; j < p; j++) {
-        score[j] = score[j]! + x[j]! * resid;
-        const wx = w * x[j]!;
-        for (let k = j; k < p; k++) xtwx[j * p + k] = xtwx[j * p + k]! + wx * x[k]!;
+        const xj = X[o + j]!;
+        if (xj === 0) continue; // most covariates are 0/1 indicators: skip the zero row of the outer product
+        score[j] = score[j]! + xj * resid;
+        const wx = w * xj;
+        for (let k = j; k < p; k++) xtwx[j * p + k] = xtwx[j * p + k]! + wx * X[o + k]!;
       }
     }
     const info = new Matrix(p, p);

@@ -1,4 +1,4 @@
-import { protectPublication, type ProtectedPublication, type UnitCell } from "@/lib/disclosure";
+import { protectPublication, type ProtectedPublication, type TableSpec, type UnitCell } from "@/lib/disclosure";
 import { CRITERION_LABELS, type BalanceRow, type Evaluation, type GroupOutcome } from "./evaluate";
 import type { Interval, MeanEstimate } from "./stats";
 import { TF_GROUPS, TF_OUTCOMES, type TfGroup, type TfOutcomeId } from "./types";
@@ -94,21 +94,35 @@ function familyCountBase(ev: Evaluation): UnitCell[] {
   }));
 }
 
-export function publishEvaluation(ev: Evaluation, rules: EstimateRules = DEFAULT_ESTIMATE_RULES): PublishedEvaluation {
+/**
+ * The count tables of one evaluation: families by group (with the total) and, per criterion, the
+ * families meeting it by group. `filter` narrows them to a council or cohort and `prefix` keeps
+ * their ids apart when several evaluations are protected together (lib/troubled-families/scopes.ts).
+ */
+export function familyCountTables(filter: Readonly<Record<string, string>> = {}, prefix = ""): TableSpec[] {
+  return [
+    { id: `${prefix}families`, columns: ["group"], filter, measure: { kind: "count" }, totals: true },
+    ...CRITERION_LABELS.map((_, k) => ({
+      id: `${prefix}criterion_${k + 1}`,
+      columns: ["group"],
+      filter: { ...filter, [`criterion_${k + 1}`]: true },
+      measure: { kind: "count" as const },
+    })),
+  ];
+}
+
+/**
+ * Publishes one evaluation. Its counts are protected on their own unless `counts` is given: the
+ * tables of several evaluations protected jointly, so that no suppressed count of one can be
+ * recovered by differencing it against another (scopes.ts does this for councils and cohorts).
+ */
+export function publishEvaluation(ev: Evaluation, rules: EstimateRules = DEFAULT_ESTIMATE_RULES, counts?: ProtectedPublication): PublishedEvaluation {
   const dimensions: Record<string, readonly (string | boolean)[]> = { group: [...TF_GROUPS] };
   CRITERION_LABELS.forEach((_, k) => (dimensions[`criterion_${k + 1}`] = [true, false]));
-  const counts = protectPublication({
+  counts ??= protectPublication({
     threshold: rules.countThreshold,
     base: { dimensions, cells: familyCountBase(ev) },
-    tables: [
-      { id: "families", columns: ["group"], measure: { kind: "count" }, totals: true },
-      ...CRITERION_LABELS.map((_, k) => ({
-        id: `criterion_${k + 1}`,
-        columns: ["group"],
-        filter: { [`criterion_${k + 1}`]: true },
-        measure: { kind: "count" as const },
-      })),
-    ],
+    tables: familyCountTables(),
   });
 
   const outcomes = ev.outcomes.map((o): PublishedOutcome => {

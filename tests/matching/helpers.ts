@@ -35,6 +35,8 @@ export async function setUpPilot(
     seed?: number;
     /** Demo quirks mode: files with deliberate problems, loaded with their valid rows only. */
     quirks?: boolean;
+    /** Also write the police extract before pseudonymisation (raw/police-crime.csv). */
+    rawPoliceExtract?: boolean;
     /** Rewrites a generated file before it is loaded (to plant a problem). */
     edit?: (datasetId: string, csv: string, demo: DemoResult) => string;
   } = {},
@@ -78,6 +80,7 @@ export async function setUpPilot(
     years: [2015, 2016],
     seed: opts.seed ?? 7,
     quirks: opts.quirks ?? false,
+    rawPoliceExtract: opts.rawPoliceExtract ?? false,
   });
   await loadOutputAreas(demo.outputAreasPath, "test");
   const batches: Record<string, string> = {};
