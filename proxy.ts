@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, newNonce } from "@/lib/server/security-headers";
+import { isDevelopment, oidcIssuer, publicUrlIfSet } from "@/lib/env";
 
 // Every page gets a Content-Security-Policy with a nonce of its own. Next.js reads the nonce
 // from the policy on the request and puts it on the scripts it renders; the same policy goes
@@ -12,10 +13,10 @@ import { contentSecurityPolicy, newNonce } from "@/lib/server/security-headers";
 export function proxy(request: NextRequest) {
   const nonce = newNonce();
   const policy = contentSecurityPolicy({
-    publicUrl: process.env.PUBLIC_URL ?? request.nextUrl.origin,
-    issuer: process.env.OIDC_ISSUER,
+    publicUrl: publicUrlIfSet() ?? request.nextUrl.origin,
+    issuer: oidcIssuer(),
     nonce,
-    dev: process.env.NODE_ENV === "development",
+    dev: isDevelopment(),
   });
   const headers = new Headers(request.headers);
   headers.set("x-portal-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { PasswordExpiryNotice } from "@/components/password-expiry-notice";
 import { SiteHeader } from "@/components/site-header";
-import { currentUser, type PortalUser } from "@/lib/auth/access";
+import type { Actor } from "@/lib/actor";
+import { currentUser } from "@/lib/auth/access";
 import { ROLE_LABELS, ROLE_NAV } from "@/lib/auth/roles";
 import "./globals.css";
 
@@ -11,7 +12,7 @@ export const metadata: Metadata = {
   description: "Pooling pseudonymised partner data to study school readiness safely.",
 };
 
-async function signedInUser(): Promise<PortalUser | null> {
+async function signedInUser(): Promise<Actor | null> {
   try {
     return await currentUser();
   } catch {

@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/access";
 import { ROLE_HOME } from "@/lib/auth/roles";
+import { definePage } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
-  const user = await currentUser().catch(() => null);
+export default definePage("home", async ({ currentActor }) => {
+  const user = await currentActor().catch(() => null);
   // Signing in returns here by default: each role goes straight to its main page.
   if (user) redirect(ROLE_HOME[user.role].href);
   return (
@@ -37,4 +37,4 @@ export default async function HomePage() {
       </p>
     </>
   );
-}
+});

@@ -1,4 +1,5 @@
-import { currentPath, type PortalUser } from "@/lib/auth/access";
+import type { Actor } from "@/lib/actor";
+import { currentPath } from "@/lib/auth/access";
 import { ROLE_HOME } from "@/lib/auth/roles";
 import { passwordExpiryNotice } from "@/lib/idp/expiry-notice";
 
@@ -6,7 +7,7 @@ import { passwordExpiryNotice } from "@/lib/idp/expiry-notice";
  * The password-expiry reminder, on the page each role lands on after signing in (the home page
  * now sends a signed-in user there). Asked only there, so other pages cost no extra query.
  */
-export async function PasswordExpiryNotice({ user }: { user: PortalUser }) {
+export async function PasswordExpiryNotice({ user }: { user: Actor }) {
   const path = (await currentPath()).split("?")[0];
   if (path !== ROLE_HOME[user.role].href) return null;
   const expiry = await passwordExpiryNotice(user.userId).catch(() => null);

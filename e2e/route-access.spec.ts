@@ -1,21 +1,15 @@
 // Walks every route of the app (pages and route handlers, found on disk) as each role and as an
-// anonymous visitor, against the running portal. A route missing from lib/auth/route-access.ts,
-// or one that forgets to call requireUser()/requireApiUser(), fails here.
+// anonymous visitor, against the running portal, with the roles of the one route table
+// (lib/http/routes.ts) that the adapter (lib/http/adapter.ts) enforces.
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { exampleUrl, listAppRoutes, type AppRoute } from "../lib/auth/app-routes";
-import { ROUTE_ACCESS, type RouteAccess } from "../lib/auth/route-access";
+import { exampleUrl, listAppRoutes, type AppRoute } from "../lib/http/app-routes";
+import { allows, routeForPath } from "../lib/http/routes";
 import { signIn, type PortalRole } from "./support/auth";
 
 const ROLES: PortalRole[] = ["partner_analyst", "researcher", "approver", "administrator"];
 // Sign-out ends the very session the walk is using; e2e/identity.spec.ts covers it.
 const NOT_WALKED_SIGNED_IN = new Set(["/api/auth/sign-out"]);
-const HOW = "List the route in lib/auth/route-access.ts and guard it with requireUser()/requireApiUser() from lib/auth/access.ts.";
-
-function allows(access: RouteAccess, role: PortalRole | null): boolean {
-  if (access === "public") return true;
-  if (role === null) return false;
-  return access === "authenticated" || access.includes(role);
-}
+const HOW = "List the route in lib/http/routes.ts and declare it with definePage()/defineHandler() from lib/http/adapter.ts.";
 
 async function hit(request: APIRequestContext, route: AppRoute) {
   const url = exampleUrl(route.pattern);
@@ -25,7 +19,7 @@ async function hit(request: APIRequestContext, route: AppRoute) {
 }
 
 function check(route: AppRoute, role: PortalRole | null, r: Awaited<ReturnType<typeof hit>>) {
-  const access = ROUTE_ACCESS[route.pattern];
+  const access = routeForPath(route.pattern)?.spec.access;
   const who = role ?? "anonymous";
   const where = `${r.method} ${r.url} as ${who} → ${r.status} ${r.location}`;
   expect(access, `${route.file} is not in the manifest. ${HOW}`).toBeDefined();
@@ -52,7 +46,7 @@ test.describe("role x route matrix", () => {
   const routes = listAppRoutes().filter((r) => r.methods.length > 0);
 
   test("every route is in the manifest", () => {
-    const missing = routes.filter((r) => !(r.pattern in ROUTE_ACCESS)).map((r) => r.file);
+    const missing = routes.filter((r) => !routeForPath(r.pattern)).map((r) => r.file);
     expect(missing, HOW).toEqual([]);
   });
 

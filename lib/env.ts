@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import { z } from "zod";
 
 const optionalUrl = z
@@ -87,4 +88,72 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+// Values the start-up decides and publishes for the rest of the process (scripts/start.ts sets
+// DATABASE_APP_URL, PORTAL_DATA_DIR, PUBLIC_URL and the session secret after preparing the
+// database; tests set a data folder of their own). They are read live here rather than from the
+// cache above, and this module is the only one that reads or writes the process environment.
+
+function live(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v.trim() === "" ? undefined : v;
+}
+
+/** Publishes values decided at start-up to the rest of the process (and to child processes). */
+export function publishEnv(values: Record<string, string | undefined>, opts: { keepExisting?: boolean } = {}): void {
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined || (opts.keepExisting && live(k) !== undefined)) continue;
+    process.env[k] = v;
+  }
+}
+
+/** The portal's public base URL without a trailing slash (OIDC redirects, links, cookie security). */
+export function publicUrl(): string {
+  const url = live("PUBLIC_URL") ?? live("NEXTAUTH_URL") ?? `http://localhost:${live("PORT") ?? 3000}`;
+  return url.replace(/\/+$/, "");
+}
+
+/** PUBLIC_URL as configured, if it is (the proxy falls back to the request's own origin). */
+export function publicUrlIfSet(): string | undefined {
+  return live("PUBLIC_URL");
+}
+
+/** The one rule for cookie security: Secure (and the __Host-/__Secure- names) when the portal is served over https. */
+export function secureCookies(): boolean {
+  return publicUrl().startsWith("https://");
+}
+
+/** The data folder (embedded PostgreSQL, stored files, local secrets): PORTAL_DATA_DIR, empty or unset meaning `.data`. */
+export function dataDir(): string {
+  return path.resolve(live("PORTAL_DATA_DIR") ?? ".data");
+}
+
+/** The application role's connection URL, published by the start-up. */
+export function appDatabaseUrl(): string | undefined {
+  return live("DATABASE_APP_URL");
+}
+
+export function databasePoolSize(): number {
+  const n = Number(live("DATABASE_POOL_SIZE") ?? 20);
+  return Number.isInteger(n) && n > 0 ? n : 20;
+}
+
+/** next-auth's secret (session token, CSRF cookie), published by the start-up from the local secrets. */
+export function sessionSecret(): string | undefined {
+  return live("NEXTAUTH_SECRET");
+}
+
+/** An external OpenID Connect issuer, if the portal signs in through one. */
+export function oidcIssuer(): string | undefined {
+  return live("OIDC_ISSUER");
+}
+
+export function isDevelopment(): boolean {
+  return process.env.NODE_ENV === "development";
+}
+
+/** A copy of the whole environment: for child processes, and for configuration read as a record. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
 }

@@ -18,7 +18,7 @@ import { generateDemoData, type DemoResult } from "@/lib/demo";
 import { loadOutputAreas } from "@/lib/geography/load";
 import { ingestFile } from "@/lib/ingest/pipeline";
 import { installJobQueue } from "@/lib/jobs/install";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { agreementIdBySlug, runMatchingInProcess } from "@/lib/matching/jobs";
 import { discardStaleAnalysis, liveBatches } from "@/lib/matching/run";
 import { ANALYSIS_COLUMNS } from "@/lib/matching/sql";

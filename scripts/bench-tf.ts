@@ -20,7 +20,7 @@ import { migrate } from "@/lib/db/migrate";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { ingestFile } from "@/lib/ingest/pipeline";
 import { installJobQueue } from "@/lib/jobs/install";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { agreementIdBySlug } from "@/lib/matching/jobs";
 import { TROUBLED_FAMILIES_SUPPLIERS, seedDemoOrganisations } from "@/lib/setup/demo-organisations";
 import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { DATASET_IDS, isDatasetId } from "@/lib/datasets";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext } from "@/lib/db/tenant";
-import { parseEnv } from "@/lib/env";
+import { appDatabaseUrl, parseEnv, publishEnv } from "@/lib/env";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { IngestRequestError, ingestFile } from "@/lib/ingest/pipeline";
 import { formatReportForTerminal } from "@/lib/ingest/report-text";
@@ -54,9 +54,9 @@ async function main(): Promise<number> {
   let db: PreparedDatabase | undefined;
   // Inside `npm start`'s environment (or tests) the application role's URL is given; otherwise
   // join, or start, the same database `npm start` uses.
-  if (!process.env.DATABASE_APP_URL) {
+  if (!appDatabaseUrl()) {
     db = await prepareDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.PORTAL_DATA_DIR), embeddedPort: env.EMBEDDED_PG_PORT });
-    process.env.DATABASE_APP_URL = db.appUrl;
+    publishEnv({ DATABASE_APP_URL: db.appUrl });
   }
   try {
     await sweepInterruptedBatches();

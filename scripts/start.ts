@@ -6,7 +6,7 @@ import next from "next";
 import { databaseAvailability } from "@/lib/db/availability";
 import { closeDatabase } from "@/lib/db/client";
 import { loadLocalSecrets } from "@/lib/db/secrets";
-import { EnvError, parseEnv } from "@/lib/env";
+import { EnvError, parseEnv, publishEnv } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs";
 import { startEmbeddedMailServer, type EmbeddedMailServer } from "@/lib/mail/embedded-server";
 import { setEmbeddedMailServer } from "@/lib/mail/transport";
@@ -51,11 +51,8 @@ async function main() {
     log,
   });
   running.db = db;
-  process.env.DATABASE_APP_URL = db.appUrl;
-  process.env.PORTAL_DATA_DIR = dataDir;
-  process.env.PUBLIC_URL = publicUrl;
-  process.env.NEXTAUTH_URL ??= publicUrl;
-  process.env.NEXTAUTH_SECRET ??= secrets.sessionSecret;
+  publishEnv({ DATABASE_APP_URL: db.appUrl, PORTAL_DATA_DIR: dataDir, PUBLIC_URL: publicUrl });
+  publishEnv({ NEXTAUTH_URL: publicUrl, NEXTAUTH_SECRET: secrets.sessionSecret }, { keepExisting: true });
 
   const notes = env.DEMO_DATA === "on" ? await runFirstRun({ dataDir, log }) : await welcomeNotes();
 

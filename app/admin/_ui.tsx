@@ -1,25 +1,12 @@
 import Link from "next/link";
-import type { Flash } from "./_flash";
-
-export type Search = Promise<Record<string, string | string[] | undefined>>;
+import type { Flash } from "@/lib/http/flash";
+import { ErrorSummary, summaryItems } from "@/components/form/error-summary";
 
 export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: Record<string, string> }) {
   if (!flash) return null;
-  const errors = Object.entries(flash.errors ?? {});
   return (
     <>
-      {errors.length > 0 && (
-        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            {errors.map(([field, message]) => (
-              <li key={field}>
-                <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={summaryItems(flash.errors, labels)} />
       {flash.notice && (
         <div className="notice-success" role="status">
           <p>{flash.notice}</p>
@@ -40,16 +27,6 @@ export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: 
         </div>
       )}
     </>
-  );
-}
-
-export function FieldError({ flash, field }: { flash: Flash | null; field: string }) {
-  const message = flash?.errors?.[field];
-  if (!message) return null;
-  return (
-    <span className="error-message" id={`${field}-error`}>
-      <span className="visually-hidden">Error:</span> {message}
-    </span>
   );
 }
 

@@ -1,10 +1,11 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
+import { needsConfirmation } from "@/lib/admin-confirm";
+import { defineAction, defineFormAction } from "@/lib/http/adapter";
 import {
   accountAction,
-  AdminInputError,
   createAccount,
   createOrganisation,
   newActivationLink,
@@ -14,51 +15,27 @@ import {
   updateAccount,
   updatePolicy,
 } from "@/lib/idp/admin";
-import { needsConfirmation } from "@/lib/admin-confirm";
-import { formValues, setFlash } from "./_flash";
+import { passwordPolicySchema } from "@/lib/idp/policy";
 
-// Every administration form posts to one of these. Each checks the role itself: a server action
-// is a public endpoint whatever page rendered its form.
+// Every administration form posts to one of these; the roles are the route table's
+// (lib/http/routes.ts). Forms with fields use defineAction with useActionState: a domain AppError
+// comes back beside the fields with what was typed, success goes on with a notice in a flash.
+// Buttons (disable, unlock, new link, rotate keys) use defineFormAction, whose AppError goes back
+// to the page in a flash.
 
-const ACCOUNT_FIELDS = ["email", "displayName", "role", "orgId", "externalSubject"];
+export const createAccountAction = defineAction("admin.accounts.create", null, async ({ actor, input, redirect }) => {
+  const created = await createAccount(actor, input);
+  await redirect(`/admin/accounts/${created.userId}`, {
+    notice: `Account created for ${input.email?.trim().toLowerCase()}.`,
+    activationUrl: created.activationUrl,
+  });
+});
 
-async function admin() {
-  return requireUser({ roles: ["administrator"] });
-}
-
-async function back(path: string, data: Parameters<typeof setFlash>[0]): Promise<never> {
-  const f = await setFlash(data);
-  redirect(`${path}${path.includes("?") ? "&" : "?"}f=${f}`);
-}
-
-function inputErrors(e: unknown): Record<string, string> {
-  if (e instanceof AdminInputError) return e.fields;
-  console.error("[admin] action failed", e);
-  return { form: "That could not be saved. Try again; if it keeps failing, the error is in the portal's log." };
-}
-
-export async function createAccountAction(form: FormData): Promise<void> {
-  const user = await admin();
-  const values = formValues(form, ACCOUNT_FIELDS);
-  let created: { userId: string; activationUrl: string };
-  try {
-    created = await createAccount(user, values);
-  } catch (e) {
-    return back("/admin/accounts/new", { errors: inputErrors(e), values });
-  }
-  await back(`/admin/accounts/${created.userId}`, { notice: `Account created for ${values.email?.trim().toLowerCase()}.`, activationUrl: created.activationUrl });
-}
-
-export async function updateAccountAction(id: string, form: FormData): Promise<void> {
-  const user = await admin();
-  const values = formValues(form, ACCOUNT_FIELDS);
-  try {
-    await updateAccount(user, id, values);
-  } catch (e) {
-    return back(`/admin/accounts/${id}`, { errors: inputErrors(e), values });
-  }
-  await back(`/admin/accounts/${id}`, { notice: "The account's details were saved." });
-}
+export const updateAccountAction = defineAction("admin.account.update", null, async ({ actor, input, redirect }) => {
+  const id = input.id ?? "";
+  await updateAccount(actor, id, input);
+  await redirect(`/admin/accounts/${id}`, { notice: "The account's details were saved." });
+});
 
 const ACTION_NOTICES = {
   disable: "The account is disabled and its sessions have ended.",
@@ -68,82 +45,60 @@ const ACTION_NOTICES = {
   "force-password-change": "The next sign-in will ask for a new password; current sessions have ended.",
 } as const;
 
-export async function accountActionAction(id: string, action: keyof typeof ACTION_NOTICES, form?: FormData): Promise<void> {
-  const user = await admin();
-  if (!(action in ACTION_NOTICES)) redirect(`/admin/accounts/${id}`);
-  if (needsConfirmation(action, form)) redirect(`/admin/accounts/${id}?confirm=${action}#confirm`);
-  try {
-    await accountAction(user, id, action);
-  } catch (e) {
-    return back(`/admin/accounts/${id}`, { errors: inputErrors(e) });
-  }
-  await back(`/admin/accounts/${id}`, { notice: ACTION_NOTICES[action] });
-}
+export const accountActionAction = defineFormAction(
+  "admin.account.action",
+  async (ctx, id: string, action: keyof typeof ACTION_NOTICES, form?: FormData) => {
+    if (!(action in ACTION_NOTICES)) redirect(`/admin/accounts/${id}`);
+    if (needsConfirmation(action, form)) redirect(`/admin/accounts/${id}?confirm=${action}#confirm`);
+    await accountAction(ctx.actor, id, action);
+    await ctx.redirect(`/admin/accounts/${id}`, { notice: ACTION_NOTICES[action] });
+  },
+  { back: ([id]) => `/admin/accounts/${id}` },
+);
 
-export async function activationLinkAction(id: string): Promise<void> {
-  const user = await admin();
-  let url: string;
-  try {
-    url = await newActivationLink(user, id);
-  } catch (e) {
-    return back(`/admin/accounts/${id}`, { errors: inputErrors(e) });
-  }
-  await back(`/admin/accounts/${id}`, { notice: "A new activation link was made; earlier links no longer work.", activationUrl: url });
-}
+export const activationLinkAction = defineFormAction(
+  "admin.account.activation-link",
+  async (ctx, id: string) => {
+    const url = await newActivationLink(ctx.actor, id);
+    await ctx.redirect(`/admin/accounts/${id}`, { notice: "A new activation link was made; earlier links no longer work.", activationUrl: url });
+  },
+  { back: ([id]) => `/admin/accounts/${id}` },
+);
 
-export async function createOrganisationAction(form: FormData): Promise<void> {
-  const user = await admin();
-  const values = formValues(form, ["name", "kind", "dpContactEmail"]);
-  try {
-    await createOrganisation(user, values);
-  } catch (e) {
-    return back("/admin/organisations", { errors: inputErrors(e), values });
-  }
-  await back("/admin/organisations", { notice: `${values.name?.trim()} was added.` });
-}
+export const createOrganisationAction = defineAction("admin.organisations.create", null, async ({ actor, input, redirect }) => {
+  await createOrganisation(actor, input);
+  await redirect("/admin/organisations", { notice: `${input.name?.trim()} was added.` });
+});
 
-export async function renameOrganisationAction(id: string, form: FormData): Promise<void> {
-  const user = await admin();
-  const values = formValues(form, ["name"]);
-  try {
-    await renameOrganisation(user, id, values.name ?? "");
-  } catch (e) {
-    return back(`/admin/organisations/${id}`, { errors: inputErrors(e), values });
-  }
-  await back(`/admin/organisations/${id}`, { notice: "The organisation was renamed." });
-}
+export const renameOrganisationAction = defineAction("admin.organisation.rename", null, async ({ actor, input, redirect }) => {
+  const id = input.id ?? "";
+  await renameOrganisation(actor, id, input.name ?? "");
+  await redirect(`/admin/organisations/${id}`, { notice: "The organisation was renamed." });
+});
 
-export async function setOrganisationActiveAction(id: string, active: boolean, form?: FormData): Promise<void> {
-  const user = await admin();
-  if (!active && needsConfirmation("deactivate", form)) redirect(`/admin/organisations/${id}?confirm=deactivate#confirm`);
-  try {
-    await setOrganisationActive(user, id, active);
-  } catch (e) {
-    return back(`/admin/organisations/${id}`, { errors: inputErrors(e) });
-  }
-  await back(`/admin/organisations/${id}`, {
-    notice: active ? "The organisation is active again." : "The organisation is deactivated: its users can no longer sign in.",
-  });
-}
+export const setOrganisationActiveAction = defineFormAction(
+  "admin.organisation.set-active",
+  async (ctx, id: string, active: boolean, form?: FormData) => {
+    if (!active && needsConfirmation("deactivate", form)) redirect(`/admin/organisations/${id}?confirm=deactivate#confirm`);
+    await setOrganisationActive(ctx.actor, id, active);
+    await ctx.redirect(`/admin/organisations/${id}`, {
+      notice: active ? "The organisation is active again." : "The organisation is deactivated: its users can no longer sign in.",
+    });
+  },
+  { back: ([id]) => `/admin/organisations/${id}` },
+);
 
-export async function updatePolicyAction(form: FormData): Promise<void> {
-  const user = await admin();
-  const values = formValues(form, ["minLength", "historyCount", "maxAgeDays", "warnDays", "lockoutThreshold"]);
-  try {
-    await updatePolicy(user, values);
-  } catch (e) {
-    return back("/admin/password-policy", { errors: inputErrors(e), values });
-  }
-  await back("/admin/password-policy", { notice: "The password policy was saved. It applies from the next password change or sign-in." });
-}
+export const updatePolicyAction = defineAction("admin.password-policy.update", passwordPolicySchema, async ({ actor, input }) => {
+  await updatePolicy(actor, input);
+  revalidatePath("/admin/password-policy");
+  return { ok: true, message: "The password policy was saved. It applies from the next password change or sign-in." };
+});
 
-export async function rotateKeysAction(): Promise<void> {
-  const user = await admin();
-  let kid: string;
-  try {
-    kid = await rotateKeys(user);
-  } catch (e) {
-    return back("/admin/signing-keys", { errors: inputErrors(e) });
-  }
-  await back("/admin/signing-keys", { notice: `New signing key ${kid} is in use; the previous key stays published for a day.` });
-}
+export const rotateKeysAction = defineFormAction(
+  "admin.signing-keys.rotate",
+  async (ctx) => {
+    const kid = await rotateKeys(ctx.actor);
+    await ctx.redirect("/admin/signing-keys", { notice: `New signing key ${kid} is in use; the previous key stays published for a day.` });
+  },
+  { back: () => "/admin/signing-keys" },
+);

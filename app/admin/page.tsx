@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/access";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Administration" };
 export const dynamic = "force-dynamic";
 
-export default async function AdminHome() {
-  await requireUser({ roles: ["administrator"] });
+export default definePage("admin", async () => {
   return (
     <>
       <h1>Administration</h1>
@@ -45,4 +44,4 @@ export default async function AdminHome() {
       </ul>
     </>
   );
-}
+});

@@ -1,19 +1,18 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
+import { defineFormAction } from "@/lib/http/adapter";
+import { errFields } from "@/lib/log";
 import { requestMatchingRun } from "@/lib/matching/jobs";
 
 /** Queues an on-demand run (researchers and administrators); a waiting run is reused. */
-export async function runMatchingNow(): Promise<void> {
-  const user = await requireUser({ roles: ["researcher", "administrator"] });
+export const runMatchingNow = defineFormAction("matching.run-now", async ({ actor, log, redirect }) => {
   let outcome = "queued";
   try {
-    const r = await requestMatchingRun({ trigger: "on-demand", requestedById: user.userId });
+    const r = await requestMatchingRun({ trigger: "on-demand", requestedById: actor.userId });
     outcome = r.reused ? "already-queued" : "queued";
   } catch (e) {
-    console.error("[matching] on-demand request failed", e);
+    log.error(errFields(e), "on-demand matching request failed");
     outcome = "unavailable";
   }
-  redirect(`/matching?requested=${outcome}`);
-}
+  await redirect(`/matching?requested=${outcome}`);
+});

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { matchRates } from "@/lib/matching/rates";
 import { formatWhen } from "@/components/dashboard/run-status";
 import { LiveRunProgress } from "@/components/matching/live-progress";
 import { runMatchingNow } from "./actions";
+import { definePage } from "@/lib/http/adapter";
+import { errFields } from "@/lib/log";
 
 export const metadata: Metadata = { title: "Matching and match rates" };
 export const dynamic = "force-dynamic";
@@ -15,11 +16,10 @@ const REQUESTED: Record<string, string> = {
   unavailable: "The run could not be queued just now. Try again in a few minutes.",
 };
 
-export default async function MatchingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser({ roles: ["partner_analyst", "researcher", "approver", "administrator"] });
-  const requested = (await searchParams).requested;
-  const data = await matchRates(unitContextFor(user)).catch((e: unknown) => {
-    console.error("[matching] match rates failed", e);
+export default definePage("matching", async ({ actor: user, unit, searchParams, log }) => {
+  const requested = searchParams.requested;
+  const data = await matchRates(unit).catch((e: unknown) => {
+    log.error(errFields(e), "match rates failed");
     return null;
   });
   const own = user.role === "partner_analyst";
@@ -163,4 +163,4 @@ export default async function MatchingPage({ searchParams }: { searchParams: Pro
       )}
     </>
   );
-}
+});

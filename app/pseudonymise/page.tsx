@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/access";
 import { DATASET_IDS, getDataset } from "@/lib/datasets";
 import { PseudonymiseTool, type DatasetChoice } from "@/components/pseudonymise/pseudonymise-tool";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Pseudonymise a file" };
 export const dynamic = "force-dynamic";
 
 /** Thin on purpose: everything happens in the analyst's browser (components/pseudonymise). */
-export default async function PseudonymisePage() {
-  const user = await requireUser({ roles: ["partner_analyst"] });
+export default definePage("pseudonymise", async ({ actor: user }) => {
   const datasets: DatasetChoice[] = DATASET_IDS.map((id) => {
     const d = getDataset(id);
     return {
@@ -38,4 +37,4 @@ export default async function PseudonymisePage() {
       <PseudonymiseTool datasets={datasets} />
     </>
   );
-}
+});

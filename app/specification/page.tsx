@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { SPEC_VERSION, describeAllDatasets } from "@/lib/datasets";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Data specification" };
 
@@ -7,7 +8,7 @@ export const metadata: Metadata = { title: "Data specification" };
  * The partner data specification, generated from the same registry the upload pipeline, SFTP,
  * the command line and the validator use, so what partners read is what is enforced.
  */
-export default function SpecificationPage() {
+export default definePage("specification", async () => {
   const datasets = describeAllDatasets();
   return (
     <>
@@ -111,4 +112,4 @@ export default function SpecificationPage() {
       ))}
     </>
   );
-}
+});

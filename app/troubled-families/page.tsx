@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
-import { recordAuditNow } from "@/lib/audit/record";
+import { definePage } from "@/lib/http/adapter";
 import { councilBatches, troubledFamiliesView } from "@/lib/troubled-families/results.server";
 import { formatWhen } from "@/components/dashboard/run-status";
 import { BalanceTable, FamilyCounts, OutcomeFigure } from "@/components/troubled-families/evaluation";
@@ -11,21 +10,13 @@ export const dynamic = "force-dynamic";
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
-export default async function TroubledFamiliesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser({ roles: ["researcher", "approver", "partner_analyst"] });
-  const params = await searchParams;
-  const ctx = unitContextFor(user);
+export default definePage("troubled-families", async ({ unit, searchParams, audit }) => {
+  const params = searchParams;
+  const ctx = unit;
   const view = await troubledFamiliesView(ctx, { scope: first(params.council), cohort: first(params.cohort) });
   const own = ctx.kind === "org" ? await councilBatches(ctx) : null;
   if (view.state === "ready") {
-    await recordAuditNow({
-      action: "dashboard.view",
-      outcome: "success",
-      actor: { userId: user.userId, label: user.email, role: user.role },
-      orgId: user.orgId,
-      target: { type: "dashboard", id: "troubled-families" },
-      details: { run: view.run.version, scope: view.selected.scope === "all" ? "all" : "council", cohort: view.selected.cohort },
-    });
+    await audit({ run: view.run.version, scope: view.selected.scope === "all" ? "all" : "council", cohort: view.selected.cohort });
   }
 
   const batches = own && (
@@ -181,4 +172,4 @@ export default async function TroubledFamiliesPage({ searchParams }: { searchPar
       {batches}
     </>
   );
-}
+});

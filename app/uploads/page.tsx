@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getDataset, isDatasetId } from "@/lib/datasets";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { listBatches } from "@/lib/ingest/queries";
 import { formatBytes, formatCount } from "@/components/upload/format";
 import { StatusTag } from "@/components/upload/status-tag";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Your uploads" };
 export const dynamic = "force-dynamic";
 
-export default async function UploadsPage() {
-  const user = await requireUser({ roles: ["partner_analyst"] });
-  const ctx = unitContextFor(user);
+export default definePage("uploads", async ({ actor: user, unit }) => {
+  const ctx = unit;
   if (ctx.kind !== "org") throw new Error("partner analysts act for their organisation");
   // An upload cut off by a server restart shows as failed, not as loading forever.
   await sweepInterruptedBatches().catch(() => []);
@@ -83,4 +82,4 @@ export default async function UploadsPage() {
       )}
     </>
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { ConfirmedAccountAction } from "@/lib/admin-confirm";
-import { ConfirmStep } from "./confirm-step";
+import { ConfirmStep } from "@/components/form/confirm";
 
 const STEPS: Record<ConfirmedAccountAction, { title: string; consequence: string; confirm: string }> = {
   disable: {

@@ -19,6 +19,7 @@ import { saltFingerprint, saltFromFile, saltWarnings } from "@/lib/pseudonymise/
 import { describeSummary } from "@/lib/pseudonymise/summary-text";
 import { formatBytes, formatCount } from "@/components/upload/format";
 import type { WorkerReply, WorkerRequest } from "./protocol";
+import { ErrorSummary } from "@/components/form/error-summary";
 
 export interface DatasetChoice {
   id: string;
@@ -261,18 +262,7 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
 
   return (
     <>
-      {errors.length > 0 && (
-        <div className="error-summary" role="alert" tabIndex={-1}>
-          <h2>There is a problem</h2>
-          <ul>
-            {errors.map((e, i) => (
-              <li key={i}>
-                <a href={`#${e.field}`}>{e.message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={errors.map((e) => ({ href: `#${e.field}`, text: e.message }))} />
 
       <h2>1. Your extract</h2>
       <div className="form-group">

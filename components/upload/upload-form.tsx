@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
+import { BATCH_PERIOD_HTML_PATTERN, checkBatchPeriod } from "@/lib/datasets/period";
 import { formatBytes, formatCount } from "./format";
 
 export interface DatasetOption {
@@ -47,7 +48,8 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
     const period = String(data.get("period") ?? "").trim();
     setFieldError(null);
     if (!ds) return setFieldError({ field: "dataset", message: "Choose which dataset the file is" });
-    if (needsPeriod && !/^\d{4}-H[12]$/.test(period)) return setFieldError({ field: "period", message: "Enter the batch as YYYY-H1 or YYYY-H2, for example 2016-H1" });
+    const periodProblem = checkBatchPeriod({ title: ds, needsPeriod }, needsPeriod ? period || null : null);
+    if (periodProblem) return setFieldError({ field: "period", message: periodProblem.fieldMessage });
     if (!(file instanceof File) || file.size === 0) return setFieldError({ field: "file", message: "Choose a CSV file to upload; the file must not be empty" });
     if (file.size > maxBytes) return setFieldError({ field: "file", message: `The file is ${formatBytes(file.size)}; the browser upload takes up to ${formatBytes(maxBytes)}. Use SFTP for larger files` });
 
@@ -151,7 +153,7 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
             name="period"
             inputMode="text"
             autoComplete="off"
-            pattern="\d{4}-H[12]"
+            pattern={BATCH_PERIOD_HTML_PATTERN}
             aria-describedby={["period-hint", errorId("period")].filter(Boolean).join(" ")}
             aria-invalid={errorId("period") ? true : undefined}
             disabled={busy}

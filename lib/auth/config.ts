@@ -1,6 +1,6 @@
 import "server-only";
-import path from "node:path";
 import { localSecret } from "@/lib/db/secrets";
+import { dataDir, processEnvironment, publicUrl } from "@/lib/env";
 
 /** The client the portal registers with the bundled identity provider. */
 export const BUNDLED_CLIENT_ID = "essex-data-portal";
@@ -17,14 +17,8 @@ export interface RelyingPartyConfig {
   publicUrl: string;
 }
 
-export function publicUrl(): string {
-  const url = process.env.PUBLIC_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  return url.replace(/\/+$/, "");
-}
-
-export function dataDir(): string {
-  return path.resolve(process.env.PORTAL_DATA_DIR ?? ".data");
-}
+// The public URL and the data folder are decided in one place, lib/env.ts.
+export { dataDir, publicUrl };
 
 export function bundledIssuer(base = publicUrl()): string {
   return `${base}/oidc`;
@@ -44,11 +38,11 @@ export function bundledClientSecret(dir = dataDir()): string {
   return s;
 }
 
-export function usesBundledProvider(env: Record<string, string | undefined> = process.env): boolean {
+export function usesBundledProvider(env: Record<string, string | undefined> = processEnvironment()): boolean {
   return !env.OIDC_ISSUER?.trim();
 }
 
-export function relyingPartyConfig(env: Record<string, string | undefined> = process.env): RelyingPartyConfig {
+export function relyingPartyConfig(env: Record<string, string | undefined> = processEnvironment()): RelyingPartyConfig {
   const base = publicUrl();
   const requiredAcr = (env.OIDC_REQUIRED_ACR ?? "").split(/[\s,]+/).filter(Boolean);
   if (usesBundledProvider(env)) {

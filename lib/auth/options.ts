@@ -6,6 +6,7 @@ import { safeCallbackPath } from "./callback-path";
 import { discoveryUrl, PROVIDER_ID, relyingPartyConfig } from "./config";
 import { ABSOLUTE_TIMEOUT_MS, endPortalSession, startPortalSession } from "./session";
 import { decideSignIn, type IdTokenClaims } from "./sign-in";
+import { sessionSecret } from "@/lib/env";
 
 declare module "next-auth" {
   interface Session {
@@ -37,7 +38,7 @@ async function recordRefusal(claims: IdTokenClaims, reason: string) {
 export function authOptions(): NextAuthOptions {
   const cfg = relyingPartyConfig();
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: sessionSecret(),
     session: { strategy: "jwt", maxAge: ABSOLUTE_TIMEOUT_MS / 1000 },
     pages: { signIn: "/signin", error: "/signin/error", signOut: "/signin" },
     providers: [

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
 import { sessionCookieName } from "./next-auth-cookies";
+import { sessionSecret } from "@/lib/env";
 
 /*
  * next-auth's session cookie carries only the portal session id (lib/auth/options.ts); the
@@ -33,7 +34,7 @@ async function sessionToken(): Promise<string | undefined> {
 /** The portal session id of this request's session cookie, or undefined (none, expired, not authentic). */
 export async function sessionIdFromCookie(): Promise<string | undefined> {
   const token = await sessionToken();
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = sessionSecret();
   return token && secret ? sessionIdFromToken(token, secret) : undefined;
 }
 

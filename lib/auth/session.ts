@@ -1,7 +1,9 @@
 import "server-only";
+import { auditActor, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { readInContext, withContext, type Tx } from "@/lib/db/tenant";
 import type { Role } from "./roles";
+import { isUuid } from "@/lib/ids";
 
 /** A portal session ends after 30 minutes without a request… */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -11,16 +13,8 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 // 30-minute limit is immaterial.
 const TOUCH_AFTER_MS = 60 * 1000;
 
-export interface SessionUser {
-  sessionId: string;
-  userId: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  orgId: string;
-  orgSlug: string;
-  orgName: string;
-}
+/** The signed-in user of a live session: the request path's one Actor. */
+export type SessionUser = Actor;
 
 export type SessionLookup =
   | { status: "ok"; user: SessionUser }
@@ -60,7 +54,7 @@ export async function startPortalSession(input: {
     await recordAudit(tx, {
       action: "auth.sign_in",
       outcome: "success",
-      actor: { userId: user.id, label: user.email, role: user.role },
+      actor: auditActor({ userId: user.id, email: user.email, role: user.role }),
       orgId: user.orgId,
       target: { type: "portal_session", id: session.id },
       details: { issuer: input.issuer, acr: input.acr ?? null, amr: (input.amr ?? []).join(" ") },
@@ -76,7 +70,7 @@ async function endInTx(tx: Tx, sessionId: string, reason: string, now: Date) {
   await recordAudit(tx, {
     action: reason === "sign_out" ? "auth.sign_out" : "auth.session_ended",
     outcome: "success",
-    actor: { userId: s.userId, label: s.user.email, role: s.user.role },
+    actor: auditActor({ userId: s.userId, email: s.user.email, role: s.user.role }),
     orgId: s.user.orgId,
     target: { type: "portal_session", id: s.id },
     details: { reason },
@@ -113,7 +107,7 @@ interface LookupRow {
  * through the transactional path, which decides again on what it reads itself.
  */
 export async function loadPortalSession(sessionId: string, now = new Date()): Promise<SessionLookup> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { status: "unknown" };
+  if (!isUuid(sessionId)) return { status: "unknown" };
   const [row] = await readInContext<LookupRow>(system, LOOKUP, [sessionId]);
   if (!row) return { status: "unknown" };
   if (row.ended_at) return { status: "ended" };

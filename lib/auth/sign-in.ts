@@ -1,6 +1,7 @@
 import "server-only";
 import { withContext } from "@/lib/db/tenant";
 import type { RelyingPartyConfig } from "./config";
+import { isUuid } from "@/lib/ids";
 
 export interface IdTokenClaims {
   iss?: unknown;
@@ -43,7 +44,7 @@ export async function decideSignIn(claims: IdTokenClaims, cfg: Pick<RelyingParty
   if (!hasTwoFactorEvidence(claims, cfg.requiredAcr)) return { ok: false, page: "/signin/refused?reason=second-factor" };
   const sub = typeof claims.sub === "string" ? claims.sub : "";
   if (!sub) return { ok: false, page: "/signin/not-registered" };
-  if (cfg.bundled && !/^[0-9a-f-]{36}$/i.test(sub)) return { ok: false, page: "/signin/not-registered" };
+  if (cfg.bundled && !isUuid(sub)) return { ok: false, page: "/signin/not-registered" };
   const user = await withContext({ kind: "system", purpose: "sign-in" }, (tx) =>
     tx.user.findUnique({ where: cfg.bundled ? { id: sub } : { externalSubject: sub }, include: { organisation: true } }),
   );

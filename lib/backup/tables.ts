@@ -4,7 +4,7 @@ import { Transform, Writable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { JOB_SCHEMA } from "@/lib/jobs/queues";
+import { JOB_SCHEMA } from "@/lib/queue/queues";
 
 /** A table whose rows a backup carries: the portal's own (schema `public`) and the job queue's. */
 export interface TableInfo {

@@ -1,6 +1,5 @@
 import "server-only";
 import type pg from "pg";
-import { recordAuditNow } from "@/lib/audit/record";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { buildViews, runDomains, unitCells, viewKey, type DashboardSection, type RunDomains, type VangeFilters } from "./vange";
@@ -209,22 +208,6 @@ export async function vangeDashboard(ctx: UnitContext, requested: VangeFilters, 
     coverage: all.coverage,
     sections: all.views.get(viewKey(filters))!,
   };
-}
-
-/** Dashboard views and exports are recorded (the agreement: every access is monitored). */
-export async function auditDashboard(
-  user: { userId: string; email: string; role: string; orgId: string },
-  action: "dashboard.view" | "dashboard.export",
-  details: Record<string, string | number | boolean | null>,
-): Promise<void> {
-  await recordAuditNow({
-    action,
-    outcome: "success",
-    actor: { userId: user.userId, label: user.email, role: user.role },
-    orgId: user.orgId,
-    target: { type: "dashboard", id: "vange" },
-    details,
-  });
 }
 
 /** Computes the live run's publication ahead of the first reader (after start-up and after each run). */

@@ -99,3 +99,4 @@ export {
   type ColumnSpec,
   type DatasetSpec,
 } from "@/lib/datasets/spec";
+export { BATCH_PERIOD_HTML_PATTERN, checkBatchPeriod, type BatchPeriodProblem } from "./period";

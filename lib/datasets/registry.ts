@@ -1,5 +1,6 @@
 import { col, optional, type ColumnDef, type RowOfColumns } from "@/lib/datasets/columns";
 import { ELG_GLD_COLUMNS, goodLevelOfDevelopment } from "@/lib/datasets/eyfsp";
+import { BATCH_PERIOD_PATTERN } from "./period";
 
 /** Version of the partner data specification these definitions implement. */
 export const SPEC_VERSION = 2;
@@ -416,7 +417,7 @@ const policeCrime = defineDataset({
 
 /* ---------- troubled-families ---------- */
 
-export const BATCH_PERIOD_PATTERN = /^\d{4}-H[12]$/;
+export { BATCH_PERIOD_PATTERN };
 
 /** The earliest attachment date the 2015 agreement covers (6.2a). */
 export const TF_EARLIEST_ATTACHED = "2014-09-01";

@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { appDatabaseUrl, databasePoolSize } from "@/lib/env";
 
 interface Handles {
   url: string;
@@ -18,7 +19,7 @@ export class DatabaseNotConfiguredError extends Error {
 }
 
 function appUrl(): string {
-  const url = process.env.DATABASE_APP_URL;
+  const url = appDatabaseUrl();
   if (!url) {
     throw new DatabaseNotConfiguredError(
       "DATABASE_APP_URL is not set: start the portal with `npm start`, which prepares the database first.",
@@ -32,7 +33,7 @@ function handles(): Handles {
   if (g.__portalDb && g.__portalDb.url === url) return g.__portalDb;
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+    max: databasePoolSize(),
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: "essex-portal",

@@ -71,6 +71,29 @@ export async function withContextClient<T>(ctx: UnitContext, fn: (client: pg.Poo
 }
 
 /**
+ * Sets `ctx` on a transaction the caller has opened on a raw connection (BEGIN done), for the long
+ * units that manage their own transaction boundaries on one connection (ingest, matching runs).
+ * The settings are transaction-local, as everywhere else.
+ */
+export async function setContextOn(client: pg.ClientBase, ctx: UnitContext): Promise<void> {
+  await client.query(SET_SQL, settings(ctx).flat());
+}
+
+/**
+ * Runs `fn` with the transaction's context kind switched to `kind` (organisation, user and request
+ * settings unchanged), then switches back to `back`: for one statement a context's policies do not
+ * admit inside that context's own transaction (a matching run reading back its audit event).
+ */
+export async function withContextKind<T>(client: pg.ClientBase, kind: UnitContext["kind"], back: UnitContext["kind"], fn: () => Promise<T>): Promise<T> {
+  await client.query("SELECT set_config('app.context', $1, true)", [kind]);
+  try {
+    return await fn();
+  } finally {
+    await client.query("SELECT set_config('app.context', $1, true)", [back]);
+  }
+}
+
+/**
  * One read statement as `ctx` in a single round trip, for the reads made on every request (the
  * session check), where withContextClient's BEGIN, settings, statement and COMMIT cost four.
  * The settings and the statement travel as one simple-protocol message, which PostgreSQL runs as

@@ -1,8 +1,10 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import "@/lib/validation/plain-errors";
+import { auditActor, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { AppError } from "@/lib/errors";
+import { fieldErrors } from "@/lib/validation/plain-errors";
 import { publicUrl } from "@/lib/auth/config";
 import { endSessionsOfUser } from "@/lib/auth/session";
 import { withContext, type Tx } from "@/lib/db/tenant";
@@ -14,16 +16,14 @@ import { rotateSigningKey } from "./keys";
 import { isLocked } from "./lockout";
 import { loadPolicy, passwordAge, passwordPolicySchema, savePolicy, type PasswordPolicy } from "./policy";
 import { reloadProvider } from "./provider";
+import { isUuid } from "@/lib/ids";
 
 // Administration of identities. Every function runs in the administrator's database context
 // and writes its audit event in the same transaction as the change. Administrators see
 // accounts and organisations, never partner data.
 
-export interface AdminActor {
-  userId: string;
-  email: string;
-  role: Role;
-}
+/** The administrator acting: the request path's Actor, of which administration needs only this. */
+export type AdminActor = Pick<Actor, "userId" | "email" | "role">;
 
 const ACTIVATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -32,14 +32,11 @@ function asAdmin<T>(actor: AdminActor, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withContext({ kind: "admin", userId: actor.userId }, fn);
 }
 
-function auditActor(actor: AdminActor) {
-  return { userId: actor.userId, label: actor.email, role: actor.role };
-}
-
-export class AdminInputError extends Error {
-  name = "AdminInputError";
-  constructor(public readonly fields: Record<string, string>) {
-    super(Object.values(fields).join("; "));
+/** Input an administrator must correct, field by field: the domain's AppError of kind "invalid". */
+export class AdminInputError extends AppError {
+  override name = "AdminInputError";
+  constructor(fields: Record<string, string>) {
+    super("invalid", Object.values(fields).join("; "), { fields });
   }
 }
 
@@ -100,7 +97,7 @@ export async function listAccounts(actor: AdminActor, now = new Date()): Promise
 }
 
 export async function getAccount(actor: AdminActor, id: string, now = new Date()): Promise<AccountRow | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return (await listAccounts(actor, now)).find((a) => a.id === id) ?? null;
 }
 
@@ -125,7 +122,7 @@ export type AccountInput = z.infer<typeof accountInputSchema>;
 function parseAccount(input: unknown): AccountInput {
   const r = accountInputSchema.safeParse(input);
   if (!r.success) {
-    throw new AdminInputError(Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message])));
+    throw new AdminInputError(fieldErrors(r.error));
   }
   return r.data;
 }
@@ -321,7 +318,7 @@ export async function activateAccount(token: string, password: string, confirm: 
     const result = await setPassword(tx, t.userId, password, {
       now,
       reason: "activated",
-      actor: { userId: t.userId, label: t.user.email, role: t.user.role },
+      actor: auditActor({ userId: t.userId, email: t.user.email, role: t.user.role }),
     });
     if (!result.ok) return result;
     await tx.idpActivationToken.update({ where: { id: t.id }, data: { usedAt: now } });
@@ -379,7 +376,7 @@ function slugify(name: string): string {
 
 export async function createOrganisation(actor: AdminActor, input: unknown): Promise<string> {
   const r = orgSchema.safeParse(input);
-  if (!r.success) throw new AdminInputError(Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message])));
+  if (!r.success) throw new AdminInputError(fieldErrors(r.error));
   return asAdmin(actor, async (tx) => {
     const slug = slugify(r.data.name) || "organisation";
     if (await tx.organisation.findUnique({ where: { slug } })) throw new AdminInputError({ name: "An organisation with this name already exists" });
@@ -443,7 +440,7 @@ export async function getPolicy(actor: AdminActor): Promise<PasswordPolicy> {
 
 export async function updatePolicy(actor: AdminActor, input: unknown): Promise<PasswordPolicy> {
   const r = passwordPolicySchema.safeParse(input);
-  if (!r.success) throw new AdminInputError(Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message])));
+  if (!r.success) throw new AdminInputError(fieldErrors(r.error));
   if (r.data.warnDays >= r.data.maxAgeDays) throw new AdminInputError({ warnDays: "Warnings must start less than the maximum age before expiry" });
   return asAdmin(actor, async (tx) => {
     const before = await loadPolicy(tx);

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Mount } from "@/lib/server/mounts";
+import type { Mount } from "@/lib/server/mount";
 import { publicUrl, usesBundledProvider } from "@/lib/auth/config";
 import { contentSecurityPolicy } from "@/lib/server/security-headers";
 import { purgeExpired } from "./adapter";

@@ -7,6 +7,8 @@ import { withContext } from "@/lib/db/tenant";
 import { PostgresAdapter } from "./adapter";
 import { loadSigningKeys } from "./keys";
 import { errorPage, loggedOutPage, logoutPage } from "./pages";
+import { errFields, log } from "@/lib/log";
+import { isUuid } from "@/lib/ids";
 
 /**
  * The `acr` the bundled provider asserts: password and a one-time code were both checked
@@ -28,7 +30,7 @@ export interface ProviderOptions {
 }
 
 async function findAccount(_ctx: KoaContextWithOIDC, sub: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+  if (!isUuid(sub)) return undefined;
   const user = await withContext({ kind: "system", purpose: "identity-provider" }, (tx) =>
     tx.user.findUnique({ where: { id: sub }, include: { organisation: true } }),
   );
@@ -126,7 +128,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   // Behind a TLS-terminating proxy the provider must trust X-Forwarded-Proto to build https URLs.
   provider.proxy = secure;
   provider.on("server_error", (_ctx: unknown, err: unknown) => {
-    console.error("[identity-provider] server error", err);
+    log({ component: "identity-provider" }).error(errFields(err), "server error");
   });
   return provider;
 }

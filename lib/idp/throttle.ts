@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
 import { withContextClient } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
+import { sessionSecret } from "@/lib/env";
 
 // Throttling of sign-in and code attempts (decision 083). The per-account lockout
 // (lockout.ts) stops guessing one account's password; it does nothing against one password
@@ -49,7 +50,7 @@ const contextStore = {
 
 /** Client addresses are personal data: the table keeps a keyed hash, never the address. */
 function addressKey(address: string): string {
-  const key = process.env.NEXTAUTH_SECRET ?? "portal-throttle";
+  const key = sessionSecret() ?? "portal-throttle";
   return createHmac("sha256", key).update(address.trim().toLowerCase()).digest("base64url").slice(0, 32);
 }
 

@@ -1,37 +1,35 @@
 import "server-only";
 import fs from "node:fs";
 import { Readable } from "node:stream";
+import { auditActor, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { withContextClient } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { errorReportPath, originalFilePath } from "./paths";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function notFound(): Response {
-  return Response.json({ error: "not-found", message: "There is no such upload for your organisation." }, { status: 404 });
+export interface BatchFile {
+  stream: ReadableStream<Uint8Array>;
+  size: number;
+  /** The name to offer the download under. */
+  filename: string;
+  /** The original's SHA-256 as received (the partner's check that it is their exact file). */
+  sha256: string | null;
 }
 
-function gone(message: string): Response {
-  return Response.json({ error: "gone", message }, { status: 410 });
-}
-
-/** RFC 6266 filename: ASCII fallback plus the UTF-8 name. */
-function disposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
+const NO_SUCH_UPLOAD = "There is no such upload for your organisation.";
 
 /**
- * Streams a batch's stored original or its error report. The batch is looked up in the user's
- * organisation context, so row-level security alone decides whether it exists for them; the
- * download is audited in that transaction.
+ * A batch's stored original or its error report, as a stream. The batch is looked up in the
+ * user's organisation context, so row-level security alone decides whether it exists for them;
+ * the download is audited in that transaction. Throws AppError not_found / gone.
  */
-export async function serveBatchFile(
-  user: { userId: string; email: string; role: string; orgId: string },
+export async function openBatchFile(
+  user: Pick<Actor, "userId" | "email" | "role" | "orgId">,
   batchId: string,
   which: "original" | "errors",
-): Promise<Response> {
-  if (!UUID.test(batchId)) return notFound();
+): Promise<BatchFile> {
+  if (!isUuid(batchId)) throw new AppError("not_found", NO_SUCH_UPLOAD);
   const batch = await withContextClient({ kind: "org", orgId: user.orgId, userId: user.userId }, async (c) => {
     const found = await c.query<{ org_id: string; original_filename: string; file_sha256: string | null; status: string }>(
       `SELECT org_id, original_filename, file_sha256, status FROM upload_batch WHERE id = $1`,
@@ -42,27 +40,26 @@ export async function serveBatchFile(
     await recordAudit(c, {
       action: which === "original" ? "ingest.original_downloaded" : "ingest.error_report_downloaded",
       outcome: "success",
-      actor: { userId: user.userId, label: user.email, role: user.role },
+      actor: auditActor(user),
       orgId: b.org_id,
       target: { type: "upload_batch", id: batchId },
     });
     return b;
   });
-  if (!batch) return notFound();
+  if (!batch) throw new AppError("not_found", NO_SUCH_UPLOAD);
   const file = which === "original" ? originalFilePath(batch.org_id, batchId) : errorReportPath(batch.org_id, batchId);
   if (!fs.existsSync(file)) {
-    return which === "original"
-      ? gone("The platform does not keep this file: it was refused, withdrawn by retention, or never fully received.")
-      : gone("This upload has no error report.");
+    throw new AppError(
+      "gone",
+      which === "original"
+        ? "The platform does not keep this file: it was refused, withdrawn by retention, or never fully received."
+        : "This upload has no error report.",
+    );
   }
-  const size = fs.statSync(file).size;
-  const name = which === "original" ? batch.original_filename : batch.original_filename.replace(/(\.csv)?$/i, "-errors.csv");
-  const headers: Record<string, string> = {
-    "content-type": "text/csv; charset=utf-8",
-    "content-length": String(size),
-    "content-disposition": disposition(name),
-    "cache-control": "private, no-store",
+  return {
+    stream: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>,
+    size: fs.statSync(file).size,
+    filename: which === "original" ? batch.original_filename : batch.original_filename.replace(/(\.csv)?$/i, "-errors.csv"),
+    sha256: which === "original" ? batch.file_sha256 : null,
   };
-  if (which === "original" && batch.file_sha256) headers["x-content-sha256"] = batch.file_sha256;
-  return new Response(Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, { status: 200, headers });
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { generateDemoData } from "@/lib/demo";
 import { isDatasetId } from "@/lib/datasets";
 import { withContext } from "@/lib/db/tenant";
-import { ESSEX_PILOT_SUPPLIERS } from "@/lib/setup/demo-organisations";
+import { ESSEX_PILOT_SUPPLIERS } from "@/lib/demo/organisations";
 import { ingestFile } from "./pipeline";
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
 import type { DatasetId } from "@/lib/datasets";
+import { errFields, log } from "@/lib/log";
 
 export interface BatchChanged {
   batchId: string;
@@ -33,7 +34,7 @@ export async function emitBatchChanged(event: BatchChanged): Promise<void> {
     try {
       await listener(event);
     } catch (e) {
-      console.error(`[ingest] a batch-changed listener failed for batch ${event.batchId}: ${e instanceof Error ? e.message : String(e)}`);
+      log({ component: "ingest", batchId: event.batchId }).error(errFields(e), "a batch-changed listener failed");
     }
   }
 }

@@ -1,19 +1,22 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { BATCH_PERIOD_PATTERN, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
+import { auditActor, type Actor } from "@/lib/actor";
+import { checkBatchPeriod, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
+import { AppError } from "@/lib/errors";
+import { errFields, log } from "@/lib/log";
 import { IngestRequestError, ingestFile, type IngestProgress, type IngestResult } from "./pipeline";
+
+// The browser upload, in domain terms: what arrived (query, announced type and length, the body
+// as a stream) in, an NDJSON stream of UploadEvents or an AppError out. The route handlers
+// (app/api/uploads) turn these into HTTP answers.
 
 /** Largest file the browser upload takes (the issue's 2 GB); SFTP and the CLI have no such cap. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 /** The no-JavaScript form goes through multipart parsing, which holds the file; keep it small. */
 export const MAX_FORM_UPLOAD_BYTES = 50 * 1024 ** 2;
 
-export interface Uploader {
-  userId: string;
-  email: string;
-  role: string;
-  orgId: string;
-}
+/** The uploading partner analyst: the request path's Actor, of which the upload needs only this. */
+export type Uploader = Pick<Actor, "userId" | "email" | "role" | "orgId">;
 
 /** One line of the NDJSON answer of POST /api/uploads. */
 export type UploadEvent =
@@ -25,10 +28,6 @@ export type UploadEvent =
 export type PublicResult = Pick<IngestResult, "batchId" | "status" | "message" | "rowsTotal" | "rowsLoaded" | "errorCount" | "size" | "sha256"> & {
   resultUrl: string;
 };
-
-function problem(status: number, error: string, message: string): Response {
-  return Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
-}
 
 export interface UploadParams {
   datasetId: DatasetId;
@@ -43,17 +42,18 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export const BAD_FILENAME_MESSAGE =
   "The file's name contains a control character (such as NUL or a line break) that cannot be stored. Rename the file using letters, digits, spaces, dots, hyphens or underscores, and upload it again.";
 
-/** Reads and checks the upload's parameters; a Response means "answer this and stop". */
-export function uploadParams(q: { get(name: string): string | null }): UploadParams | Response {
+const invalid = (code: string, message: string) => new AppError("invalid", message, { code });
+
+/** Reads and checks the upload's parameters; throws AppError "invalid" naming the problem. */
+export function uploadParams(q: { get(name: string): string | null }): UploadParams {
   const dataset = q.get("dataset") ?? "";
-  if (!isDatasetId(dataset)) return problem(400, "unknown-dataset", "Choose which dataset this file is (the dataset parameter is missing or unknown).");
+  if (!isDatasetId(dataset)) throw invalid("unknown-dataset", "Choose which dataset this file is (the dataset parameter is missing or unknown).");
   const def = getDataset(dataset);
   const period = (q.get("period") ?? "").trim() || null;
-  if (def.needsPeriod && !period) return problem(400, "period-required", `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`);
-  if (def.needsPeriod && period && !BATCH_PERIOD_PATTERN.test(period)) return problem(400, "bad-period", `The batch period "${period.slice(0, 20)}" is not of the form YYYY-H1 or YYYY-H2.`);
-  if (!def.needsPeriod && period) return problem(400, "period-not-allowed", `${def.title} files are not sent in batches by period; leave the period empty.`);
+  const periodProblem = checkBatchPeriod(def, period);
+  if (periodProblem) throw invalid(periodProblem.code, periodProblem.message);
   const rawName = q.get("filename") ?? "";
-  if (CONTROL_CHARACTER.test(rawName)) return problem(400, "bad-filename", BAD_FILENAME_MESSAGE);
+  if (CONTROL_CHARACTER.test(rawName)) throw invalid("bad-filename", BAD_FILENAME_MESSAGE);
   const filename = rawName.trim().slice(0, 255) || `${dataset}.csv`;
   const loadValidRows = ["1", "true", "on", "yes"].includes((q.get("loadValidRows") ?? "").toLowerCase());
   return { datasetId: dataset, period, loadValidRows, filename };
@@ -101,29 +101,37 @@ export class TruncatedUploadError extends Error {
   name = "TruncatedUploadError";
 }
 
+/** What arrived for a streamed upload, read from the request by the route handler. */
+export interface UploadInput {
+  query: { get(name: string): string | null };
+  contentType: string | null;
+  contentLength: string | null;
+  body: ReadableStream<Uint8Array> | null;
+  requestId?: string;
+}
+
 /**
  * POST /api/uploads: the body is the CSV itself (Content-Type text/csv), streamed through the
- * pipeline as it arrives. The answer is NDJSON: `accepted`, `progress` events, then one `result`
- * (or `error`). Problems found before the first byte is read get a plain 4xx JSON answer.
+ * pipeline as it arrives. Returns the NDJSON answer: `accepted`, `progress` events, then one
+ * `result` (or `error`). Problems found before the first byte is read throw an AppError
+ * (invalid, unsupported, too_large).
  */
-export async function handleUpload(req: Request, user: Uploader): Promise<Response> {
-  const url = new URL(req.url);
-  const params = uploadParams(url.searchParams);
-  if (params instanceof Response) return params;
-  const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+export function startUpload(user: Uploader, input: UploadInput): ReadableStream<Uint8Array> {
+  const params = uploadParams(input.query);
+  const type = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "text/csv") {
-    return problem(415, "unsupported-media-type", "Send the file itself as the request body with Content-Type: text/csv (not a form or JSON).");
+    throw new AppError("unsupported", "Send the file itself as the request body with Content-Type: text/csv (not a form or JSON).", { code: "unsupported-media-type" });
   }
-  const lengthHeader = req.headers.get("content-length");
+  const lengthHeader = input.contentLength;
   const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
-  if (announced !== null && announced > MAX_UPLOAD_BYTES) return problem(413, "too-large", new UploadTooLargeError(MAX_UPLOAD_BYTES).message);
-  if (!req.body || announced === 0) return problem(400, "empty-file", "The file is empty: it has no header row and no data.");
-  const body = req.body;
+  if (announced !== null && announced > MAX_UPLOAD_BYTES) throw new AppError("too_large", new UploadTooLargeError(MAX_UPLOAD_BYTES).message, { code: "too-large" });
+  if (!input.body || announced === 0) throw invalid("empty-file", "The file is empty: it has no header row and no data.");
+  const body = input.body;
 
-  const requestId = req.headers.get("x-request-id") ?? randomUUID();
+  const requestId = input.requestId ?? randomUUID();
   const encoder = new TextEncoder();
   let lastProgress = 0;
-  const stream = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (e: UploadEvent) => {
         try {
@@ -141,7 +149,7 @@ export async function handleUpload(req: Request, user: Uploader): Promise<Respon
           source: "browser",
           originalFilename: params.filename,
           loadValidRows: params.loadValidRows,
-          actor: { userId: user.userId, label: user.email, role: user.role },
+          actor: auditActor(user),
           requestId,
           input: limitedBody(body, announced, MAX_UPLOAD_BYTES),
           onProgress: (p) => {
@@ -156,7 +164,7 @@ export async function handleUpload(req: Request, user: Uploader): Promise<Respon
       } catch (e) {
         const message = uploadErrorMessage(e);
         send({ type: "error", message });
-        if (message === OUR_FAULT) console.error(`[ingest] browser upload ${requestId} failed`, e);
+        if (message === OUR_FAULT) log({ requestId, component: "ingest" }).error(errFields(e), "browser upload failed");
       } finally {
         try {
           controller.close();
@@ -165,10 +173,6 @@ export async function handleUpload(req: Request, user: Uploader): Promise<Respon
         }
       }
     },
-  });
-  return new Response(stream, {
-    status: 200,
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-request-id": requestId },
   });
 }
 
@@ -183,14 +187,17 @@ export function uploadErrorMessage(e: unknown): string {
 const OUR_FAULT = "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
 
 /** The no-JavaScript form upload: a multipart POST, held in memory up to {@link MAX_FORM_UPLOAD_BYTES}. */
-export async function handleFormUpload(req: Request, user: Uploader): Promise<{ batchId: string } | { error: string }> {
-  const length = Number(req.headers.get("content-length") ?? "0");
+export async function formUpload(
+  user: Uploader,
+  input: { contentLength: string | null; readForm: () => Promise<FormData> },
+): Promise<{ batchId: string } | { error: string }> {
+  const length = Number(input.contentLength ?? "0");
   if (length > MAX_FORM_UPLOAD_BYTES + 64 * 1024) {
     return { error: `Without JavaScript the upload takes files up to ${MAX_FORM_UPLOAD_BYTES / 1024 ** 2} MB. Turn JavaScript on for files up to 2 GB, or use SFTP.` };
   }
   let form: FormData;
   try {
-    form = await req.formData();
+    form = await input.readForm();
   } catch {
     return { error: "The form could not be read. Choose a file and try again." };
   }
@@ -202,8 +209,13 @@ export async function handleFormUpload(req: Request, user: Uploader): Promise<{ 
     if (typeof v === "string") fields.set(k, v);
   }
   fields.set("filename", (file as File).name ?? "upload.csv");
-  const params = uploadParams(fields);
-  if (params instanceof Response) return { error: ((await params.json()) as { message: string }).message };
+  let params: UploadParams;
+  try {
+    params = uploadParams(fields);
+  } catch (e) {
+    if (e instanceof AppError) return { error: e.message };
+    throw e;
+  }
   try {
     const result = await ingestFile({
       orgId: user.orgId,
@@ -212,13 +224,13 @@ export async function handleFormUpload(req: Request, user: Uploader): Promise<{ 
       source: "browser",
       originalFilename: params.filename,
       loadValidRows: params.loadValidRows,
-      actor: { userId: user.userId, label: user.email, role: user.role },
+      actor: auditActor(user),
       input: file.stream() as unknown as AsyncIterable<Uint8Array>,
     });
     return { batchId: result.batchId };
   } catch (e) {
     const message = uploadErrorMessage(e);
-    if (message === OUR_FAULT) console.error("[ingest] form upload failed", e);
+    if (message === OUR_FAULT) log({ component: "ingest" }).error(errFields(e), "form upload failed");
     return { error: message };
   }
 }

@@ -1,18 +1,15 @@
 import "server-only";
 import path from "node:path";
-import { env } from "@/lib/env";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { dataDir } from "@/lib/env";
+import { isUuid } from "@/lib/ids";
 
 function checkedId(id: string): string {
   // Ids come from the database, but they become path segments: refuse anything else outright.
-  if (!UUID.test(id)) throw new TypeError(`not a uuid: ${id}`);
+  if (!isUuid(id)) throw new TypeError(`not a uuid: ${id}`);
   return id;
 }
 
-export function dataDir(): string {
-  return path.resolve(process.env.PORTAL_DATA_DIR || env().PORTAL_DATA_DIR);
-}
+export { dataDir };
 
 /** Folder of one organisation's transferred files: `<data>/files/<org_id>`. */
 export function orgFilesDir(orgId: string): string {

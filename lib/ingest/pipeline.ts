@@ -4,8 +4,9 @@ import fs from "node:fs";
 import { pipeline as streamPipeline } from "node:stream/promises";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
-import { BATCH_PERIOD_PATTERN, getDataset, type DatasetId } from "@/lib/datasets";
+import { checkBatchPeriod, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
+import { setContextOn } from "@/lib/db/tenant";
 import { nudgeMailDelivery } from "@/lib/mail";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
@@ -86,13 +87,7 @@ function checkRequest(r: IngestRequest): string | null {
     return "The file's name contains a control character (such as NUL or a line break) that cannot be stored. Rename the file and send it again.";
   }
   const def = getDataset(r.datasetId);
-  if (def.needsPeriod) {
-    if (!r.period) return `${def.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`;
-    if (!BATCH_PERIOD_PATTERN.test(r.period)) return `The batch period "${r.period}" is not of the form YYYY-H1 or YYYY-H2.`;
-  } else if (r.period) {
-    return `${def.title} files are not sent in batches by period; leave the period empty.`;
-  }
-  return null;
+  return checkBatchPeriod(def, r.period ?? null)?.message ?? null;
 }
 
 function refusalMessage(report: ValidationReport, loadValidRows: boolean): string {
@@ -165,11 +160,7 @@ export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
   let batchId: string | null = null;
   let locked = false;
   const ctx = { orgId: r.orgId, userId: r.actor.userId ?? "", requestId: r.requestId ?? "" };
-  const setContext = () =>
-    client.query(
-      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true), set_config('app.request_id', $3, true)",
-      [ctx.orgId, ctx.userId, ctx.requestId],
-    );
+  const setContext = () => setContextOn(client, { kind: "org", orgId: ctx.orgId, userId: ctx.userId, requestId: ctx.requestId });
   const inTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
     await client.query("BEGIN");
     try {
@@ -288,10 +279,7 @@ async function runBatch(
   try {
     await client.query("BEGIN");
     open = true;
-    await client.query(
-      "SELECT set_config('app.context', 'org', true), set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
-      [r.orgId, r.actor.userId ?? ""],
-    );
+    await setContextOn(client, { kind: "org", orgId: r.orgId, userId: r.actor.userId ?? "" });
     staging = await BatchLoader.open(client, r.datasetId, batchId, r.orgId);
 
     // COPY lines made from the accepted cells: formatting the normalised rows again turned every

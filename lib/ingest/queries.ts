@@ -1,6 +1,7 @@
 import "server-only";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import type { ReportSummary } from "./pipeline";
+import { isUuid } from "@/lib/ids";
 
 export interface BatchListItem {
   id: string;
@@ -37,7 +38,7 @@ export interface BatchDetail extends BatchListItem {
 }
 
 export async function getBatch(ctx: UnitContext & { kind: "org" }, batchId: string): Promise<BatchDetail | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(batchId)) return null;
+  if (!isUuid(batchId)) return null;
   return withContextClient(ctx, async (c) => {
     const b = await c.query<BatchDetail>(
       `SELECT ${batchColumns("b")}, b.file_sha256 AS "fileSha256", b.withdrawn_at AS "withdrawnAt",

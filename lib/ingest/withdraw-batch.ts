@@ -3,8 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { isDatasetId } from "@/lib/datasets";
 import { withContextClient } from "@/lib/db/tenant";
 import { emitBatchChanged } from "./events";
-
-const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/ids";
 
 export type WithdrawResult =
   | { ok: true; datasetId: string }
@@ -23,7 +22,7 @@ export interface Actor {
  */
 export async function withdrawBatch(opts: { orgId: string; batchId: string; actor: Actor; requestId?: string }): Promise<WithdrawResult> {
   // An id that is not a UUID names no batch; asking PostgreSQL would only fail on the cast.
-  if (!BATCH_ID.test(opts.batchId)) return { ok: false, reason: "not-found" };
+  if (!isUuid(opts.batchId)) return { ok: false, reason: "not-found" };
   const result = await withContextClient(
     { kind: "org", orgId: opts.orgId, userId: opts.actor.userId ?? undefined, requestId: opts.requestId },
     async (c): Promise<WithdrawResult> => {

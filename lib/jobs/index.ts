@@ -15,7 +15,7 @@ import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { startSftpScheduler } from "@/lib/sftp/scheduler";
 import { TF_DATASET } from "@/lib/troubled-families/run.server";
 import { reconcileTf, registerTroubledFamiliesRuns, requestTfRun } from "@/lib/troubled-families/jobs.server";
-import { stopJobQueue } from "./boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 
 const RECONCILE_EVERY_MS = 60_000;
 

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import PgBoss from "pg-boss";
 import pg from "pg";
 import { APP_ROLE, OWNER_ROLE } from "@/lib/db/roles";
-import { JOB_SCHEMA, QUEUES } from "./queues";
+import { JOB_SCHEMA, QUEUES } from "@/lib/queue/queues";
 
 /**
  * Installs (or upgrades) pg-boss's schema and the portal's queues as the owner role, then grants

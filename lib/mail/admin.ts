@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { requestDelivery } from "./deliver";
+import { isUuid } from "@/lib/ids";
 
 type AdminContext = UnitContext & { kind: "admin" };
 
@@ -69,7 +70,7 @@ export interface ReceivedMessage {
 
 /** One message as the embedded mail server received it (the demo's mailbox). */
 export async function getReceivedMessage(ctx: AdminContext, id: string): Promise<ReceivedMessage | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return withContextClient(ctx, async (c) =>
     (
       await c.query<ReceivedMessage>(
@@ -84,7 +85,7 @@ export type RetryResult = { ok: true } | { ok: false; message: string };
 
 /** An administrator's "try again now" for a message that is not yet delivered. */
 export async function retryMail(ctx: AdminContext, actor: { label: string }, id: string): Promise<RetryResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, message: "No such message." };
+  if (!isUuid(id)) return { ok: false, message: "No such message." };
   const outcome = await withContextClient(ctx, async (c) => {
     const r = await c.query<{ status: string; org_id: string | null }>(`SELECT status, org_id FROM notification_outbox WHERE id = $1 FOR UPDATE`, [id]);
     const row = r.rows[0];

@@ -1,9 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { withContextClient } from "@/lib/db/tenant";
-import { jobQueue } from "@/lib/jobs/boss";
-import { QUEUES } from "@/lib/jobs/queues";
+import { jobQueue } from "@/lib/queue/boss";
+import { QUEUES } from "@/lib/queue/queues";
 import { mailFrom, mailRoute, mailTransport } from "./transport";
+import { publicUrl } from "@/lib/env";
+import { errFields, log } from "@/lib/log";
 
 export interface DeliveryTiming {
   /** pg-boss retries of one delivery job after its first attempt. */
@@ -66,7 +68,7 @@ export async function deliverMessage(outboxId: string, opts: { final: boolean })
     if (!row || row.status === "sent") return "skipped";
     const route = mailRoute();
     try {
-      const host = new URL(process.env.PUBLIC_URL ?? "http://localhost").hostname;
+      const host = new URL(publicUrl()).hostname;
       const info = await mailTransport().sendMail({
         from: mailFrom(),
         to: row.to_address,
@@ -157,7 +159,7 @@ export async function startMailWorker(timing: Partial<DeliveryTiming> = {}): Pro
       if (outcome instanceof Error) throw outcome;
     },
   );
-  const sweep = () => void dispatchPendingMail().catch((e: unknown) => console.error(`[mail] dispatch failed: ${describe(e)}`));
+  const sweep = () => void dispatchPendingMail().catch((e: unknown) => log({ component: "mail" }).error(errFields(e), "mail dispatch failed"));
   s.sweep = setInterval(sweep, s.timing.pollingIntervalSeconds * 1000);
   s.sweep.unref();
   sweep();

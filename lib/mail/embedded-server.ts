@@ -5,6 +5,7 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { withContextClient } from "@/lib/db/tenant";
 import type { MailServer } from "./transport";
+import { errFields, log } from "@/lib/log";
 
 const MAX_SIZE = 10 * 1024 * 1024;
 
@@ -74,7 +75,7 @@ export async function startEmbeddedMailServer(opts: { port?: number } = {}): Pro
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
-  server.on("error", (e) => console.error(`[mail] embedded server: ${e.message}`));
+  server.on("error", (e) => log({ component: "mail" }).error(errFields(e), "embedded mail server error"));
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {

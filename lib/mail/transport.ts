@@ -1,6 +1,6 @@
 import "server-only";
 import nodemailer from "nodemailer";
-import { env } from "@/lib/env";
+import { env, publicUrl } from "@/lib/env";
 
 export interface MailServer {
   host: string;
@@ -44,6 +44,6 @@ export function mailRoute(): { kind: "smtp"; host: string } | { kind: "embedded"
 export function mailFrom(): string {
   const configured = env().MAIL_FROM;
   if (configured) return configured;
-  const host = new URL(env().PUBLIC_URL ?? process.env.PUBLIC_URL ?? "http://localhost").hostname;
+  const host = new URL(publicUrl()).hostname;
   return `Essex Data Platform <no-reply@${host.includes(".") ? host : `${host}.localdomain`}>`;
 }

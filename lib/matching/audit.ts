@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { recordAudit, type AuditEventInput } from "@/lib/audit/record";
+import { withContextKind } from "@/lib/db/tenant";
 
 /**
  * Records an audit event inside a matching-context transaction. recordAudit reads the new event
@@ -8,10 +9,5 @@ import { recordAudit, type AuditEventInput } from "@/lib/audit/record";
  * context; switching for the one statement keeps the event in the run's own transaction.
  */
 export async function auditInMatchingTransaction(c: pg.ClientBase, event: AuditEventInput): Promise<void> {
-  await c.query("SELECT set_config('app.context', 'system', true)");
-  try {
-    await recordAudit(c as pg.PoolClient, event);
-  } finally {
-    await c.query("SELECT set_config('app.context', 'matching', true)");
-  }
+  await withContextKind(c, "system", "matching", () => recordAudit(c as pg.PoolClient, event));
 }

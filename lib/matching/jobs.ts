@@ -5,10 +5,11 @@ import type PgBoss from "pg-boss";
 import { auditInMatchingTransaction } from "./audit";
 import { pool } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
-import { jobQueue, onConnection } from "@/lib/jobs/boss";
-import { QUEUES } from "@/lib/jobs/queues";
+import { jobQueue, onConnection } from "@/lib/queue/boss";
+import { QUEUES } from "@/lib/queue/queues";
 import { computeRun, discardStaleAnalysis, liveBatches, setProgress } from "./run";
 import { PILOT_AGREEMENT } from "./sources";
+import { errFields, log } from "@/lib/log";
 
 export type RunTrigger = "batch-loaded" | "batch-withdrawn" | "on-demand" | "reconcile" | "demo" | "benchmark";
 
@@ -119,11 +120,11 @@ async function attempt(
     if (outcome.live) {
       // Housekeeping after the run is complete and live: readers no longer use the old rows, so
       // removing them does not hold up the run (and is retried by the next run if it fails).
-      void discardStaleAnalysis(run.agreementId).catch((e: unknown) => console.error("[matching] discarding old analysis rows failed", e));
+      void discardStaleAnalysis(run.agreementId).catch((e: unknown) => log({ component: "matching" }).error(errFields(e), "discarding old analysis rows failed"));
       for (const l of liveListeners) await Promise.resolve(l(runId)).catch(() => {});
     }
   } catch (e) {
-    console.error(`[matching] run ${run.version} attempt ${job.retryCount + 1} failed`, e);
+    log({ component: "matching", runId: run.id }).error({ version: run.version, attempt: job.retryCount + 1, ...errFields(e) }, "matching run attempt failed");
     const final = job.retryCount >= job.retryLimit;
     await withContextClient({ kind: "matching" }, async (c) => {
       await c.query(

@@ -1,5 +1,6 @@
 import "server-only";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
+import { isUuid } from "@/lib/ids";
 
 export interface RunProgress {
   id: string;
@@ -9,11 +10,9 @@ export interface RunProgress {
   stage: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One run's progress as the caller's context may see it; null for an unknown or malformed id. */
 export async function runProgress(ctx: UnitContext, runId: string): Promise<RunProgress | null> {
-  if (!UUID.test(runId)) return null;
+  if (!isUuid(runId)) return null;
   return withContextClient(ctx, async (c) => {
     const r = await c.query<RunProgress>(`SELECT id, version, status, progress, stage FROM matching_run WHERE id = $1`, [runId]);
     return r.rows[0] ?? null;

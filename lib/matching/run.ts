@@ -2,8 +2,9 @@ import "server-only";
 import type pg from "pg";
 import { auditInMatchingTransaction } from "./audit";
 import { pool } from "@/lib/db/client";
-import { withContext, withContextClient } from "@/lib/db/tenant";
+import { setContextOn, withContext, withContextClient } from "@/lib/db/tenant";
 import { COHORT_DATASET, COHORT_KEY_CHECKS, LINK_SOURCES, MATCHED_DATASETS, type KeyColumn } from "./sources";
+import { errFields, log } from "@/lib/log";
 import {
   ANALYZE_COHORT_ADDRESS_SQL,
   ANALYZE_PERSON_KEYS_SQL,
@@ -18,8 +19,6 @@ import {
   matchedCountSql,
   type PassCounts,
 } from "./sql";
-
-const SET_MATCHING = "SELECT set_config('app.context', 'matching', true), set_config('app.org_id', '', true), set_config('app.user_id', '', true), set_config('app.request_id', $1, true)";
 
 export interface LiveBatch {
   id: string;
@@ -127,7 +126,7 @@ export async function computeRun(
 ): Promise<RunOutcome> {
   const db = await pool().connect();
   let broken = false;
-  // Time spent per stage, logged when MATCHING_LOG_TIMINGS is set (benchmarks, diagnosis).
+  // Time spent per stage, logged at LOG_LEVEL=debug (benchmarks, diagnosis).
   const timings: [string, number][] = [];
   let stageStart = performance.now();
   let stageName = "Starting";
@@ -138,11 +137,11 @@ export async function computeRun(
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
     stageStart = performance.now();
     stageName = stage;
-    written = written.then(() => progress(percent, stage)).catch((e: unknown) => console.error("[matching] progress update failed", e));
+    written = written.then(() => progress(percent, stage)).catch((e: unknown) => log({ component: "matching", runId }).error(errFields(e), "progress update failed"));
   };
   try {
     await db.query("BEGIN");
-    await db.query(SET_MATCHING, [`matching-run:${runId}`]);
+    await setContextOn(db, { kind: "matching", requestId: `matching-run:${runId}` });
     // Hash aggregates over a whole dataset; the default 4 MB would spill them to disk.
     await db.query("SET LOCAL work_mem = '256MB'");
     // JIT compilation of these one-off statements costs more than it saves (seconds of LLVM time).
@@ -256,7 +255,7 @@ export async function computeRun(
     await hooks.beforeCommit?.();
     await db.query("COMMIT");
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
-    if (process.env.MATCHING_LOG_TIMINGS) console.error(`[matching] run ${run.version} stage timings (ms): ${JSON.stringify(timings)}`);
+    log({ component: "matching", runId }).debug({ version: run.version, timingsMs: Object.fromEntries(timings) }, "matching run stage timings");
     return { runId, version: run.version, children: cohort.children, live, stats, warnings };
   } catch (e) {
     await db.query("ROLLBACK").catch(() => {

@@ -2,6 +2,7 @@ import "server-only";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { processEnvironment } from "@/lib/env";
 
 const SOURCES = ["app", "components", "lib", "public", "next.config.js", "package.json", "prisma/schema"];
 const STAMP = ".next/portal-build.json";
@@ -33,7 +34,7 @@ export async function buildPortal(root = process.cwd(), log: (line: string) => v
     const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...processEnvironment(), NEXT_TELEMETRY_DISABLED: "1" },
     });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));

@@ -1,25 +1,10 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record";
 import { withContext } from "@/lib/db/tenant";
-import type { OrgKind } from "@/lib/generated/prisma/enums";
+import { DEMO_ORGANISATIONS, ESSEX_PILOT_SUPPLIERS } from "@/lib/demo/organisations";
 
-export const DEMO_ORGANISATIONS: { slug: string; name: string; kind: OrgKind; dpContactEmail: string }[] = [
-  { slug: "essex-county-council", name: "Essex County Council", kind: "county_council", dpContactEmail: "dpo@essex.example" },
-  { slug: "basildon-borough-council", name: "Basildon Borough Council", kind: "borough_council", dpContactEmail: "dpo@basildon.example" },
-  { slug: "essex-police", name: "Essex Police", kind: "police", dpContactEmail: "dpo@essex-police.example" },
-  { slug: "university-of-essex", name: "University of Essex", kind: "university", dpContactEmail: "dpo@essex-university.example" },
-  { slug: "platform-operations", name: "Essex Data Platform operations", kind: "platform_operator", dpContactEmail: "security@platform.example" },
-];
-
-/** Which organisation supplies which dataset in the Essex pilot (the brief, "The Essex Data Platform datasets"). */
-export const ESSEX_PILOT_SUPPLIERS: Record<string, string> = {
-  "housing-benefits": "basildon-borough-council",
-  "social-care": "essex-county-council",
-  "school-readiness": "essex-county-council",
-  "youth-offending": "essex-county-council",
-  "drug-alcohol": "essex-county-council",
-  "police-crime": "essex-police",
-};
+// The data lives with the demo population (lib/demo), which ingest's demo load reads too.
+export { DEMO_ORGANISATIONS, ESSEX_PILOT_SUPPLIERS };
 
 /** The councils that send Troubled Families batches in the demo, and the evaluation's parties. */
 export const TROUBLED_FAMILIES_SUPPLIERS = ["essex-county-council", "basildon-borough-council"] as const;

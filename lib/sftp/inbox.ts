@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import "@/lib/validation/plain-errors";
 import { recordAudit } from "@/lib/audit/record";
-import { withContextClient, type UnitContext } from "@/lib/db/tenant";
+import { withContext, withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { normaliseFingerprint } from "./fingerprint";
 import { decryptCredential, encryptCredential } from "./secret";
 
@@ -34,6 +34,13 @@ const SELECT = `SELECT i.id, i.org_id AS "orgId", o.name AS "orgName", i.host, i
 
 type Row = InboxConfig & { credential_encrypted: string };
 const strip = ({ credential_encrypted: _, ...rest }: Row): InboxConfig => rest;
+
+/** The organisations an inbox can be set up for: active partners (not the platform's own operators). */
+export async function inboxOrganisations(ctx: UnitContext & { kind: "admin" | "system" }): Promise<{ id: string; name: string }[]> {
+  return withContext(ctx, (tx) =>
+    tx.organisation.findMany({ where: { active: true, kind: { not: "platform_operator" } }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  );
+}
 
 export async function listInboxes(ctx: UnitContext & { kind: "admin" | "system" }): Promise<InboxConfig[]> {
   return withContextClient(ctx, async (c) => (await c.query<Row>(`${SELECT} ORDER BY o.name`)).rows.map(strip));

@@ -10,6 +10,7 @@ import { errorReportPath } from "@/lib/ingest/paths";
 import { IngestRequestError, ingestFile, type IngestResult } from "@/lib/ingest/pipeline";
 import { sshFingerprint } from "./fingerprint";
 import { loadInboxForPolling, type InboxWithCredential } from "./inbox";
+import { errFields, log } from "@/lib/log";
 
 export interface FileOutcome {
   name: string;
@@ -122,7 +123,7 @@ async function pollInboxHoldingLock(inboxId: string): Promise<PollReport> {
   } finally {
     await sftp.end().catch(() => {});
     inFlight.delete(inboxId);
-    if (inbox) await recordPoll(inbox, report!).catch((e: unknown) => console.error("[sftp] could not record poll", e));
+    if (inbox) await recordPoll(inbox, report!).catch((e: unknown) => log({ component: "sftp", inboxId: inbox?.id }).error(errFields(e), "could not record poll"));
   }
 }
 
@@ -188,7 +189,7 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
       await writeResult({ file: name, status: "refused", message, processedAt: new Date().toISOString() });
       await dropMarker();
     } else {
-      console.error(`[sftp] ${inbox.orgName}: ${name} failed`, e);
+      log({ component: "sftp", inboxId: inbox.id, orgId: inbox.orgId }).error({ file: name, ...errFields(e) }, "inbox file failed");
     }
     return { name, status: "failed", message };
   }

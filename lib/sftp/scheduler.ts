@@ -1,6 +1,7 @@
 import "server-only";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
 import { dueInboxes, pollInbox } from "./poll";
+import { log as logger } from "@/lib/log";
 
 const g = globalThis as unknown as { __sftpScheduler?: NodeJS.Timeout };
 
@@ -9,7 +10,7 @@ const g = globalThis as unknown as { __sftpScheduler?: NodeJS.Timeout };
  * One scheduler per process; call from the server's start-up.
  */
 export function startSftpScheduler(opts: { everyMs?: number; log?: (line: string) => void } = {}): () => void {
-  const log = opts.log ?? ((l: string) => console.log(`[sftp] ${l}`));
+  const log = opts.log ?? ((l: string) => logger({ component: "sftp" }).info(l));
   if (g.__sftpScheduler) return () => stopSftpScheduler();
   let running = false;
   const tick = async () => {

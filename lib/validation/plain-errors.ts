@@ -44,3 +44,13 @@ export function plainMessage(issue: Issue): string {
 }
 
 z.config({ customError: (issue) => plainMessage(issue) });
+
+/**
+ * A zod error as a form's field errors: field name → the first message for it ("form" for an
+ * issue about the whole input). The one helper every form uses.
+ */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) out[String(issue.path[0] ?? "form")] ??= issue.message;
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listAppRoutes } from "@/lib/auth/app-routes";
-import { rolesAllowed, ROUTE_ACCESS } from "@/lib/auth/route-access";
+import { listAppRoutes } from "@/lib/http/app-routes";
+import { rolesAllowed, routeForPath } from "@/lib/http/routes";
 import { ROLE_NAV, ROLES, type Role } from "@/lib/auth/roles";
 
 // Every page a role may open without an id in its address is one click away in that role's
@@ -18,7 +18,7 @@ describe("header navigation", () => {
   it("links only pages the role may open", () => {
     for (const role of ROLES as Role[]) {
       for (const n of ROLE_NAV[role]) {
-        const access = ROUTE_ACCESS[n.href];
+        const access = routeForPath(n.href)?.spec.access;
         expect(access, `${n.href} is not a route`).toBeDefined();
         expect(rolesAllowed(access!, ROLES), `${role} is offered ${n.href}`).toContain(role);
       }

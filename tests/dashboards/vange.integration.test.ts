@@ -3,7 +3,7 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { vangeDashboard, vangeDashboardJson, type VangeDashboard } from "@/lib/dashboards/service";
 import { tableCsv } from "@/lib/dashboards/vange";
 import { runMatchingInProcess } from "@/lib/matching/jobs";

@@ -19,14 +19,14 @@ describe("GET /api/health", () => {
     const db = await startEmbeddedPostgres({ dir: path.join(tmp, "pg"), password: "health-test", persistent: false });
     process.env.DATABASE_APP_URL = db.superuserUrl("postgres");
     try {
-      const up = await GET();
+      const up = await GET(new Request("http://portal.test/api/health"));
       expect(up.status).toBe(200);
       expect(await up.json()).toEqual({ status: "ok", database: "ok" });
     } finally {
       await db.stop();
     }
     await closeDatabase();
-    const down = await GET();
+    const down = await GET(new Request("http://portal.test/api/health"));
     expect(down.status).toBe(503);
     const body = (await down.json()) as { status: string; database: string; reason: string };
     expect(body).toMatchObject({ status: "unavailable", database: "unreachable" });

@@ -5,7 +5,8 @@ import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import type { DatasetId } from "@/lib/datasets";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
-import { handleUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
+import { AppError, STATUS_OF } from "@/lib/errors";
+import { startUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { errorReportPath } from "@/lib/ingest/paths";
 import { createOrganisation, createUser } from "../factories";
 import { filesUnder, makeTempDataDir } from "./helpers";
@@ -35,8 +36,19 @@ function request(body: Buffer | string, query: Record<string, string> = { datase
   } as RequestInit);
 }
 
+/** What POST /api/uploads answers: the domain's stream, or the status the adapter gives its AppError. */
+async function send(req: Request): Promise<Response> {
+  try {
+    const input = { query: new URL(req.url).searchParams, contentType: req.headers.get("content-type"), contentLength: req.headers.get("content-length"), body: req.body };
+    return new Response(startUpload(uploader, input), { headers: { "content-type": "application/x-ndjson" } });
+  } catch (e) {
+    if (e instanceof AppError) return Response.json({ error: e.code, message: e.message }, { status: STATUS_OF[e.kind] });
+    throw e;
+  }
+}
+
 async function upload(body: Buffer | string, query?: Record<string, string>, headers?: Record<string, string>) {
-  const res = await handleUpload(request(body, query, headers), uploader);
+  const res = await send(request(body, query, headers));
   const text = await res.text();
   const events = res.headers.get("content-type")?.startsWith("application/x-ndjson") ? text.trim().split("\n").map((l) => JSON.parse(l) as UploadEvent) : [];
   const result = events.find((e) => e.type === "result");
@@ -206,7 +218,7 @@ describe("a cancelled upload", () => {
       headers: { "content-type": "text/csv", "content-length": String(body.length) },
       duplex: "half",
     } as RequestInit);
-    const res = await handleUpload(req, uploader);
+    const res = await send(req);
     const events = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as UploadEvent);
     const last = events[events.length - 1]!;
     expect(last).toEqual({ type: "error", message: expect.stringMatching(/cancelled or the connection was lost/) });

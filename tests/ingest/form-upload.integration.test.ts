@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
-import { handleFormUpload, MAX_FORM_UPLOAD_BYTES, type Uploader } from "@/lib/ingest/http-upload";
+import { formUpload, MAX_FORM_UPLOAD_BYTES, type Uploader } from "@/lib/ingest/http-upload";
 import { createOrganisation, createUser } from "../factories";
 import { csvText, makeTempDataDir, rowsOfBatch } from "./helpers";
 
@@ -19,6 +19,9 @@ function formRequest(fields: Record<string, string>, file?: { name: string; body
   if (file) form.set("file", new File([new Uint8Array(file.body)], file.name, { type: "text/csv" }));
   return new Request("http://portal.test/api/uploads/form", { method: "POST", body: form });
 }
+
+/** What POST /api/uploads/form hands the domain. */
+const handleFormUpload = (req: Request, user: Uploader) => formUpload(user, { contentLength: req.headers.get("content-length"), readForm: () => req.formData() });
 
 describe("the upload form without JavaScript", () => {
   it("loads a file posted as multipart and returns the batch to show", async () => {

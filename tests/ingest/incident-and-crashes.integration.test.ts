@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
-import { handleFormUpload, handleUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
+import { AppError } from "@/lib/errors";
+import { formUpload, startUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { getBatch } from "@/lib/ingest/queries";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
 import { createBatch, createOrganisation, createUser } from "../factories";
@@ -84,18 +85,19 @@ describe("bad identifiers and names get a plain answer, not a crash", () => {
   it("a file name with NUL or another control character is refused with 400 and a plain message", async () => {
     const body = [headerLine("housing-benefits"), sampleRowCells("housing-benefits", 0).join(",")].join("\n") + "\n";
     for (const filename of ["evil\u0000.csv", "two\nlines.csv", "tab\t.csv"]) {
-      const res = await handleUpload(
-        new Request(`http://portal.test/api/uploads?${new URLSearchParams({ dataset: "housing-benefits", filename })}`, {
-          method: "POST",
-          body,
-          headers: { "content-type": "text/csv" },
-          duplex: "half",
-        } as RequestInit),
-        uploader,
-      );
-      expect(res.status).toBe(400);
-      const answer = (await res.json()) as { error: string; message: string };
-      expect(answer.error).toBe("bad-filename");
+      const refused = (() => {
+        try {
+          startUpload(uploader, { query: new URLSearchParams({ dataset: "housing-benefits", filename }), contentType: "text/csv", contentLength: null, body: new Blob([body]).stream() });
+          return null;
+        } catch (e) {
+          return e;
+        }
+      })();
+      // The adapter answers an AppError of kind "invalid" with 400 and { error: code, message }.
+      expect(refused).toBeInstanceOf(AppError);
+      const answer = refused as AppError;
+      expect(answer.kind).toBe("invalid");
+      expect(answer.code).toBe("bad-filename");
       expect(answer.message).toMatch(/Rename the file/);
     }
   });
@@ -104,7 +106,7 @@ describe("bad identifiers and names get a plain answer, not a crash", () => {
     const form = new FormData();
     form.set("dataset", "housing-benefits");
     form.set("file", new File([[headerLine("housing-benefits"), sampleRowCells("housing-benefits", 0).join(",")].join("\n")], "a\u0000b.csv", { type: "text/csv" }));
-    const out = await handleFormUpload(new Request("http://portal.test/api/uploads/form", { method: "POST", body: form }), uploader);
+    const out = await formUpload(uploader, { contentLength: null, readForm: async () => form });
     expect(out).toEqual({ error: expect.stringMatching(/control character.*Rename the file/s) });
     await expect(ingest(orgId, "housing-benefits", "x\n", { originalFilename: "n\u0000.csv" })).rejects.toThrow(/Rename the file/);
   });

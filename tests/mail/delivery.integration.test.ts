@@ -6,7 +6,7 @@ import { createAccount, newActivationLink, type AdminActor } from "@/lib/idp/adm
 import { dispatchPendingMail, MailInputError, queueMail, startMailWorker, stopMailWorker } from "@/lib/mail";
 import { listOutbox, retryMail } from "@/lib/mail/admin";
 import { REMOVED_BODY } from "@/lib/mail/deliver";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { installJobQueue } from "@/lib/jobs/install";
 import { createOrganisation, createUser } from "../factories";
 import { csvText, ingest, makeTempDataDir } from "../ingest/helpers";

@@ -2,7 +2,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { installJobQueue } from "@/lib/jobs/install";
 import { dispatchPendingMail, queueMail, startMailWorker, stopMailWorker } from "@/lib/mail";
 import { getReceivedMessage, listOutbox } from "@/lib/mail/admin";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext } from "@/lib/db/tenant";
 import { DEMO_SALT } from "@/lib/demo";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { registerBlankDigest } from "@/lib/matching/blank-digests";
 import { runMatchingInProcess } from "@/lib/matching/jobs";
 import { emptyIdentifierDigest } from "@/lib/pseudonymise";

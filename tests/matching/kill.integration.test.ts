@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { recoverInterruptedRuns, runMatchingInProcess, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
 import { setUpPilot } from "./helpers";

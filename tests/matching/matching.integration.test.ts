@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
 import { handleMatchingJob, requestMatchingRun, startMatchingWorker, stopMatchingWorker } from "@/lib/matching/jobs";
 import { computeRun } from "@/lib/matching/run";

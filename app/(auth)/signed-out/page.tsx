@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Signed out" };
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
-export default async function SignedOutPage({ searchParams }: { searchParams: Search }) {
-  const provider = (await searchParams).provider;
+export default definePage("signed-out", async ({ searchParams }) => {
+  const provider = searchParams.provider;
   return (
     <>
       <h1>You have signed out</h1>
@@ -31,4 +30,4 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Se
       </p>
     </>
   );
-}
+});

@@ -1,22 +1,21 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { currentUser, safeCallbackPath } from "@/lib/auth/access";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { PROVIDER_ID, usesBundledProvider } from "@/lib/auth/config";
 import { csrfCookieName, readCsrfCookie } from "@/lib/auth/next-auth-cookies";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-export default async function SignInPage({ searchParams }: { searchParams: Search }) {
-  const sp = await searchParams;
+export default definePage("signin", async ({ searchParams, currentActor }) => {
+  const sp = searchParams;
   const callbackUrl = safeCallbackPath(first(sp.callbackUrl));
   const reason = first(sp.reason);
-  if (await currentUser()) redirect(callbackUrl);
+  if (await currentActor()) redirect(callbackUrl);
 
   const token = readCsrfCookie((await cookies()).get(csrfCookieName())?.value);
   if (!token) {
@@ -87,4 +86,4 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       </form>
     </>
   );
-}
+});

@@ -1,7 +1,6 @@
 import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { OrganisationRow } from "@/lib/idp/admin";
-import type { Flash } from "../_flash";
-import { FieldError } from "../_ui";
+import { Field } from "@/components/form/field";
 
 export const ACCOUNT_LABELS = {
   email: "E-mail address",
@@ -12,75 +11,57 @@ export const ACCOUNT_LABELS = {
   form: "Account",
 };
 
-export function AccountFields({
-  flash,
-  orgs,
-  values,
-}: {
-  flash: Flash | null;
-  orgs: OrganisationRow[];
-  values: { email?: string; displayName?: string; role?: string; orgId?: string; externalSubject?: string | null };
-}) {
-  const v = { ...values, ...(flash?.values ?? {}) };
-  const invalid = (f: string) => (flash?.errors?.[f] ? { "aria-invalid": true, "aria-describedby": `${f}-error` } : {});
+export type AccountValues = { email?: string; displayName?: string; role?: string; orgId?: string; externalSubject?: string | null };
+
+export function AccountFields({ errors = {}, orgs, values }: { errors?: Record<string, string>; orgs: Pick<OrganisationRow, "id" | "name" | "active">[]; values: AccountValues }) {
+  const v = values;
   return (
     <>
-      <div className="form-group">
-        <label htmlFor="displayName">{ACCOUNT_LABELS.displayName}</label>
-        <FieldError flash={flash} field="displayName" />
-        <input id="displayName" name="displayName" type="text" autoComplete="off" defaultValue={v.displayName ?? ""} {...invalid("displayName")} />
-      </div>
-      <div className="form-group">
-        <label htmlFor="email">{ACCOUNT_LABELS.email}</label>
-        <FieldError flash={flash} field="email" />
-        <input id="email" name="email" type="email" autoComplete="off" spellCheck={false} defaultValue={v.email ?? ""} {...invalid("email")} />
-      </div>
-      <div className="form-group">
-        <label htmlFor="role">{ACCOUNT_LABELS.role}</label>
-        <FieldError flash={flash} field="role" />
-        <select id="role" name="role" defaultValue={v.role ?? ""} {...invalid("role")}>
-          <option value="" disabled>
-            Choose a role
-          </option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
+      <Field id="displayName" label={ACCOUNT_LABELS.displayName} error={errors.displayName}>
+        {(d, inv) => <input id="displayName" name="displayName" type="text" autoComplete="off" defaultValue={v.displayName ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />}
+      </Field>
+      <Field id="email" label={ACCOUNT_LABELS.email} error={errors.email}>
+        {(d, inv) => <input id="email" name="email" type="email" autoComplete="off" spellCheck={false} defaultValue={v.email ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />}
+      </Field>
+      <Field id="role" label={ACCOUNT_LABELS.role} error={errors.role}>
+        {(d, inv) => (
+          <select id="role" name="role" defaultValue={v.role ?? ""} aria-describedby={d} aria-invalid={inv || undefined}>
+            <option value="" disabled>
+              Choose a role
             </option>
-          ))}
-        </select>
-      </div>
-      <div className="form-group">
-        <label htmlFor="orgId">{ACCOUNT_LABELS.orgId}</label>
-        <FieldError flash={flash} field="orgId" />
-        <select id="orgId" name="orgId" defaultValue={v.orgId ?? ""} {...invalid("orgId")}>
-          <option value="" disabled>
-            Choose an organisation
-          </option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-              {o.active ? "" : " (inactive)"}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="orgId" label={ACCOUNT_LABELS.orgId} error={errors.orgId}>
+        {(d, inv) => (
+          <select id="orgId" name="orgId" defaultValue={v.orgId ?? ""} aria-describedby={d} aria-invalid={inv || undefined}>
+            <option value="" disabled>
+              Choose an organisation
             </option>
-          ))}
-        </select>
-      </div>
-      <div className="form-group">
-        <label htmlFor="externalSubject">{ACCOUNT_LABELS.externalSubject} (optional)</label>
-        <span className="hint" id="externalSubject-hint">
-          Only when the portal signs in through the organisation&apos;s own service (for example Keycloak): the user&apos;s
-          &quot;sub&quot; there.
-        </span>
-        <FieldError flash={flash} field="externalSubject" />
-        <input
-          id="externalSubject"
-          name="externalSubject"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          defaultValue={v.externalSubject ?? ""}
-          aria-describedby="externalSubject-hint"
-        />
-      </div>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+                {o.active ? "" : " (inactive)"}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        id="externalSubject"
+        label={`${ACCOUNT_LABELS.externalSubject} (optional)`}
+        hint={`Only when the portal signs in through the organisation's own service (for example Keycloak): the user's "sub" there.`}
+        error={errors.externalSubject}
+      >
+        {(d, inv) => (
+          <input id="externalSubject" name="externalSubject" type="text" autoComplete="off" spellCheck={false} defaultValue={v.externalSubject ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />
+        )}
+      </Field>
     </>
   );
 }

@@ -1,18 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AccountList } from "@/components/admin/account-list";
-import { requireUser } from "@/lib/auth/access";
 import { accountFilter } from "@/lib/idp/account-status";
 import { listAccounts } from "@/lib/idp/admin";
-import type { Search } from "../_ui";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Accounts" };
 export const dynamic = "force-dynamic";
 
-export default async function AccountsPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
+export default definePage("admin.accounts", async ({ actor: admin, searchParams }) => {
   const accounts = await listAccounts(admin);
-  const filter = accountFilter((await searchParams).status);
+  const filter = accountFilter(searchParams.status);
   return (
     <>
       <h1>Accounts</h1>
@@ -24,4 +22,4 @@ export default async function AccountsPage({ searchParams }: { searchParams: Sea
       <AccountList accounts={accounts} filter={filter ?? "all"} badFilter={filter === null} />
     </>
   );
-}
+});

@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getDataset, isDatasetId } from "@/lib/datasets";
 import { IDENTIFIER_RULE_DESCRIPTIONS, type IdentifierRule } from "@/lib/ingest/guard";
 import { listIncidents } from "@/lib/ingest/queries";
 import { formatBytes, formatCount } from "@/components/upload/format";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Data-protection incidents" };
 export const dynamic = "force-dynamic";
 
-export default async function IncidentsPage() {
-  const user = await requireUser({ roles: ["administrator"] });
-  const ctx = unitContextFor(user);
+export default definePage("admin.incidents", async ({ unit }) => {
+  const ctx = unit;
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
   const incidents = await listIncidents(ctx);
   return (
@@ -73,4 +72,4 @@ export default async function IncidentsPage() {
       )}
     </>
   );
-}
+});

@@ -1,16 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { defineFormAction } from "@/lib/http/adapter";
 import { retryMail } from "@/lib/mail/admin";
 
-export async function retryMailAction(formData: FormData): Promise<void> {
-  const user = await requireUser({ roles: ["administrator"] });
-  const ctx = unitContextFor(user);
-  if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
-  const id = String(formData.get("mailId") ?? "");
-  const r = await retryMail(ctx, { label: user.email }, id);
+export const retryMailAction = defineFormAction("admin.mail.retry", async ({ actor, unit, redirect }, formData: FormData) => {
+  if (unit.kind !== "admin") throw new Error("administrators act in the admin context");
+  const r = await retryMail(unit, { label: actor.email }, String(formData.get("mailId") ?? ""));
   revalidatePath("/admin/mail");
-  redirect(`/admin/mail?${new URLSearchParams({ retried: r.ok ? "1" : r.message })}`);
-}
+  await redirect(`/admin/mail?${new URLSearchParams({ retried: r.ok ? "1" : r.message })}`);
+});

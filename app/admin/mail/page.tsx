@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { listOutbox, MAIL_STATUSES, type MailStatus, type OutboxItem } from "@/lib/mail/admin";
 import { mailRoute } from "@/lib/mail/transport";
 import { retryMailAction } from "./actions";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Sent mail" };
 export const dynamic = "force-dynamic";
@@ -17,11 +17,10 @@ function statusText(m: OutboxItem): { label: string; hint: string | null } {
   return { label: "Waiting to be sent", hint: null };
 }
 
-export default async function SentMailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser({ roles: ["administrator"] });
-  const ctx = unitContextFor(user);
+export default definePage("admin.mail", async ({ unit, searchParams }) => {
+  const ctx = unit;
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
-  const sp = await searchParams;
+  const sp = searchParams;
   const wanted = typeof sp.status === "string" ? sp.status : "";
   const status = (MAIL_STATUSES as readonly string[]).includes(wanted) ? (wanted as MailStatus) : undefined;
   const retried = typeof sp.retried === "string" ? sp.retried : null;
@@ -132,4 +131,4 @@ export default async function SentMailPage({ searchParams }: { searchParams: Pro
       )}
     </>
   );
-}
+});

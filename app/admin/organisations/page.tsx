@@ -1,21 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/access";
 import { listOrganisations, ORG_KINDS } from "@/lib/idp/admin";
-import { readFlash } from "../_flash";
-import { FieldError, Notices, type Search } from "../_ui";
-import { createOrganisationAction } from "../actions";
+import { readFlash } from "@/lib/http/flash";
+import { Notices } from "../_ui";
+import { CreateOrganisationForm } from "./_organisation-forms";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Organisations" };
 export const dynamic = "force-dynamic";
 
 const LABELS = { name: "Name", kind: "Kind", dpContactEmail: "Data protection contact", form: "Organisation" };
 
-export default async function OrganisationsPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
+export default definePage("admin.organisations", async ({ actor: admin, searchParams }) => {
+  const flash = await readFlash(searchParams.f);
   const orgs = await listOrganisations(admin);
-  const v = flash?.values ?? {};
   const kindLabel = new Map(ORG_KINDS.map((k) => [k.value, k.label]));
   return (
     <>
@@ -50,35 +48,7 @@ export default async function OrganisationsPage({ searchParams }: { searchParams
       </table>
 
       <h2>Add an organisation</h2>
-      <form action={createOrganisationAction} noValidate>
-        <div className="form-group">
-          <label htmlFor="name">{LABELS.name}</label>
-          <FieldError flash={flash} field="name" />
-          <input id="name" name="name" type="text" defaultValue={v.name ?? ""} />
-        </div>
-        <div className="form-group">
-          <label htmlFor="kind">{LABELS.kind}</label>
-          <FieldError flash={flash} field="kind" />
-          <select id="kind" name="kind" defaultValue={v.kind ?? ""}>
-            <option value="" disabled>
-              Choose the kind of organisation
-            </option>
-            {ORG_KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="form-group">
-          <label htmlFor="dpContactEmail">{LABELS.dpContactEmail} (optional)</label>
-          <FieldError flash={flash} field="dpContactEmail" />
-          <input id="dpContactEmail" name="dpContactEmail" type="email" defaultValue={v.dpContactEmail ?? ""} />
-        </div>
-        <button type="submit" className="button">
-          Add the organisation
-        </button>
-      </form>
+      <CreateOrganisationForm kinds={ORG_KINDS} />
     </>
   );
-}
+});

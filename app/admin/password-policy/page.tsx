@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/lib/auth/access";
 import { getPolicy } from "@/lib/idp/admin";
-import { readFlash } from "../_flash";
-import { FieldError, Notices, type Search } from "../_ui";
-import { updatePolicyAction } from "../actions";
+import { PolicyForm } from "./policy-form";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Password policy" };
 export const dynamic = "force-dynamic";
@@ -16,39 +14,7 @@ const FIELDS = [
   { name: "lockoutThreshold", label: "Failed attempts before locking", hint: "Wrong passwords or codes in a row. The wait then doubles with each further failure.", suffix: "attempts" },
 ] as const;
 
-export default async function PasswordPolicyPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
-  const policy = await getPolicy(admin);
-  return (
-    <>
-      <Notices flash={flash} labels={Object.fromEntries(FIELDS.map((f) => [f.name, f.label]))} />
-      <h1>Password policy</h1>
-      <p className="lead">Passwords are also refused when they are common, or contain the person&apos;s e-mail address or name.</p>
-      <form action={updatePolicyAction} noValidate>
-        {FIELDS.map((f) => (
-          <div className="form-group" key={f.name}>
-            <label htmlFor={f.name}>{f.label}</label>
-            <span className="hint" id={`${f.name}-hint`}>
-              {f.hint}
-            </span>
-            <FieldError flash={flash} field={f.name} />
-            <input
-              id={f.name}
-              name={f.name}
-              type="text"
-              inputMode="numeric"
-              className="input--code"
-              defaultValue={flash?.values?.[f.name] ?? String(policy[f.name])}
-              aria-describedby={`${f.name}-hint`}
-            />{" "}
-            {f.suffix}
-          </div>
-        ))}
-        <button type="submit" className="button">
-          Save the policy
-        </button>
-      </form>
-    </>
-  );
-}
+export default definePage("admin.password-policy", async ({ actor }) => {
+  const policy = await getPolicy(actor);
+  return <PolicyForm fields={FIELDS} current={Object.fromEntries(FIELDS.map((f) => [f.name, String(policy[f.name])]))} />;
+});

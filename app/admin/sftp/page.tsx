@@ -1,20 +1,18 @@
 import type { Metadata } from "next";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
-import { withContext } from "@/lib/db/tenant";
-import { listInboxes } from "@/lib/sftp/inbox";
+import { inboxOrganisations, listInboxes } from "@/lib/sftp/inbox";
 import { pollNowAction } from "./actions";
 import { InboxForm } from "./inbox-form";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "SFTP inboxes" };
 export const dynamic = "force-dynamic";
 
-export default async function SftpPage() {
-  const user = await requireUser({ roles: ["administrator"] });
-  const ctx = unitContextFor(user);
+export default definePage("admin.sftp", async ({ unit }) => {
+  const ctx = unit;
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
   const [inboxes, orgs] = await Promise.all([
     listInboxes(ctx),
-    withContext(ctx, (tx) => tx.organisation.findMany({ where: { active: true, kind: { not: "platform_operator" } }, orderBy: { name: "asc" }, select: { id: true, name: true } })),
+    inboxOrganisations(ctx),
   ]);
   return (
     <>
@@ -80,4 +78,4 @@ export default async function SftpPage() {
       <InboxForm orgs={orgs} />
     </>
   );
-}
+});

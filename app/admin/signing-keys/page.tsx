@@ -1,19 +1,18 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/lib/auth/access";
 import { usesBundledProvider } from "@/lib/auth/config";
 import { withContext } from "@/lib/db/tenant";
 import { listSigningKeys } from "@/lib/idp/keys";
-import { readFlash } from "../_flash";
-import { formatDate, Notices, type Search } from "../_ui";
+import { readFlash } from "@/lib/http/flash";
+import { formatDate, Notices } from "../_ui";
 import { rotateKeysAction } from "../actions";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Signing keys" };
 export const dynamic = "force-dynamic";
 
-export default async function SigningKeysPage({ searchParams }: { searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const flash = await readFlash((await searchParams).f);
-  const keys = await withContext({ kind: "admin", userId: admin.userId }, (tx) => listSigningKeys(tx));
+export default definePage("admin.signing-keys", async ({ unit, searchParams }) => {
+  const flash = await readFlash(searchParams.f);
+  const keys = await withContext(unit, (tx) => listSigningKeys(tx));
   const bundled = usesBundledProvider();
   return (
     <>
@@ -60,4 +59,4 @@ export default async function SigningKeysPage({ searchParams }: { searchParams: 
       </form>
     </>
   );
-}
+});

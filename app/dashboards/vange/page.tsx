@@ -1,28 +1,28 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
-import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
+import { parseFilters, vangeDashboard } from "@/lib/dashboards/service";
 import { viewQuery } from "@/lib/dashboards/query";
 import { DashboardFilters } from "@/components/dashboard/filters";
 import { RunStatusPanel, formatWhen } from "@/components/dashboard/run-status";
 import { TableFigure } from "@/components/dashboard/table-figure";
 import { ViewNotices } from "@/components/dashboard/view-notices";
 import { districtLabel } from "@/components/dashboard/place-names";
+import { definePage } from "@/lib/http/adapter";
+import { errFields } from "@/lib/log";
 
 export const metadata: Metadata = { title: "Vange school readiness" };
 export const dynamic = "force-dynamic";
 
-export default async function VangeDashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser({ roles: ["researcher", "approver"] });
+export default definePage("dashboards.vange", async ({ unit, searchParams, audit, log }) => {
   // A view that cannot be recorded is not shown: every access to the figures is audited.
-  const params = await searchParams;
-  const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(params))
+  const params = searchParams;
+  const dashboard = await vangeDashboard(unit, parseFilters(params))
     .then(async (d) => {
-      if (d.state === "ready") await auditDashboard(user, "dashboard.view", { run: d.run.version, year: d.filters.year, district: d.filters.district });
+      if (d.state === "ready") await audit({ run: d.run.version, year: d.filters.year, district: d.filters.district });
       return d;
     })
     .catch((e: unknown) => {
-      console.error("[dashboards] view failed", e);
+      log.error(errFields(e), "dashboard view failed");
       return null;
     });
   if (!dashboard) {
@@ -121,4 +121,4 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
       </section>
     </>
   );
-}
+});

@@ -1,31 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { notFound } from "next/navigation";
 import { getDataset, isDatasetId } from "@/lib/datasets";
 import { getBatch } from "@/lib/ingest/queries";
-import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
 import { IncidentGuidance } from "@/components/upload/incident-guidance";
 import { RULE_LABELS, countOf, formatBytes, formatCount } from "@/components/upload/format";
 import { StatusTag } from "@/components/upload/status-tag";
+import { definePage } from "@/lib/http/adapter";
+import { withdrawAction } from "./actions";
 
 export const metadata: Metadata = { title: "Upload result" };
 export const dynamic = "force-dynamic";
 
-async function withdraw(formData: FormData) {
-  "use server";
-  const user = await requireUser({ roles: ["partner_analyst"] });
-  const batchId = String(formData.get("batchId") ?? "");
-  const res = await withdrawBatch({ orgId: user.orgId, batchId, actor: { userId: user.userId, label: user.email, role: user.role } });
-  if (!res.ok && res.reason === "not-found") notFound();
-  redirect(`/uploads/${batchId}${res.ok ? "?withdrawn=1" : ""}`);
-}
-
-export default async function BatchPage({ params, searchParams }: { params: Promise<{ batchId: string }>; searchParams: Promise<{ withdrawn?: string; confirm?: string }> }) {
-  const user = await requireUser({ roles: ["partner_analyst"] });
-  const { batchId } = await params;
-  const sp = await searchParams;
-  const ctx = unitContextFor(user);
+export default definePage("uploads.batch", async ({ unit, params, searchParams }) => {
+  const { batchId } = params;
+  const sp = searchParams;
+  const ctx = unit;
   if (ctx.kind !== "org") notFound();
   const b = await getBatch(ctx, batchId);
   if (!b) notFound();
@@ -156,7 +146,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             the data, upload a corrected file instead.
           </p>
           {sp.confirm ? (
-            <form action={withdraw}>
+            <form action={withdrawAction}>
               <input type="hidden" name="batchId" value={b.id} />
               <button type="submit" className="button button--warning">
                 Yes, withdraw this upload
@@ -174,4 +164,4 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
       )}
     </>
   );
-}
+});

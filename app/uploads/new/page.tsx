@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getDataset } from "@/lib/datasets";
 import { datasetsSuppliedBy } from "@/lib/ingest/supplied-datasets";
 import { MAX_FORM_UPLOAD_BYTES, MAX_UPLOAD_BYTES } from "@/lib/ingest/http-upload";
 import { UploadForm, type DatasetOption } from "@/components/upload/upload-form";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Upload a file" };
 export const dynamic = "force-dynamic";
 
-export default async function NewUploadPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  const user = await requireUser({ roles: ["partner_analyst"] });
-  const { error } = await searchParams;
-  const ctx = unitContextFor(user);
+export default definePage("uploads.new", async ({ actor: user, unit, searchParams }) => {
+  const error = [searchParams.error].flat()[0];
+  const ctx = unit;
   // Only what the organisation supplies under its agreements: never another partner's dataset.
   const supplied = ctx.kind === "org" ? await datasetsSuppliedBy(ctx) : [];
   const datasets: DatasetOption[] = supplied.map((id) => {
@@ -47,4 +46,4 @@ export default async function NewUploadPage({ searchParams }: { searchParams: Pr
       )}
     </>
   );
-}
+});

@@ -2,16 +2,15 @@ import type { Metadata } from "next";
 import { findActivation } from "@/lib/idp/admin";
 import { currentPolicy, describePolicy, problemMessage } from "@/lib/idp/policy";
 import { activate } from "./actions";
+import { definePage } from "@/lib/http/adapter";
+import { ErrorSummary } from "@/components/form/error-summary";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Activate your account", referrer: "no-referrer" };
 
-type Params = Promise<{ token: string }>;
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
-export default async function ActivatePage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { token } = await params;
-  const raw = (await searchParams).problems;
+export default definePage("activate", async ({ params, searchParams }) => {
+  const { token } = params;
+  const raw = searchParams.problems;
   const codes = ((Array.isArray(raw) ? raw[0] : raw) ?? "").split(",").filter(Boolean);
   const account = await findActivation(token);
   if (!account) {
@@ -27,18 +26,7 @@ export default async function ActivatePage({ params, searchParams }: { params: P
   const problems = codes.map((c) => problemMessage(policy, c)).filter((m): m is string => !!m);
   return (
     <>
-      {problems.length > 0 && (
-        <div className="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>
-                <a href="#password">{p}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={problems.map((text) => ({ href: "#password", text }))} />
       <h1>Activate your account</h1>
       <p className="lead">
         Welcome, {account.displayName}. Choose a password for <strong>{account.email}</strong>. When you first sign in you
@@ -76,4 +64,4 @@ export default async function ActivatePage({ params, searchParams }: { params: P
       </form>
     </>
   );
-}
+});

@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Sign-in did not complete" };
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
 // next-auth sends every failure of the OpenID Connect exchange here (pages.error). The codes
 // are next-auth's; none of them is worth showing verbatim.
-export default async function SignInErrorPage({ searchParams }: { searchParams: Search }) {
-  const error = (await searchParams).error;
+export default definePage("signin.error", async ({ searchParams }) => {
+  const error = searchParams.error;
   const cancelled = error === "OAuthCallback" || error === "access_denied" || error === "AccessDenied";
   return (
     <>
@@ -26,4 +25,4 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
       </p>
     </>
   );
-}
+});

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Not registered" };
 
-export default function NotRegisteredPage() {
+export default definePage("signin.not-registered", async () => {
   return (
     <>
       <h1>You are not registered to use the portal</h1>
@@ -16,4 +17,4 @@ export default function NotRegisteredPage() {
       </p>
     </>
   );
-}
+});

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "You cannot sign in" };
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
-export default async function SignInRefusedPage({ searchParams }: { searchParams: Search }) {
-  const reason = (await searchParams).reason;
+export default definePage("signin.refused", async ({ searchParams }) => {
+  const reason = searchParams.reason;
   if (reason === "disabled") {
     return (
       <>
@@ -34,4 +33,4 @@ export default async function SignInRefusedPage({ searchParams }: { searchParams
       </p>
     </>
   );
-}
+});

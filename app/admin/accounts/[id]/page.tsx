@@ -1,27 +1,25 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { getAccount, listOrganisations } from "@/lib/idp/admin";
-import { readFlash } from "../../_flash";
-import { BackLink, formatDate, Notices, type Search } from "../../_ui";
-import { accountActionAction, activationLinkAction, updateAccountAction } from "../../actions";
-import { ACCOUNT_LABELS, AccountFields } from "../_account-fields";
+import { readFlash } from "@/lib/http/flash";
+import { BackLink, formatDate, Notices } from "../../_ui";
+import { accountActionAction, activationLinkAction } from "../../actions";
+import { ACCOUNT_LABELS } from "../_account-fields";
+import { AccountForm } from "../_account-form";
 import { AccountConfirmStep } from "@/components/admin/account-confirm";
-import { ConfirmStart } from "@/components/admin/confirm-step";
+import { ConfirmButton } from "@/components/form/confirm";
 import { confirmParam } from "@/lib/admin-confirm";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
 
-type Params = Promise<{ id: string }>;
-
-export default async function AccountPage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const { id } = await params;
+export default definePage("admin.account", async ({ actor: admin, params, searchParams }) => {
+  const { id } = params;
   const account = await getAccount(admin, id);
   if (!account) notFound();
-  const sp = await searchParams;
+  const sp = searchParams;
   const flash = await readFlash(sp.f);
   const confirm = confirmParam(sp.confirm);
   const orgs = await listOrganisations(admin);
@@ -74,13 +72,13 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
         <li>
           <span className="hint">For a lost phone: the next sign-in sets up a new authenticator app.</span>
           <p>
-            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=reset-second-factor`}>Reset two-factor authentication</ConfirmStart>
+            <ConfirmButton href={`/admin/accounts/${account.id}?confirm=reset-second-factor`}>Reset two-factor authentication</ConfirmButton>
           </p>
         </li>
         <li>
           <span className="hint">Ends the person&apos;s sessions; the next sign-in asks for a new password.</span>
           <p>
-            <ConfirmStart href={`/admin/accounts/${account.id}?confirm=force-password-change`}>Force a password change</ConfirmStart>
+            <ConfirmButton href={`/admin/accounts/${account.id}?confirm=force-password-change`}>Force a password change</ConfirmButton>
           </p>
         </li>
         <li>
@@ -95,7 +93,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
           <li>
             {account.active ? (
               <p>
-                <ConfirmStart href={`/admin/accounts/${account.id}?confirm=disable`}>Disable the account</ConfirmStart>
+                <ConfirmButton href={`/admin/accounts/${account.id}?confirm=disable`}>Disable the account</ConfirmButton>
               </p>
             ) : (
               <form action={accountActionAction.bind(null, account.id, "enable")}>
@@ -109,12 +107,11 @@ export default async function AccountPage({ params, searchParams }: { params: Pa
       </ul>
 
       <h2>Details</h2>
-      <form action={updateAccountAction.bind(null, account.id)} noValidate>
-        <AccountFields flash={flash} orgs={orgs} values={account} />
-        <button type="submit" className="button">
-          Save the details
-        </button>
-      </form>
+      <AccountForm
+        accountId={account.id}
+        orgs={orgs.map(({ id, name, active }) => ({ id, name, active }))}
+        values={{ email: account.email, displayName: account.displayName, role: account.role, orgId: account.orgId, externalSubject: account.externalSubject }}
+      />
     </>
   );
-}
+});

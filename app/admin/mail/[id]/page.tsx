@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser, unitContextFor } from "@/lib/auth/access";
 import { getReceivedMessage } from "@/lib/mail/admin";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Message" };
 export const dynamic = "force-dynamic";
 
-export default async function ReceivedMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser({ roles: ["administrator"] });
-  const ctx = unitContextFor(user);
+export default definePage("admin.mail.message", async ({ unit, params }) => {
+  const ctx = unit;
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
-  const { id } = await params;
+  const { id } = params;
   const m = await getReceivedMessage(ctx, id);
   if (!m) {
     return (
@@ -47,4 +46,4 @@ export default async function ReceivedMessagePage({ params }: { params: Promise<
       </p>
     </>
   );
-}
+});

@@ -1,23 +1,21 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/access";
 import { listOrganisations } from "@/lib/idp/admin";
-import { readFlash } from "../../_flash";
-import { BackLink, FieldError, Notices, type Search } from "../../_ui";
-import { renameOrganisationAction, setOrganisationActiveAction } from "../../actions";
-import { ConfirmStart, ConfirmStep } from "@/components/admin/confirm-step";
+import { readFlash } from "@/lib/http/flash";
+import { BackLink, Notices } from "../../_ui";
+import { setOrganisationActiveAction } from "../../actions";
+import { RenameOrganisationForm } from "../_organisation-forms";
+import { ConfirmButton, ConfirmStep } from "@/components/form/confirm";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Organisation" };
 export const dynamic = "force-dynamic";
 
-type Params = Promise<{ id: string }>;
-
-export default async function OrganisationPage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const admin = await requireUser({ roles: ["administrator"] });
-  const { id } = await params;
+export default definePage("admin.organisation", async ({ actor: admin, params, searchParams }) => {
+  const { id } = params;
   const org = (await listOrganisations(admin)).find((o) => o.id === id);
   if (!org) notFound();
-  const sp = await searchParams;
+  const sp = searchParams;
   const flash = await readFlash(sp.f);
   return (
     <>
@@ -40,22 +38,13 @@ export default async function OrganisationPage({ params, searchParams }: { param
         <dd>{org.accounts}</dd>
       </dl>
       <h2>Rename</h2>
-      <form action={renameOrganisationAction.bind(null, org.id)} noValidate>
-        <div className="form-group">
-          <label htmlFor="name">Name</label>
-          <FieldError flash={flash} field="name" />
-          <input id="name" name="name" type="text" defaultValue={flash?.values?.name ?? org.name} />
-        </div>
-        <button type="submit" className="button">
-          Save the name
-        </button>
-      </form>
+      <RenameOrganisationForm id={org.id} name={org.name} />
       <h2>{org.active ? "Deactivate" : "Reactivate"}</h2>
       {org.active ? (
         <>
           <p>Its users will no longer be able to sign in, and anyone signed in now is signed out. Its data is kept.</p>
           <p>
-            <ConfirmStart href={`/admin/organisations/${org.id}?confirm=deactivate`}>{`Deactivate ${org.name}`}</ConfirmStart>
+            <ConfirmButton href={`/admin/organisations/${org.id}?confirm=deactivate`}>{`Deactivate ${org.name}`}</ConfirmButton>
           </p>
         </>
       ) : (
@@ -67,4 +56,4 @@ export default async function OrganisationPage({ params, searchParams }: { param
       )}
     </>
   );
-}
+});

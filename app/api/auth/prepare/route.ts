@@ -1,13 +1,14 @@
 import { NextResponse } from "next/server";
-import { safeCallbackPath } from "@/lib/auth/access";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { publicUrl } from "@/lib/auth/config";
 import { csrfCookieName, newCsrfCookie, readCsrfCookie, secureCookies } from "@/lib/auth/next-auth-cookies";
+import { defineHandler } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
 // Sets next-auth's CSRF cookie, then returns to /signin, which can now render a plain HTML form
 // that starts the OpenID Connect sign-in without any client-side script.
-export async function GET(req: Request) {
+export const GET = defineHandler("auth.prepare", ({ req }) => {
   const url = new URL(req.url);
   const callbackUrl = safeCallbackPath(url.searchParams.get("callbackUrl"));
   const reason = url.searchParams.get("reason");
@@ -22,4 +23,4 @@ export async function GET(req: Request) {
   }
   res.headers.set("cache-control", "no-store");
   return res;
-}
+});

@@ -5,22 +5,22 @@ import { secureCookies, sessionCookieName } from "@/lib/auth/next-auth-cookies";
 import { authOptions } from "@/lib/auth/options";
 import { endPortalSession } from "@/lib/auth/session";
 import { providerLogoutUrl } from "@/lib/auth/sign-out";
+import { defineHandler, problem } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
+// Stricter than the adapter's cross-site check: without Origin, only an explicit same-origin
+// fetch passes (a sign-out is never sent by a non-browser client).
 function sameOrigin(req: Request): boolean {
   const origin = req.headers.get("origin");
   if (origin) return origin === new URL(publicUrl()).origin;
-  // Browsers send Origin on form POSTs; without it, only an explicit same-origin fetch passes.
   return req.headers.get("sec-fetch-site") === "same-origin";
 }
 
 // A plain form POST from the header's "Sign out" button: ends the portal session on the server,
 // clears the cookie, then hands over to the identity provider to end its session as well.
-export async function POST(req: Request) {
-  if (!sameOrigin(req)) {
-    return Response.json({ error: "forbidden", message: "Sign-out must come from the portal's own pages." }, { status: 403 });
-  }
+export const POST = defineHandler("auth.sign-out", async ({ req }) => {
+  if (!sameOrigin(req)) return problem(403, "forbidden", "Sign-out must come from the portal's own pages.");
   let target = `${publicUrl()}/signed-out`;
   try {
     const sid = (await getServerSession(authOptions()))?.sid;
@@ -37,4 +37,4 @@ export async function POST(req: Request) {
   }
   res.headers.set("cache-control", "no-store");
   return res;
-}
+});

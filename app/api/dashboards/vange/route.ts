@@ -1,18 +1,15 @@
-import { requireApiUser, unitContextFor } from "@/lib/auth/access";
-import { auditDashboard, parseFilters, vangeDashboardJson } from "@/lib/dashboards/service";
+import { parseFilters, vangeDashboardJson } from "@/lib/dashboards/service";
+import { defineHandler } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
 /** The Vange dashboard's protected figures for one view, as JSON (the page renders the same). */
-export async function GET(req: Request): Promise<Response> {
-  const user = await requireApiUser(req, { roles: ["researcher", "approver"] });
-  if (user instanceof Response) return user;
-  try {
-    const view = await vangeDashboardJson(unitContextFor(user), parseFilters(new URL(req.url).searchParams));
-    if (view.run) await auditDashboard(user, "dashboard.view", { run: view.run.version, year: view.filters.year, district: view.filters.district, api: true });
+export const GET = defineHandler(
+  "api.dashboards.vange",
+  async ({ req, unit, audit }) => {
+    const view = await vangeDashboardJson(unit, parseFilters(new URL(req.url).searchParams));
+    if (view.run) await audit({ run: view.run.version, year: view.filters.year, district: view.filters.district, api: true });
     return new Response(view.body, { headers: { "content-type": "application/json", "cache-control": "private, no-store" } });
-  } catch (e) {
-    console.error("[dashboards] view failed", e);
-    return Response.json({ error: "unavailable", message: "The dashboard could not be prepared. Try again shortly." }, { status: 503 });
-  }
-}
+  },
+  { unavailable: "The dashboard could not be prepared. Try again shortly." },
+);

@@ -3,10 +3,8 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { ErrorSummary } from "@/components/form/error-summary";
 import { loadInteraction, nextStep, refusalMessage, STEP_PATH, type PendingView, type StepName } from "@/lib/idp/interactions";
-
-export type Search = Promise<Record<string, string | string[] | undefined>>;
-export type Params = Promise<{ uid: string }>;
 
 export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -71,20 +69,7 @@ export function Expired() {
   );
 }
 
-export function ErrorSummary({ title, items }: { title: string; items: { href: string; text: string }[] }) {
-  return (
-    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
-      <h2 id="error-summary-title">{title}</h2>
-      <ul>
-        {items.map((i) => (
-          <li key={i.text}>
-            <a href={i.href}>{i.text}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
+export { ErrorSummary };
 
 /** A plain HTML form to the step handler, so every step works without JavaScript. */
 export function StepForm({ uid, action, children }: { uid: string; action: string; children: ReactNode }) {

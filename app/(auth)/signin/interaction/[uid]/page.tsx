@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import { SIGN_IN_FAILED } from "@/lib/idp/interactions";
-import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm, type Params, type Search } from "./_shared";
+import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm } from "./_shared";
+import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ searchParams }: { searchParams: Search }): Promise<Metadata> {
-  return { title: first((await searchParams).error) ? "Error: Sign in" : "Sign in" };
-}
+export const generateMetadata = definePageMetadata("signin.interaction", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Sign in" : "Sign in" }));
 
-export default async function PasswordStep({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { uid } = await params;
-  const sp = await searchParams;
+export default definePage("signin.interaction", async ({ params, searchParams }) => {
+  const { uid } = params;
+  const sp = searchParams;
   const error = first(sp.error);
   const guard = await guardStep(uid, ["password"]);
   if (!guard.ok) return <Expired />;
@@ -56,4 +55,4 @@ export default async function PasswordStep({ params, searchParams }: { params: P
       <CancelForm uid={uid} />
     </>
   );
-}
+});

@@ -1,22 +1,22 @@
-import { requireApiUser, unitContextFor } from "@/lib/auth/access";
-import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
+import { parseFilters, vangeDashboard } from "@/lib/dashboards/service";
 import { tableCsv } from "@/lib/dashboards/vange";
+import { AppError } from "@/lib/errors";
+import { defineHandler } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
 /** One table of the dashboard as CSV: exactly the protected table the page shows, [c] included. */
-export async function GET(req: Request): Promise<Response> {
-  const user = await requireApiUser(req, { roles: ["researcher", "approver"] });
-  if (user instanceof Response) return user;
-  const params = new URL(req.url).searchParams;
-  const id = params.get("table") ?? "";
-  try {
-    const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(params));
-    if (dashboard.state === "no-run") return Response.json({ error: "no-run", message: "No matching run yet." }, { status: 404 });
+export const GET = defineHandler(
+  "api.dashboards.vange.csv",
+  async ({ req, unit, audit }) => {
+    const params = new URL(req.url).searchParams;
+    const id = params.get("table") ?? "";
+    const dashboard = await vangeDashboard(unit, parseFilters(params));
+    if (dashboard.state === "no-run") throw new AppError("not_found", "No matching run yet.", { code: "no-run" });
     const table = dashboard.sections.flatMap((s) => s.tables).find((t) => t.id === id);
-    if (!table) return Response.json({ error: "not-found", message: "There is no such table." }, { status: 404 });
+    if (!table) throw new AppError("not_found", "There is no such table.");
     const { filters, run } = dashboard;
-    await auditDashboard(user, "dashboard.export", { run: run.version, table: id, year: filters.year, district: filters.district });
+    await audit({ run: run.version, table: id, year: filters.year, district: filters.district });
     const name = ["vange", id, filters.year ?? "all-years", filters.district ?? "all-districts", `run-${run.version}`].join("_");
     return new Response(tableCsv(table), {
       headers: {
@@ -25,8 +25,6 @@ export async function GET(req: Request): Promise<Response> {
         "cache-control": "private, no-store",
       },
     });
-  } catch (e) {
-    console.error("[dashboards] export failed", e);
-    return Response.json({ error: "unavailable", message: "The export could not be prepared. Try again shortly." }, { status: 503 });
-  }
-}
+  },
+  { unavailable: "The export could not be prepared. Try again shortly." },
+);

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
-import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm, type Params, type Search } from "../_shared";
+import { CancelForm, ErrorSummary, Expired, first, guardStep, refusalText, StepForm } from "../_shared";
+import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ searchParams }: { searchParams: Search }): Promise<Metadata> {
-  return { title: first((await searchParams).error) ? "Error: Enter your code" : "Enter your code" };
-}
+export const generateMetadata = definePageMetadata("signin.interaction.code", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Enter your code" : "Enter your code" }));
 
-export default async function CodeStep({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { uid } = await params;
-  const sp = await searchParams;
+export default definePage("signin.interaction.code", async ({ params, searchParams }) => {
+  const { uid } = params;
+  const sp = searchParams;
   const error = first(sp.error);
   const guard = await guardStep(uid, ["code"]);
   if (!guard.ok) return <Expired />;
@@ -59,4 +58,4 @@ export default async function CodeStep({ params, searchParams }: { params: Param
       <CancelForm uid={uid} />
     </>
   );
-}
+});

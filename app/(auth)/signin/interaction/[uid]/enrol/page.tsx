@@ -2,17 +2,16 @@ import type { Metadata } from "next";
 import QRCode from "qrcode";
 import { enrolmentSecret } from "@/lib/idp/interactions";
 import { groupSecret, otpauthUri } from "@/lib/idp/totp";
-import { CancelForm, cookieHeader, ErrorSummary, Expired, first, guardStep, StepForm, type Params, type Search } from "../_shared";
+import { CancelForm, cookieHeader, ErrorSummary, Expired, first, guardStep, StepForm } from "../_shared";
+import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ searchParams }: { searchParams: Search }): Promise<Metadata> {
-  return { title: first((await searchParams).error) ? "Error: Set up your authenticator app" : "Set up your authenticator app" };
-}
+export const generateMetadata = definePageMetadata("signin.interaction.enrol", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Set up your authenticator app" : "Set up your authenticator app" }));
 
-export default async function EnrolStep({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { uid } = await params;
-  const error = first((await searchParams).error);
+export default definePage("signin.interaction.enrol", async ({ params, searchParams }) => {
+  const { uid } = params;
+  const error = first(searchParams.error);
   const guard = await guardStep(uid, ["enrol"]);
   if (!guard.ok) return <Expired />;
   const offer = await enrolmentSecret(uid, await cookieHeader());
@@ -80,4 +79,4 @@ export default async function EnrolStep({ params, searchParams }: { params: Para
       <CancelForm uid={uid} />
     </>
   );
-}
+});

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { passwordState } from "@/lib/idp/accounts";
-import { Expired, guardStep, stepUrl, StepForm, type Params } from "../_shared";
+import { Expired, guardStep, stepUrl, StepForm } from "../_shared";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Your password expires soon" };
 export const dynamic = "force-dynamic";
 
-export default async function ExpiryWarningStep({ params }: { params: Params }) {
-  const { uid } = await params;
+export default definePage("signin.interaction.expiry-warning", async ({ params }) => {
+  const { uid } = params;
   const guard = await guardStep(uid, ["expiry-warning"]);
   if (!guard.ok || !guard.pending) return <Expired />;
   const state = await passwordState(guard.pending.userId);
@@ -30,4 +31,4 @@ export default async function ExpiryWarningStep({ params }: { params: Params }) 
       </div>
     </>
   );
-}
+});

@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
 import { passwordState } from "@/lib/idp/accounts";
 import { currentPolicy, describePolicy, problemMessage } from "@/lib/idp/policy";
-import { ErrorSummary, Expired, first, guardStep, StepForm, type Params, type Search } from "../_shared";
+import { ErrorSummary, Expired, first, guardStep, StepForm } from "../_shared";
+import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ searchParams }: { searchParams: Search }): Promise<Metadata> {
-  return { title: first((await searchParams).problems) ? "Error: Choose a new password" : "Choose a new password" };
-}
+export const generateMetadata = definePageMetadata("signin.interaction.password", ({ searchParams }): Metadata => ({ title: first(searchParams.problems) ? "Error: Choose a new password" : "Choose a new password" }));
 
-export default async function PasswordChangeStep({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { uid } = await params;
-  const codes = (first((await searchParams).problems) ?? "").split(",").filter(Boolean);
+export default definePage("signin.interaction.password", async ({ params, searchParams }) => {
+  const { uid } = params;
+  const codes = (first(searchParams.problems) ?? "").split(",").filter(Boolean);
   const guard = await guardStep(uid, ["password-change", "expiry-warning"]);
   if (!guard.ok || !guard.pending) return <Expired />;
   const [policy, state] = await Promise.all([currentPolicy(), passwordState(guard.pending.userId)]);
@@ -66,4 +65,4 @@ export default async function PasswordChangeStep({ params, searchParams }: { par
       </StepForm>
     </>
   );
-}
+});

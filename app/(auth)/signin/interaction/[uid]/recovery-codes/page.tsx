@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import { Expired, guardStep, StepForm, type Params } from "../_shared";
+import { Expired, guardStep, StepForm } from "../_shared";
+import { definePage } from "@/lib/http/adapter";
 
 export const metadata: Metadata = { title: "Save your recovery codes" };
 export const dynamic = "force-dynamic";
 
-export default async function RecoveryCodesStep({ params }: { params: Params }) {
-  const { uid } = await params;
+export default definePage("signin.interaction.recovery-codes", async ({ params }) => {
+  const { uid } = params;
   const guard = await guardStep(uid, ["recovery-codes"]);
   if (!guard.ok || !guard.pending?.recoveryCodes) return <Expired />;
   return (
@@ -29,4 +30,4 @@ export default async function RecoveryCodesStep({ params }: { params: Params }) 
       </StepForm>
     </>
   );
-}
+});

@@ -11,10 +11,10 @@ import {
   type StepResult,
 } from "@/lib/idp/interactions";
 import { publicUrl } from "@/lib/auth/config";
+import { defineHandler } from "@/lib/http/adapter";
+import { errFields } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
-
-type Ctx = { params: Promise<{ uid: string }> };
 
 const ERROR_STEP: Record<string, StepName> = {
   password: "password",
@@ -31,8 +31,8 @@ function see(location: string): Response {
 // next step's page, back to the same page with the error named in the query, or on to the
 // identity provider once the sign-in is complete. A full page load each time keeps the
 // provider's redirects out of the client-side router.
-export async function POST(req: Request, ctx: Ctx) {
-  const { uid } = await ctx.params;
+export const POST = defineHandler("signin.interaction.submit", async ({ req, params, log }) => {
+  const { uid } = params;
   const base = `${publicUrl()}/signin/interaction/${encodeURIComponent(uid)}`;
   const origin = req.headers.get("origin");
   if (origin && origin !== new URL(publicUrl()).origin) return see(`${base}?expired=1`);
@@ -78,7 +78,7 @@ export async function POST(req: Request, ctx: Ctx) {
         return see(base);
     }
   } catch (e) {
-    console.error("[identity] sign-in step failed", e);
+    log.error(errFields(e), "sign-in step failed");
     result = { kind: "expired" };
   }
   switch (result.kind) {
@@ -102,4 +102,4 @@ export async function POST(req: Request, ctx: Ctx) {
       return see(`${base}${STEP_PATH[step]}?${q.toString()}`);
     }
   }
-}
+});

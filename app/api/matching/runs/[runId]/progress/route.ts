@@ -1,18 +1,14 @@
-import { requireApiUser, unitContextFor } from "@/lib/auth/access";
+import { AppError } from "@/lib/errors";
+import { defineHandler } from "@/lib/http/adapter";
 import { progressEvents, runProgress } from "@/lib/matching/progress";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /** A matching run's progress as NDJSON, one line per change until it finishes (the matching page reads it). */
-export async function GET(req: Request, ctx: { params: Promise<{ runId: string }> }) {
-  const user = await requireApiUser(req, { roles: ["partner_analyst", "researcher", "approver", "administrator"] });
-  if (user instanceof Response) return user;
-  const { runId } = await ctx.params;
-  const unit = unitContextFor(user);
-  if (!(await runProgress(unit, runId))) {
-    return Response.json({ error: "not-found", message: "There is no such matching run." }, { status: 404, headers: { "cache-control": "no-store" } });
-  }
+export const GET = defineHandler("api.matching.progress", async ({ req, params, unit }) => {
+  const { runId } = params;
+  if (!(await runProgress(unit, runId))) throw new AppError("not_found", "There is no such matching run.");
   const encoder = new TextEncoder();
   const events = progressEvents(unit, runId, { signal: req.signal });
   const stream = new ReadableStream<Uint8Array>({
@@ -31,4 +27,4 @@ export async function GET(req: Request, ctx: { params: Promise<{ runId: string }
     },
   });
   return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
-}
+});

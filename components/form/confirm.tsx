@@ -34,8 +34,8 @@ export function ConfirmStep({
   );
 }
 
-/** The link that starts the step. */
-export function ConfirmStart({ href, children }: { href: string; children: string }) {
+/** The button (a link) that starts the step. */
+export function ConfirmButton({ href, children }: { href: string; children: string }) {
   return (
     <Link className="button button--secondary" href={`${href}#confirm`}>
       {children}

@@ -3,6 +3,8 @@ import type pg from "pg";
 import PgBoss from "pg-boss";
 import { DatabaseNotConfiguredError } from "@/lib/db/client";
 import { JOB_SCHEMA } from "./queues";
+import { appDatabaseUrl } from "@/lib/env";
+import { errFields, log } from "@/lib/log";
 
 interface Handles {
   url: string;
@@ -19,7 +21,7 @@ const g = globalThis as unknown as { __portalJobs?: Handles };
  * outdated schema makes start() fail rather than attempt DDL the role may not run.
  */
 export function jobQueue(): Promise<PgBoss> {
-  const url = process.env.DATABASE_APP_URL;
+  const url = appDatabaseUrl();
   if (!url) throw new DatabaseNotConfiguredError("DATABASE_APP_URL is not set: the job queue needs the application database.");
   if (g.__portalJobs && g.__portalJobs.url === url) return g.__portalJobs.started;
   const boss = new PgBoss({
@@ -32,7 +34,7 @@ export function jobQueue(): Promise<PgBoss> {
     application_name: "essex-portal-jobs",
   });
   // A lost connection is reported and retried by pg-boss; it must not crash the process.
-  boss.on("error", (e) => console.error(`[jobs] ${e.message}`));
+  boss.on("error", (e) => log({ component: "jobs" }).error(errFields(e), "job queue error"));
   const started = boss.start().catch((e: unknown) => {
     g.__portalJobs = undefined;
     throw e;
