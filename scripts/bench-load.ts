@@ -21,7 +21,7 @@ import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import { closeDatabase } from "@/lib/db/client";
 import { findFreePort } from "@/lib/db/embedded";
 import { withContext } from "@/lib/db/tenant";
-import { stopJobQueue } from "@/lib/jobs/boss";
+import { stopJobQueue } from "@/lib/queue/boss";
 import { requestMatchingRun } from "@/lib/matching/jobs";
 
 interface AutocannonResult {
