@@ -604,7 +604,8 @@ export function protectPublication(request: PublicationRequest): ProtectedPublic
     const t = plan.tables.findIndex((x, i) => i < own && x.spec.id === k.table);
     const at = t < 0 ? undefined : cellIndex((plan.tables[t] as PlannedTable).cells).get(keyOf(k.key));
     if (at === undefined) throw new DisclosureError("invalid-table", `There is no cell ${JSON.stringify(k.key)} in table "${k.table}" to keep suppressed.`);
-    for (const form of [at.baseForm, at.numeratorForm]) {
+    const forms = k.part === "numerator" ? [at.numeratorForm] : k.part === undefined ? [at.baseForm, at.numeratorForm] : [at.baseForm];
+    for (const form of forms) {
       if (form === null || plan.known.has(form) || fixed.has(form)) continue;
       locked.add(form);
       if (!marks.has(form)) marks.set(form, "secondary");

@@ -66,7 +66,12 @@ export interface PublicationRequest {
    * Cells of the new tables that must stay suppressed whatever the engine finds, e.g. the
    * pattern the same table has in a wider publication protected jointly (a dashboard).
    */
-  readonly keepSuppressed?: readonly { readonly table: string; readonly key: Readonly<Record<string, DimensionValue | null>> }[];
+  readonly keepSuppressed?: readonly {
+    readonly table: string;
+    readonly key: Readonly<Record<string, DimensionValue | null>>;
+    /** Which number of the cell; omitted means all of them (count, numerator and denominator). */
+    readonly part?: "count" | "numerator" | "denominator";
+  }[];
 }
 
 /** A table as an earlier release published it. */
