@@ -19,7 +19,7 @@ export function isRole(v: unknown): v is Role {
 export const ROLE_HOME: Record<Role, { href: string; label: string }> = {
   partner_analyst: { href: "/uploads", label: "Your organisation's uploads" },
   researcher: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
-  approver: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
+  approver: { href: "/releases/requests", label: "Release requests waiting for your approval" },
   administrator: { href: "/admin", label: "Administration" },
 };
 
@@ -32,9 +32,15 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
   ],
   researcher: [
     { href: "/dashboards/vange", label: "Dashboards" },
+    { href: "/releases/requests", label: "Release requests" },
+    { href: "/releases", label: "Releases" },
     { href: "/matching", label: "Matching runs" },
   ],
-  approver: [{ href: "/dashboards/vange", label: "Dashboards" }],
+  approver: [
+    { href: "/releases/requests", label: "Release requests" },
+    { href: "/releases", label: "Releases" },
+    { href: "/dashboards/vange", label: "Dashboards" },
+  ],
   // Every administration page is one click away (tests/auth/admin-nav.test.ts checks none is missing).
   administrator: [
     { href: "/admin", label: "Administration" },

@@ -78,6 +78,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/dashboards/vange": ["researcher", "approver"],
   "/api/dashboards/vange/csv": ["researcher", "approver"],
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
+
+  // Output checking and release (lib/release). The register and released files are public: they
+  // are what was approved for publication, and the register holds no data.
+  "/releases": "public",
+  "/releases/files/[fileId]": "public",
+  "/releases/requests": ["researcher", "approver"],
+  "/releases/requests/[id]": ["researcher", "approver"],
+  "/releases/[number]/withdraw": ["approver", "administrator"],
   "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 };
 

@@ -53,6 +53,8 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
   }
   const { run, filters } = dashboard;
   const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
+  // Researchers add a table to a release request by its definition (table and filters), never by its numbers.
+  const releaseHref = (table: string) => (user.role === "researcher" ? `/releases/requests${viewQuery(filters, { table })}` : undefined);
   const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${districtLabel(filters.district)}` : "all school districts"].join(", ");
   return (
     <>
@@ -88,7 +90,7 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
           <p>{s.intro}</p>
           <div className="figures">
             {s.tables.map((t) => (
-              <TableFigure key={t.id} table={t} csvHref={csvHref(t.id)} />
+              <TableFigure key={t.id} table={t} csvHref={csvHref(t.id)} releaseHref={releaseHref(t.id)} />
             ))}
           </div>
         </section>

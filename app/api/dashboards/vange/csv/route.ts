@@ -1,6 +1,6 @@
 import { requireApiUser, unitContextFor } from "@/lib/auth/access";
 import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
-import { tableCsv } from "@/lib/dashboards/vange";
+import { unapprovedExport } from "@/lib/release";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +18,12 @@ export async function GET(req: Request): Promise<Response> {
     const { filters, run } = dashboard;
     await auditDashboard(user, "dashboard.export", { run: run.version, table: id, year: filters.year, district: filters.district });
     const name = ["vange", id, filters.year ?? "all-years", filters.district ?? "all-districts", `run-${run.version}`].join("_");
-    return new Response(tableCsv(table), {
+    // Only files of the register of releases are approved for publication; this one says so.
+    const file = unapprovedExport(`${name.replace(/[^A-Za-z0-9_.-]/g, "-")}.csv`, table.header, table.rows);
+    return new Response(file.body, {
       headers: {
         "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, "-")}.csv"`,
+        "content-disposition": `attachment; filename="${file.name}"`,
         "cache-control": "private, no-store",
       },
     });
