@@ -17,5 +17,6 @@ export {
   type RequestSummary,
   type ReviewOutcome,
 } from "./workflow";
-export { NOT_APPROVED, releaseRegister, releasedFile, unapprovedExport, withdrawRelease, type RegisterEntry } from "./publish";
+export { NOT_APPROVED, unapprovedExport } from "./export";
+export { releaseRegister, releasedFile, withdrawRelease, type RegisterEntry } from "./publish";
 export { AUDIENCE_LABELS, type Actor, type Audience, type CheckReport, type OutputCheck, type RequestStatus } from "./types";

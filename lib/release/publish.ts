@@ -19,8 +19,6 @@ export function releaseDir(number: number): string {
   return path.join(dataDir(), "releases", releaseLabel(number));
 }
 
-export const NOT_APPROVED = "NOT APPROVED FOR PUBLICATION";
-
 function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "table";
 }
@@ -196,10 +194,4 @@ export async function withdrawRelease(actor: Actor, input: { number: number; rea
       });
     }
   });
-}
-
-/** A dashboard export that went through no release: said in the file and in its name. */
-export function unapprovedExport(name: string, header: readonly string[], rows: readonly (readonly string[])[]): { name: string; body: string } {
-  const body = csvDocument([`${NOT_APPROVED}: exported from the dashboard for analysis under the agreement; publish only files from the register of releases.`], [header, ...rows], { bom: true });
-  return { name: `NOT-APPROVED-FOR-PUBLICATION_${name}`, body };
 }

@@ -324,3 +324,66 @@ describe("bad input changes nothing", () => {
     expect(report.run.version).toBeGreaterThan((await getRequest(researcher, { requestId: submitted })).run.version);
   });
 });
+
+describe("cross-release protection on the platform", () => {
+  it("a later request keeps every value an earlier release withheld, even after the threshold is lowered, and names that release", async () => {
+    const first = (await draft(researcher, "Output areas at threshold 5")).id;
+    await addOutput(researcher, { requestId: first, table: "gld-oa", year: null, district: null });
+    await submitRequest(researcher, { requestId: first });
+    const released = await reviewRequest(approver, { requestId: first, decision: "approve" });
+    const earlier = (await getRequest(researcher, { requestId: first })).report!.rendered[0]!.table;
+
+    await withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 3 } }));
+    try {
+      const second = (await draft(researcher, "Output areas at threshold 3")).id;
+      await addOutput(researcher, { requestId: second, table: "gld-oa", year: null, district: null });
+      const { report } = await submitRequest(researcher, { requestId: second });
+      expect(report.threshold).toBe(3);
+      const later = report.rendered[0]!.table;
+      // Nothing the earlier release withheld is shown now.
+      later.cells.forEach((cell, i) => {
+        const before = earlier.cells[i]!;
+        expect(cell.key).toEqual(before.key);
+        for (const part of ["numerator", "denominator"] as const) if (before[part]?.suppressed) expect(cell[part]?.suppressed, JSON.stringify(cell.key)).toBe(true);
+      });
+      // At threshold 3 the dashboard would show some of them: the earlier release forced them.
+      expect(report.crossRelease.forced).toBeGreaterThan(0);
+      expect(report.crossRelease.forcedBy).toEqual([released.release!.label]);
+      expect(report.outputs[0]!.forcedBy).toEqual([released.release!.label]);
+      expect(later.cells.some((c) => c.forcedBy?.includes(released.release!.label))).toBe(true);
+    } finally {
+      await withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 5 } }));
+    }
+  });
+});
+
+describe("more than one data owner", () => {
+  it("with the agreement's rule on, the owner and every data owner of the run must each approve", async () => {
+    const boroughApprover = await createActor(pilot.orgs.borough, "approver", { displayName: "Bob Borough" });
+    const policeApprover = await createActor(pilot.orgs.police, "approver", { displayName: "Pat Police" });
+    const id = (await draft(researcher, "Needs everyone")).id;
+    await addOutput(researcher, { requestId: id, table: "gld-fsm", year: null, district: null });
+    await submitRequest(researcher, { requestId: id });
+    // Rule off: a data owner's approver is not asked (and may not decide), the owner alone releases.
+    await refused(reviewRequest(boroughApprover, { requestId: id, decision: "approve" }), "not-required");
+
+    await withContext({ kind: "system", purpose: "test" }, (tx) => tx.releaseApprovalRule.create({ data: { agreementId: pilot.agreementId, dataOwnersMustApprove: true } }));
+    try {
+      const first = await reviewRequest(approver, { requestId: id, decision: "approve" });
+      expect(first.status).toBe("submitted");
+      expect(first.awaiting.length).toBe(2);
+      const detail = await getRequest(approver, { requestId: id });
+      expect(detail.requiredApprovals.filter((a) => a.approvedBy === null)).toHaveLength(2);
+      // A second approver of the same organisation adds nothing: the county's approval is given.
+      const second = await reviewRequest(approver2, { requestId: id, decision: "approve" });
+      expect(second.awaiting.length).toBe(2);
+      expect((await reviewRequest(boroughApprover, { requestId: id, decision: "approve" })).status).toBe("submitted");
+      const last = await reviewRequest(policeApprover, { requestId: id, decision: "approve" });
+      expect(last.status).toBe("approved");
+      const entry = (await releaseRegister()).find((r) => r.number === last.release!.number)!;
+      expect(entry.approvers.split(", ").sort()).toEqual(["Anna Approver", "Ben Approver", "Bob Borough", "Pat Police"]);
+    } finally {
+      await withContext({ kind: "system", purpose: "test" }, (tx) => tx.releaseApprovalRule.update({ where: { agreementId: pilot.agreementId }, data: { dataOwnersMustApprove: false } }));
+    }
+  });
+});

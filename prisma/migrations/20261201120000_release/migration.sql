@@ -14,10 +14,12 @@ $$ SELECT org_id FROM app_user WHERE id = app_user_id() AND active $$;
 CREATE FUNCTION app_user_role() RETURNS text LANGUAGE sql STABLE AS
 $$ SELECT role::text FROM app_user WHERE id = app_user_id() AND active $$;
 
--- The user's organisation owns the agreement or is a partner to it.
+-- The user's organisation owns the agreement, is a partner to it, or supplies one of its datasets
+-- (a data owner).
 CREATE FUNCTION release_party(agreement uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT 1 FROM agreement a WHERE a.id = agreement AND a.owner_org_id = app_user_org())
       OR EXISTS (SELECT 1 FROM agreement_partner p WHERE p.agreement_id = agreement AND p.org_id = app_user_org())
+      OR EXISTS (SELECT 1 FROM agreement_dataset d WHERE d.agreement_id = agreement AND d.supplier_org_id = app_user_org())
 $$;
 
 -- Per agreement: must every data owner of the run approve too, or the owner organisation alone?
