@@ -156,7 +156,7 @@ export async function computeCheck(
 
   const { rows: priorRows } = await db.query<{ number: number; table_spec: TableSpec; protected_table: ProtectedTable }>(
     `SELECT l.number, f.table_spec, f.protected_table FROM release_file f JOIN release l ON l.id = f.release_id
-     WHERE l.run_id = $1 ORDER BY l.number, f.position`,
+     WHERE l.run_id = $1 AND f.kind = 'table' ORDER BY l.number, f.position`,
     [runId],
   );
   const prior: PriorTable[] = priorRows.map((r) => ({ source: releaseLabel(r.number), spec: r.table_spec, cells: r.protected_table.cells }));

@@ -11,6 +11,7 @@ import { dataDir } from "@/lib/ingest/paths";
 import { queueMail } from "@/lib/mail";
 import { describeFilters, releaseLabel } from "./check";
 import { ReleaseError } from "./errors";
+import { releaseReportPdf } from "./report-pdf";
 import { contextFor } from "./context";
 import type { Actor, Audience, CheckReport, OutputDefinition } from "./types";
 
@@ -46,7 +47,17 @@ function releasedCsv(label: string, display: CheckReport["rendered"][number]["di
 export async function createRelease(
   db: pg.ClientBase,
   input: {
-    request: { id: string; agreementId: string; runId: string; title: string; audience: Audience };
+    request: {
+      id: string;
+      agreementId: string;
+      runId: string;
+      title: string;
+      purpose: string;
+      audience: Audience;
+      version: number;
+      requestedBy: string;
+      organisation: string;
+    };
     outputs: readonly (OutputDefinition & { id: string; position: number })[];
     report: CheckReport;
     approvers: readonly string[];
@@ -76,6 +87,37 @@ export async function createRelease(
       [id, o.id, k + 1, name, sha256(bytes), bytes.length, JSON.stringify(rendered.spec), JSON.stringify(rendered.table)],
     );
   }
+
+  // The report: every table with its chart and note, the check, and the approval record of every
+  // version of the request (this approval included: it is in this transaction).
+  const { rows: reviews } = await db.query<{ reviewer_name: string; decision: string; comment: string; created_at: Date }>(
+    `WITH RECURSIVE chain AS (
+       SELECT id, previous_id FROM release_request WHERE id = $1
+       UNION ALL SELECT q.id, q.previous_id FROM release_request q JOIN chain c ON q.id = c.previous_id)
+     SELECT v.reviewer_name, v.decision, v.comment, v.created_at FROM release_review v JOIN chain c ON c.id = v.request_id ORDER BY v.created_at`,
+    [request.id],
+  );
+  const { rows: at } = await db.query<{ released_at: Date }>("SELECT released_at FROM release WHERE id = $1", [id]);
+  const pdf = Buffer.from(
+    await releaseReportPdf({
+      label,
+      title: request.title,
+      purpose: request.purpose,
+      audience: request.audience,
+      releasedAt: at[0]!.released_at,
+      requestedBy: request.requestedBy,
+      organisation: request.organisation,
+      version: request.version,
+      reviews: reviews.map((v) => ({ reviewer: v.reviewer_name, decision: v.decision, comment: v.comment, at: v.created_at })),
+      report,
+    }),
+  );
+  const reportName = `${label}_report.pdf`;
+  await fs.writeFile(path.join(dir, reportName), pdf, { flag: "wx", mode: 0o444 });
+  await db.query(
+    `INSERT INTO release_file (release_id, kind, position, file_name, sha256, size) VALUES ($1, 'report', $2, $3, $4, $5)`,
+    [id, outputs.length + 1, reportName, sha256(pdf), pdf.length],
+  );
   return { id, number, label };
 }
 
@@ -89,7 +131,7 @@ export interface RegisterEntry {
   approvers: string;
   dataPeriod: string;
   withdrawn: { at: Date; reason: string; by: string | null } | null;
-  files: { id: string; name: string; sha256: string; size: number }[];
+  files: { id: string; name: string; sha256: string; size: number; kind: "table" | "report" }[];
 }
 
 const REGISTER_CTX = { kind: "system", purpose: "release-register" } as const;
@@ -100,10 +142,10 @@ export async function releaseRegister(): Promise<RegisterEntry[]> {
     const { rows } = await db.query<{
       id: string; number: number; title: string; audience: Audience; released_at: Date; approvers: string; data_period: string;
       withdrawn_at: Date | null; withdrawn_reason: string | null; withdrawn_by_name: string | null;
-      files: { id: string; name: string; sha256: string; size: number }[];
+      files: { id: string; name: string; sha256: string; size: number; kind: "table" | "report" }[];
     }>(
       `SELECT l.id, l.number, l.title, l.audience::text AS audience, l.released_at, l.approvers, l.data_period, l.withdrawn_at, l.withdrawn_reason, l.withdrawn_by_name,
-              COALESCE(json_agg(json_build_object('id', f.id, 'name', f.file_name, 'sha256', f.sha256, 'size', f.size) ORDER BY f.position) FILTER (WHERE f.id IS NOT NULL), '[]') AS files
+              COALESCE(json_agg(json_build_object('id', f.id, 'name', f.file_name, 'sha256', f.sha256, 'size', f.size, 'kind', f.kind) ORDER BY f.position) FILTER (WHERE f.id IS NOT NULL), '[]') AS files
        FROM release l LEFT JOIN release_file f ON f.release_id = l.id
        GROUP BY l.id ORDER BY l.number DESC`,
     );
@@ -127,7 +169,7 @@ export async function releaseRegister(): Promise<RegisterEntry[]> {
  * A withdrawn release, a missing file or a file whose bytes changed is refused with a clear
  * message; a mismatch is also put on the audit trail as a failure.
  */
-export async function releasedFile(input: { fileId: string; who?: { userId: string; label: string; role: string } }): Promise<{ name: string; bytes: Buffer; sha256: string; label: string }> {
+export async function releasedFile(input: { fileId: string; who?: { userId: string; label: string; role: string } }): Promise<{ name: string; bytes: Buffer; sha256: string; label: string; contentType: string }> {
   if (!z.uuid().safeParse(input.fileId).success) throw new ReleaseError("not-found", "There is no such released file.");
   const row = await withContextClient(REGISTER_CTX, async (db) => {
     const { rows } = await db.query<{ number: number; file_name: string; sha256: string; withdrawn_at: Date | null; withdrawn_reason: string | null }>(
@@ -158,7 +200,7 @@ export async function releasedFile(input: { fileId: string; who?: { userId: stri
     );
   }
   await recordAuditNow({ action: "release.download", outcome: "success", actor, target: { type: "release_file", id: input.fileId }, details: { release: label } });
-  return { name: row.file_name, bytes, sha256: actual, label };
+  return { name: row.file_name, bytes, sha256: actual, label, contentType: row.file_name.endsWith(".pdf") ? "application/pdf" : "text/csv; charset=utf-8" };
 }
 
 /** Withdraws a release: it stays in the register (and in the cross-release check) with the reason. */

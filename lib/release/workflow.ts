@@ -340,7 +340,17 @@ export async function reviewRequest(actor: Actor, input: { requestId: string; de
       }
       status = "approved";
       release = await createRelease(db, {
-        request: { id: req.id, agreementId: req.agreement_id, runId: req.run_id, title: req.title, audience: req.audience },
+        request: {
+          id: req.id,
+          agreementId: req.agreement_id,
+          runId: req.run_id,
+          title: req.title,
+          purpose: req.purpose,
+          audience: req.audience,
+          version: req.version,
+          requestedBy: req.created_by_name,
+          organisation: req.org_name,
+        },
         outputs,
         report: req.check_report as CheckReport,
         approvers: approvals.map((a) => a.reviewer_name),

@@ -198,8 +198,13 @@ describe("a release request from draft to release", () => {
     expect(entry.title).toBe("GLD in Vange");
     expect(entry.approvers).toBe("Anna Approver");
     expect(entry.withdrawn).toBeNull();
-    expect(entry.files).toHaveLength(1);
+    // One CSV per output, and the PDF report with the approval record.
+    expect(entry.files.map((f) => f.kind)).toEqual(["table", "report"]);
     fileId = entry.files[0]!.id;
+    const pdf = await releasedFile({ fileId: entry.files[1]!.id });
+    expect(pdf.contentType).toBe("application/pdf");
+    expect(pdf.sha256).toBe(entry.files[1]!.sha256);
+    expect(pdf.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     const file = await releasedFile({ fileId });
     expect(file.sha256).toBe(entry.files[0]!.sha256);
     expect(file.bytes.toString("utf8")).toContain(`Release ${out.release!.label}`);

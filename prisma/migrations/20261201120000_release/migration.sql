@@ -102,17 +102,20 @@ CREATE INDEX release_run_idx ON release (run_id);
 CREATE TABLE release_file (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   release_id uuid NOT NULL REFERENCES release(id),
-  output_id uuid NOT NULL REFERENCES release_output(id),
+  -- 'table': the CSV of one output; 'report': the PDF report of the whole release.
+  kind text NOT NULL DEFAULT 'table' CHECK (kind IN ('table', 'report')),
+  output_id uuid REFERENCES release_output(id),
   position integer NOT NULL,
   file_name text NOT NULL,
   sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   size integer NOT NULL,
   -- The table's definition and its protected cells as released: what later requests on the same
   -- run are protected against (lib/release/check.ts). Counts as published, never hidden values.
-  table_spec jsonb NOT NULL,
-  protected_table jsonb NOT NULL,
+  table_spec jsonb,
+  protected_table jsonb,
   created_at timestamptz(6) NOT NULL DEFAULT now(),
-  UNIQUE (release_id, position)
+  UNIQUE (release_id, position),
+  CHECK ((kind = 'table') = (output_id IS NOT NULL AND table_spec IS NOT NULL AND protected_table IS NOT NULL))
 );
 
 -- Immutability, in the database so no code path can bypass it.

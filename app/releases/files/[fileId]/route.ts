@@ -13,7 +13,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ fileId: 
     const file = await releasedFile({ fileId });
     return new Response(new Uint8Array(file.bytes), {
       headers: {
-        "content-type": "text/csv; charset=utf-8",
+        "content-type": file.contentType,
         "content-disposition": `attachment; filename="${file.name}"`,
         "x-content-sha256": file.sha256,
         "cache-control": "no-store",
