@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
+import { findFreePort } from "@/lib/db/embedded";
+import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { stopJobQueue } from "@/lib/jobs/boss";
 import { runMatchingInProcess } from "@/lib/matching/jobs";
@@ -22,6 +24,7 @@ import {
 import { releaseDir } from "@/lib/release/publish";
 import { createActor, createOrganisation } from "../factories";
 import { setUpPilot, type Pilot } from "../matching/helpers";
+import { startSmtpPeer, type SmtpPeer } from "../mail/smtp-peer";
 
 let pilot: Pilot;
 let slug: string;
@@ -31,6 +34,7 @@ let outsider: Actor;
 let approver: Actor;
 let approver2: Actor;
 let foreignApprover: Actor;
+let peer: SmtpPeer;
 
 const draft = (actor: Actor, title = "GLD in Vange") =>
   createDraft(actor, { agreement: slug, title, purpose: "Annual report on school readiness", audience: "publication" });
@@ -60,6 +64,11 @@ async function snapshot(requestId: string) {
 }
 
 beforeAll(async () => {
+  // Notices go out over real SMTP to a peer on loopback, as in production.
+  const port = await findFreePort(48_000 + Math.floor(Math.random() * 2_000));
+  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.MAIL_FROM = "Essex Data Platform <no-reply@portal.test>";
+  peer = await startSmtpPeer(port);
   pilot = await setUpPilot({ households: 900, childrenPerYear: 150, seed: 12 });
   await runMatchingInProcess({ trigger: "on-demand", agreementId: pilot.agreementId });
   slug = (await withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.findUniqueOrThrow({ where: { id: pilot.agreementId } }))).slug;
@@ -73,9 +82,12 @@ beforeAll(async () => {
   approver2 = await createActor(pilot.orgs.county, "approver", { displayName: "Ben Approver" });
   // An approver whose organisation is party to no agreement of this pilot.
   foreignApprover = await createActor((await createOrganisation({ kind: "county_council" })).id, "approver", { displayName: "Fay Foreign" });
+  await startMailWorker({ retryLimit: 2, retryDelay: 1, retryBackoff: true, pollingIntervalSeconds: 0.5, failedRetryMinutes: 60 });
 }, 300_000);
 
 afterAll(async () => {
+  await stopMailWorker();
+  await peer?.stop();
   await stopJobQueue();
   await closeDatabase();
 });
@@ -156,6 +168,9 @@ describe("a release request from draft to release", () => {
       [researcher.email],
     );
     expect(mail!.text).toContain("Drop the output-area table");
+    // And it reaches the researcher's mailbox over SMTP.
+    const delivered = await peer.waitFor((m) => m.envelopeTo.includes(researcher.email) && /GLD in Vange/.test(m.parsed.subject ?? ""), 30_000);
+    expect(delivered.parsed.text).toContain("Drop the output-area table");
     await refused(reviewRequest(approver2, { requestId, decision: "approve" }), "already-decided");
 
     const next = await newVersion(researcher, { requestId });
