@@ -332,10 +332,12 @@ export async function reviewRequest(actor: Actor, input: { requestId: string; de
       await lockRun(db, req.run_id);
       const outputs = await loadOutputs(db, req.id);
       const now = await computeCheck(db, ctx, req.run_id, outputs);
-      if (!sameRelease(now, req.check_report as CheckReport)) {
+      const reviewed = req.check_report as CheckReport;
+      if (!sameRelease(now, reviewed)) {
+        const since = now.crossRelease.earlierReleases.filter((r) => !reviewed.crossRelease.earlierReleases.includes(r));
         throw new ReleaseError(
           "stale-check",
-          `Since this request was submitted, ${now.crossRelease.forcedBy.join(", ") || "another release"} was published from the same data and changes what these outputs may show. Return the request so the researcher can submit a new version; its check will take that release into account. Nothing was changed.`,
+          `Since this request was submitted, ${since.length ? since.join(", ") : "another release or a change of the agreement's threshold"} changed what these outputs may show. Return the request so the researcher can submit a new version; its check will take that into account. Nothing was changed.`,
         );
       }
       status = "approved";

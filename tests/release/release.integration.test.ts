@@ -377,6 +377,32 @@ describe("cross-release protection on the platform", () => {
   });
 });
 
+describe("a release between submission and approval", () => {
+  it("changes what an approved request may show: the approval is refused as stale and nothing changes", async () => {
+    const setThreshold = (n: number) =>
+      withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: n } }));
+    const output = { table: "gld-oa", year: 2015, district: null };
+    const waiting = (await draft(researcher, "Checked at threshold 5")).id;
+    await addOutput(researcher, { requestId: waiting, ...output });
+    const checked = (await submitRequest(researcher, { requestId: waiting })).report.rendered[0]!.table;
+    await setThreshold(3);
+    try {
+      const other = (await draft(researcher, "Released at threshold 3")).id;
+      await addOutput(researcher, { requestId: other, ...output });
+      const lighter = (await submitRequest(researcher, { requestId: other })).report.rendered[0]!.table;
+      // Precondition: at threshold 3 something is shown that the waiting request withholds.
+      const shown = (c: (typeof lighter.cells)[number]) => c.denominator?.suppressed === false && c.denominator.value !== null;
+      expect(lighter.cells.some((c, i) => shown(c) && !shown(checked.cells[i]!))).toBe(true);
+      await reviewRequest(approver, { requestId: other, decision: "approve" });
+    } finally {
+      await setThreshold(5);
+    }
+    const before = await snapshot(waiting);
+    expect(await refused(reviewRequest(approver, { requestId: waiting, decision: "approve" }), "stale-check")).toMatch(/Return the request/);
+    expect(await snapshot(waiting)).toEqual(before);
+  });
+});
+
 describe("more than one data owner", () => {
   it("with the agreement's rule on, the owner and every data owner of the run must each approve", async () => {
     const boroughApprover = await createActor(pilot.orgs.borough, "approver", { displayName: "Bob Borough" });
