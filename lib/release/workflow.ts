@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, recordAuditNow } from "@/lib/audit/record";
 import { withContextClient } from "@/lib/db/tenant";
 import { contextFor } from "./context";
 import { liveRun, vangeRunPublication } from "@/lib/dashboards/service";
@@ -419,11 +419,15 @@ export interface RequestSummary {
 export async function listRequests(actor: Actor): Promise<RequestSummary[]> {
   if (actor.role !== "researcher" && actor.role !== "approver") throw new ReleaseError("forbidden", "Only researchers and approvers have release requests.");
   return withContextClient(contextFor(actor), async (db) => {
-    const { rows } = await db.query<RequestRow & { reviewed: boolean; newer: boolean; required: boolean }>(
-      `${REQUEST_SQL.replace("SELECT q.id,", `SELECT EXISTS (SELECT 1 FROM release_review v WHERE v.request_id = q.id AND v.reviewer_id = $1) AS reviewed,
-         EXISTS (SELECT 1 FROM release_request n WHERE n.previous_id = q.id) AS newer,
-         ($2::uuid = a.owner_org_id OR (COALESCE((SELECT data_owners_must_approve FROM release_approval_rule r WHERE r.agreement_id = q.agreement_id), false)
-            AND $2::uuid IN (SELECT org_id FROM matching_run_dataset s WHERE s.run_id = q.run_id))) AS required, q.id,`)}
+    type Row = Pick<RequestRow, "id" | "title" | "status" | "version" | "audience" | "org_name" | "created_by_name" | "created_at" | "submitted_at" | "decided_at">;
+    const { rows } = await db.query<Row & { reviewed: boolean; newer: boolean; required: boolean }>(
+      `SELECT q.id, q.title, q.status, q.version, q.audience, q.org_name, q.created_by_name, q.created_at, q.submitted_at, q.decided_at,
+              EXISTS (SELECT 1 FROM release_review v WHERE v.request_id = q.id AND v.reviewer_id = $1) AS reviewed,
+              EXISTS (SELECT 1 FROM release_request n WHERE n.previous_id = q.id) AS newer,
+              ($2::uuid = q.owner_org_id
+               OR (COALESCE((SELECT data_owners_must_approve FROM release_approval_rule r WHERE r.agreement_id = q.agreement_id), false)
+                   AND $2::uuid IN (SELECT org_id FROM matching_run_dataset s WHERE s.run_id = q.run_id))) AS required
+       FROM (${REQUEST_SQL}) q
        ORDER BY q.created_at DESC`,
       [actor.userId, actor.orgId],
     );
@@ -485,6 +489,15 @@ export async function getRequest(actor: Actor, input: { requestId: string }): Pr
     if (report && actor.role !== "approver") report = { ...report, outputs: report.outputs.map((o) => ({ ...o, zeroCells: null })) };
     const reviewed = reviews.some((r) => r.reviewer_id === actor.userId);
     const required = orgs.some((o) => o.id === actor.orgId);
+    // The page shows the outputs' figures: a view is recorded like a dashboard view.
+    await recordAuditNow({
+      action: "release.request.view",
+      outcome: "success",
+      actor: auditActor(actor),
+      orgId: actor.orgId,
+      target: { type: "release_request", id: req.id },
+      details: { status: req.status, version: req.version },
+    });
     return {
       id: req.id,
       title: req.title,

@@ -236,7 +236,7 @@ describe("a release request from draft to release", () => {
       "SELECT action FROM audit_event WHERE target_id = ANY($1) ORDER BY id",
       [[requestId, entry.id]],
     );
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["release.request.new-version", "release.request.submit", "release.request.approve", "release.publish"]));
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["release.request.new-version", "release.request.submit", "release.request.view", "release.request.approve", "release.publish"]));
   });
 
   it("a released file that was changed on disk is refused with a clear message, not served", async () => {
