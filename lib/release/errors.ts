@@ -9,6 +9,7 @@ export type ReleaseErrorCode =
   | "unknown-output"
   | "duplicate-output"
   | "not-draft"
+  | "under-review"
   | "no-outputs"
   | "version-exists"
   | "own-request"

@@ -236,6 +236,10 @@ export async function newVersion(actor: Actor, input: { requestId: string }): Pr
   return withContextClient(contextFor(actor), async (db) => {
     const req = await loadRequest(db, input.requestId, true);
     if (req.status === "draft") throw new ReleaseError("not-draft", "This request is still a draft: change it directly.");
+    // A request under review is the approvers' to decide; only one whose run has gone can be replaced.
+    if (req.status === "submitted" && (await runOf(db, req.run_id)).live) {
+      throw new ReleaseError("under-review", "This request is waiting for the approvers' decision. A new version can be made once they return or decide on it.");
+    }
     const { rows: next } = await db.query("SELECT 1 FROM release_request WHERE previous_id = $1", [req.id]);
     if (next.length > 0) throw new ReleaseError("version-exists", "A newer version of this request already exists.");
     const run = await liveRun(db, req.agreement_slug);

@@ -131,6 +131,7 @@ describe("a release request from draft to release", () => {
 
   it("keeps a submitted request immutable, even against direct writes", async () => {
     const before = await snapshot(requestId);
+    await refused(newVersion(researcher, { requestId }), "under-review");
     await refused(addOutput(researcher, { requestId, table: "gld", year: null, district: null }), "not-draft");
     await refused(submitRequest(researcher, { requestId }), "not-draft");
     await expect(

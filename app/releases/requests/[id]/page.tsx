@@ -330,7 +330,7 @@ export default async function ReleaseRequestPage({ params, searchParams }: { par
           </form>
         </div>
       )}
-      {user.role === "researcher" && detail.status !== "draft" && !detail.nextId && (
+      {user.role === "researcher" && detail.status !== "draft" && (detail.status !== "submitted" || !detail.run.live) && !detail.nextId && (
         <div className="button-group">
           <form action={newVersionAction.bind(null, detail.id)}>
             <button type="submit" className="button button--secondary">
