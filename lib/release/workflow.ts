@@ -358,7 +358,9 @@ export async function reviewRequest(actor: Actor, input: { requestId: string; de
           organisation: req.org_name,
         },
         outputs,
-        report: req.check_report as CheckReport,
+        // Files come from the recomputed check (equal to the reviewed one, as just verified), never from
+        // stored JSON alone.
+        report: now,
         approvers: approvals.map((a) => a.reviewer_name),
       });
       files = outputs.length;
