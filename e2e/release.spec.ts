@@ -86,6 +86,22 @@ test("a dashboard table goes through review to the register, and downloads with 
   expect(createHash("sha256").update(bytes).digest("hex")).toBe(hash);
   expect(bytes.toString("utf8")).toContain(`Release ${label}`);
 
+  // Withdrawal, with a reason and a confirmation: it stays in the register, its files are no longer served.
+  await a.goto("/releases");
+  await a.getByRole("link", { name: `Withdraw ${label}` }).click();
+  await expect(a.getByRole("heading", { level: 1, name: new RegExp(`Withdraw ${label}`) })).toBeVisible();
+  await expectNoSeriousA11yViolations(a);
+  await a.getByRole("button", { name: "Continue" }).click();
+  await expect(a.getByRole("alert", { name: "There is a problem" })).toContainText("Give the reason");
+  await a.getByLabel("Reason for the withdrawal").fill("Basildon withdrew its batch.");
+  await a.getByRole("button", { name: "Continue" }).click();
+  await a.getByRole("button", { name: "Yes, withdraw it" }).click();
+  await expect(a.getByRole("status")).toContainText("The release is withdrawn");
+  const withdrawn = a.getByRole("region", { name: new RegExp(`${label}: ${title}`) });
+  await expect(withdrawn.getByRole("heading", { name: new RegExp(`${label}: ${title} Withdrawn`) })).toBeVisible();
+  await expect(withdrawn.getByText("Basildon withdrew its batch.")).toBeVisible();
+  await expect(withdrawn.getByRole("link", { name: /\.csv$/ })).toHaveCount(0);
+
   // A dashboard export is not a release, and says so.
   const exported = await r.request.get("/api/dashboards/vange/csv?table=gld-gender");
   expect(exported.headers()["content-disposition"]).toContain("NOT-APPROVED-FOR-PUBLICATION_");
