@@ -107,3 +107,17 @@ test("a dashboard table goes through review to the register, and downloads with 
   expect(exported.headers()["content-disposition"]).toContain("NOT-APPROVED-FOR-PUBLICATION_");
   expect(await exported.text()).toContain("NOT APPROVED FOR PUBLICATION");
 });
+
+test("an administrator sets who approves an agreement's releases", async ({ page }) => {
+  await signIn(page, "administrator");
+  await page.goto("/admin");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Release approvals" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Who approves releases" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  const pilot = page.getByRole("region", { name: /school readiness in Vange/ });
+  await pilot.getByRole("button", { name: /Require every data owner's approval too/ }).click();
+  await expect(page.getByRole("status")).toContainText("Every data owner must now approve");
+  await expect(pilot.getByText("The owner and every data owner of the release's matching run")).toBeVisible();
+  await pilot.getByRole("button", { name: /Require the owner's approval only/ }).click();
+  await expect(page.getByRole("status")).toContainText("The owner organisation's approval is now enough");
+});

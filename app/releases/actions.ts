@@ -11,6 +11,7 @@ import {
   newVersion,
   removeOutput,
   reviewRequest,
+  setApprovalRule,
   submitRequest,
   withdrawRelease,
 } from "@/lib/release";
@@ -130,4 +131,17 @@ export async function withdrawAction(number: number, form: FormData): Promise<vo
   }
   nudgeMailDelivery();
   await back("/releases", { notice: "The release is withdrawn. It stays in the register with your reason, and its files are no longer served." });
+}
+
+export async function setApprovalRuleAction(agreementId: string, form: FormData): Promise<void> {
+  const user = await requireUser({ roles: ["administrator"] });
+  const must = field(form, "dataOwnersMustApprove") === "yes";
+  try {
+    await setApprovalRule(user, { agreementId, dataOwnersMustApprove: must });
+  } catch (e) {
+    return back("/releases/rules", { error: message(e) });
+  }
+  await back("/releases/rules", {
+    notice: must ? "Every data owner must now approve this agreement's releases, as well as its owner." : "The owner organisation's approval is now enough for this agreement's releases.",
+  });
 }

@@ -51,6 +51,7 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/password-policy", label: "Password policy" },
     { href: "/admin/signing-keys", label: "Signing keys" },
     { href: "/admin/mail", label: "Sent mail" },
+    { href: "/releases/rules", label: "Release approvals" },
     { href: "/matching", label: "Matching runs" },
   ],
 };

@@ -86,6 +86,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/releases/requests": ["researcher", "approver"],
   "/releases/requests/[id]": ["researcher", "approver"],
   "/releases/[number]/withdraw": ["approver", "administrator"],
+  "/releases/rules": ADMIN,
   "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 };
 

@@ -20,3 +20,4 @@ export {
 export { NOT_APPROVED, unapprovedExport } from "./export";
 export { releaseRegister, releasedFile, withdrawRelease, type RegisterEntry } from "./publish";
 export { AUDIENCE_LABELS, type Actor, type Audience, type CheckReport, type OutputCheck, type RequestStatus } from "./types";
+export { listApprovalRules, setApprovalRule, type ApprovalRule } from "./rules";

@@ -14,8 +14,10 @@ import {
   listRequests,
   newVersion,
   releasedFile,
+  listApprovalRules,
   releaseRegister,
   reviewRequest,
+  setApprovalRule,
   submitRequest,
   withdrawRelease,
   type Actor,
@@ -414,7 +416,12 @@ describe("more than one data owner", () => {
     // Rule off: a data owner's approver is not asked (and may not decide), the owner alone releases.
     await refused(reviewRequest(boroughApprover, { requestId: id, decision: "approve" }), "not-required");
 
-    await withContext({ kind: "system", purpose: "test" }, (tx) => tx.releaseApprovalRule.create({ data: { agreementId: pilot.agreementId, dataOwnersMustApprove: true } }));
+    const admin = await createActor((await createOrganisation({ kind: "platform_operator" })).id, "administrator");
+    await refused(setApprovalRule(approver, { agreementId: pilot.agreementId, dataOwnersMustApprove: true }), "forbidden");
+    await setApprovalRule(admin, { agreementId: pilot.agreementId, dataOwnersMustApprove: true });
+    const rule = (await listApprovalRules(admin)).find((r) => r.agreementId === pilot.agreementId)!;
+    expect(rule.dataOwnersMustApprove).toBe(true);
+    expect(rule.dataOwners.length).toBe(3);
     try {
       const first = await reviewRequest(approver, { requestId: id, decision: "approve" });
       expect(first.status).toBe("submitted");
@@ -430,7 +437,9 @@ describe("more than one data owner", () => {
       const entry = (await releaseRegister()).find((r) => r.number === last.release!.number)!;
       expect(entry.approvers.split(", ").sort()).toEqual(["Anna Approver", "Ben Approver", "Bob Borough", "Pat Police"]);
     } finally {
-      await withContext({ kind: "system", purpose: "test" }, (tx) => tx.releaseApprovalRule.update({ where: { agreementId: pilot.agreementId }, data: { dataOwnersMustApprove: false } }));
+      await setApprovalRule(admin, { agreementId: pilot.agreementId, dataOwnersMustApprove: false });
     }
+    const [audit] = await ownerQuery<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'release.rule.set' AND target_id = $1", [pilot.agreementId]);
+    expect(audit!.n).toBe(2);
   });
 });
