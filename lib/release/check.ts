@@ -159,6 +159,11 @@ export async function computeCheck(
      WHERE l.run_id = $1 AND f.kind = 'table' ORDER BY l.number, f.position`,
     [runId],
   );
+  const { rows: otherRows } = await db.query<{ number: number; version: number }>(
+    `SELECT l.number, r.version FROM release l JOIN matching_run r ON r.id = l.run_id
+     WHERE l.agreement_id = $1 AND l.run_id <> $2 ORDER BY l.number`,
+    [run.agreementId, runId],
+  );
   const prior: PriorTable[] = priorRows.map((r) => ({ source: releaseLabel(r.number), spec: r.table_spec, cells: r.protected_table.cells }));
 
   let publication;
@@ -199,6 +204,7 @@ export async function computeCheck(
       forced: publication.crossRelease?.forced ?? 0,
       forcedBy: [...(publication.crossRelease?.sources ?? [])],
       exposedByEarlier: publication.crossRelease?.exposed ?? 0,
+      otherRuns: otherRows.map((r) => `${releaseLabel(r.number)} (matching run ${r.version})`),
     },
     rendered: outputs.map((o, i) => ({
       outputId: o.id,

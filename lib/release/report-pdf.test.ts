@@ -32,7 +32,7 @@ const report: CheckReport = {
       nearExtremePercentages: [], forcedByEarlierReleases: 0, forcedBy: [],
     },
   ],
-  crossRelease: { earlierReleases: ["R-0001"], forced: 0, forcedBy: [], exposedByEarlier: 0 },
+  crossRelease: { earlierReleases: ["R-0001"], forced: 0, forcedBy: [], exposedByEarlier: 0, otherRuns: [] },
   rendered: [{ outputId: "o1", display, spec: { id: "o1", rows: ["gender"], measure: { kind: "count" } }, table: { id: "o1", threshold: 5, rows: ["gender"], columns: [], measure: "count", cells: [] } }],
 };
 

@@ -65,6 +65,11 @@ export interface CheckReport {
     forcedBy: string[];
     /** Small groups earlier releases alone already determine. */
     exposedByEarlier: number;
+    /**
+     * Releases of the same agreement from other matching runs: other data, not checked jointly
+     * (decision 120, limitations); listed so the approver can weigh them.
+     */
+    otherRuns: string[];
   };
   /** Each output exactly as it would be released, in output order. */
   rendered: { outputId: string; display: DisplayTable; spec: TableSpec; table: ProtectedTable }[];

@@ -345,6 +345,10 @@ describe("bad input changes nothing", () => {
     await refused(newVersion(researcher, { requestId: pending }), "not-draft");
     const { report } = await submitRequest(researcher, { requestId: next.id });
     expect(report.run.version).toBeGreaterThan((await getRequest(researcher, { requestId: submitted })).run.version);
+    // Releases of the earlier run are named for the approver, not checked jointly (other data).
+    expect(report.crossRelease.earlierReleases).toEqual([]);
+    expect(report.crossRelease.otherRuns.length).toBeGreaterThan(0);
+    expect(report.crossRelease.otherRuns[0]).toMatch(/^R-\d{4} \(matching run \d+\)$/);
   });
 });
 

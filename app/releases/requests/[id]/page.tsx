@@ -245,6 +245,14 @@ export default async function ReleaseRequestPage({ params, searchParams }: { par
                     report.crossRelease.forced === 0 ? "They forced no extra suppression." : `${report.crossRelease.forced} numbers are withheld because of ${report.crossRelease.forcedBy.join(", ")}.`
                   }`}
             </p>
+            {report.crossRelease.otherRuns.length > 0 && (
+              <div className="inset">
+                <p>
+                  Earlier releases of this agreement rest on other matching runs: {report.crossRelease.otherRuns.join(", ")}. The platform
+                  cannot check these jointly with this request (the runs hold different data); compare them before approving.
+                </p>
+              </div>
+            )}
             <h3>Data it rests on</h3>
             <table>
               <caption>Partner extracts in matching run {report.run.version}</caption>
