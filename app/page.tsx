@@ -26,6 +26,10 @@ export default definePage("home", async ({ currentActor }) => {
           <p>Browse linked, aggregated school-readiness dashboards. Small numbers are never shown.</p>
         </li>
         <li>
+          <h2>Approvers</h2>
+          <p>Review what researchers ask to publish, beside the platform&apos;s disclosure check, and approve, refuse or return it.</p>
+        </li>
+        <li>
           <h2>Administrators</h2>
           <p>Manage partner organisations, accounts, two-factor authentication and the audit log.</p>
         </li>
@@ -34,6 +38,9 @@ export default definePage("home", async ({ currentActor }) => {
         <Link className="button" href="/signin">
           Sign in
         </Link>
+      </p>
+      <p>
+        Everything approved for publication is listed, with the hash of each file, in the <Link href="/releases">register of releases</Link>.
       </p>
     </>
   );

@@ -30,7 +30,10 @@ test("a researcher opens the Vange dashboard, changes the year and downloads a C
   await expect(withSuppression).toHaveCount(1);
   const [download] = await Promise.all([page.waitForEvent("download"), withSuppression.getByRole("link", { name: /Download CSV/ }).click()]);
   expect(download.suggestedFilename()).toContain(String(year));
+  // Not a release: the file and its name say so.
+  expect(download.suggestedFilename()).toMatch(/^NOT-APPROVED-FOR-PUBLICATION_/);
   const csv = fs.readFileSync((await download.path())!, "utf8");
+  expect(csv).toContain("NOT APPROVED FOR PUBLICATION");
   expect(csv).toContain("[c]");
   expect(csv.split(/\r\n/)[0]).not.toBe("");
 

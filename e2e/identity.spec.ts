@@ -83,7 +83,8 @@ test("an expired password forces a change before anything else is reachable", as
   await page.getByLabel("Type the new password again").fill(account.password);
   await page.getByRole("button", { name: "Save the new password and continue" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByRole("heading", { level: 1, name: "Vange school readiness" })).toBeVisible();
+  // An approver's home is the queue of release requests.
+  await expect(page.getByRole("heading", { level: 1, name: "Release requests" })).toBeVisible();
 
   const db = await portalDatabase();
   try {

@@ -43,3 +43,9 @@ export async function createBatch(orgId: string, over: Partial<{ datasetId: stri
     }),
   );
 }
+
+/** A user as lib/ domain functions take it (`actor`): a fresh account of `role` at `orgId`. */
+export async function createActor(orgId: string, role: Role, over: Partial<{ displayName: string }> = {}) {
+  const u = await createUser(orgId, { role, displayName: over.displayName });
+  return { userId: u.id, email: u.email, displayName: u.displayName, role: u.role, orgId: u.orgId };
+}

@@ -6,13 +6,26 @@ import { chartMarks } from "./chart-marks";
  * One protected table: its chart, the same figures as a real table (on request), the note on
  * suppressed values and a CSV of exactly the table shown.
  */
-export function TableFigure({ table, csvHref }: { table: DisplayTable; csvHref: string }) {
+export function TableFigure({
+  table,
+  csvHref,
+  releaseHref,
+  headingLevel = 3,
+}: {
+  table: DisplayTable;
+  /** Omitted where there is nothing to download yet (a release request under review). */
+  csvHref?: string;
+  /** For researchers: adds this table, as defined, to a release request. */
+  releaseHref?: string;
+  headingLevel?: 3 | 4;
+}) {
+  const Heading = headingLevel === 3 ? "h3" : "h4";
   const headingId = `t-${table.id}`;
   const hasData = table.chart.data.some((d) => table.chart.series.some((s) => typeof d[s.key] === "number"));
   const marks = chartMarks(table);
   return (
     <section className="figure" aria-labelledby={headingId}>
-      <h3 id={headingId}>{table.title}</h3>
+      <Heading id={headingId}>{table.title}</Heading>
       <p className="hint">{table.measure}</p>
       {hasData ? (
         <div className="chart" data-testid={`chart-${table.id}`}>
@@ -52,11 +65,20 @@ export function TableFigure({ table, csvHref }: { table: DisplayTable; csvHref: 
         </table>
         {table.note && <p className="hint">{table.note}</p>}
       </details>
-      <p>
-        <a href={csvHref} download>
-          Download CSV<span className="visually-hidden"> of {table.title}</span>
-        </a>
-      </p>
+      {csvHref && (
+        <p>
+          <a href={csvHref} download>
+            Download CSV for analysis (not approved for publication)<span className="visually-hidden"> of {table.title}</span>
+          </a>
+        </p>
+      )}
+      {releaseHref && (
+        <p>
+          <a href={releaseHref}>
+            Request release for publication<span className="visually-hidden"> of {table.title}</span>
+          </a>
+        </p>
+      )}
     </section>
   );
 }

@@ -19,7 +19,7 @@ export function isRole(v: unknown): v is Role {
 export const ROLE_HOME: Record<Role, { href: string; label: string }> = {
   partner_analyst: { href: "/uploads", label: "Your organisation's uploads" },
   researcher: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
-  approver: { href: "/dashboards/vange", label: "Vange school-readiness dashboards" },
+  approver: { href: "/releases/requests", label: "Release requests waiting for your approval" },
   administrator: { href: "/admin", label: "Administration" },
 };
 
@@ -34,9 +34,13 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
   researcher: [
     { href: "/dashboards/vange", label: "Dashboards" },
     { href: "/troubled-families", label: "Troubled Families" },
+    { href: "/releases/requests", label: "Release requests" },
+    { href: "/releases", label: "Releases" },
     { href: "/matching", label: "Matching runs" },
   ],
   approver: [
+    { href: "/releases/requests", label: "Release requests" },
+    { href: "/releases", label: "Releases" },
     { href: "/dashboards/vange", label: "Dashboards" },
     { href: "/troubled-families", label: "Troubled Families" },
   ],
@@ -50,6 +54,7 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/password-policy", label: "Password policy" },
     { href: "/admin/signing-keys", label: "Signing keys" },
     { href: "/admin/mail", label: "Sent mail" },
+    { href: "/releases/rules", label: "Release approvals" },
     { href: "/matching", label: "Matching runs" },
   ],
 };

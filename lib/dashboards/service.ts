@@ -2,7 +2,8 @@ import "server-only";
 import type pg from "pg";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
-import { buildViews, runDomains, unitCells, viewKey, type DashboardSection, type RunDomains, type VangeFilters } from "./vange";
+import type { ProtectedPublication, UnitCell } from "@/lib/disclosure";
+import { buildViews, publicationFor, runDomains, unitCells, viewKey, type DashboardSection, type Layout, type RunDomains, type VangeFilters } from "./vange";
 
 export interface LiveRun {
   id: string;
@@ -83,6 +84,10 @@ export async function coverage(db: pg.ClientBase, runId: string): Promise<Covera
 
 interface Computed {
   domains: RunDomains;
+  /** The unit cells and the whole protected publication (every view), for release checks. */
+  cells: UnitCell[];
+  publication: ProtectedPublication;
+  layouts: Layout[];
   views: Map<string, DashboardSection[]>;
   /** Each view's sections as JSON, serialised once: the data endpoint sends them as they are. */
   viewJson: Map<string, string>;
@@ -101,9 +106,10 @@ async function compute(ctx: UnitContext, run: LiveRun): Promise<Computed> {
   return withContextClient(ctx, async (c) => {
     const domains = await runDomains(c, run.id);
     const cells = await unitCells(c, run.id);
-    const views = buildViews(domains, cells, run.threshold);
+    const computed = publicationFor(domains, cells, run.threshold);
+    const views = buildViews(domains, cells, run.threshold, computed);
     const viewJson = new Map([...views].map(([k, v]) => [k, JSON.stringify(v)]));
-    return { domains, views, viewJson, bodies: new Map(), coverage: await coverage(c, run.id) };
+    return { domains, cells, ...computed, views, viewJson, bodies: new Map(), coverage: await coverage(c, run.id) };
   });
 }
 
@@ -120,6 +126,18 @@ function cached(ctx: UnitContext, run: LiveRun): Promise<Computed> {
   cache.set(key, hit);
   while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   return hit;
+}
+
+/**
+ * The dashboard publication of a run as the engine protected it (every view, jointly), with its
+ * base: what a release request's outputs are defined against (lib/release). Shares the cache.
+ */
+export async function vangeRunPublication(
+  ctx: UnitContext,
+  run: LiveRun,
+): Promise<{ domains: RunDomains; cells: UnitCell[]; publication: ProtectedPublication; layouts: Layout[]; coverage: CoverageRow[] }> {
+  const { domains, cells, publication, layouts, coverage } = await cached(ctx, run);
+  return { domains, cells, publication, layouts, coverage };
 }
 
 /** Parses the filters from a query string; anything unexpected is ignored rather than trusted. */

@@ -73,7 +73,7 @@ export interface DashboardSection {
 const GLD_MEASURE = "% reaching a Good Level of Development";
 const gldSpec = { measure: { kind: "percentage", numerator: { gld: "yes" } } as const };
 
-interface Layout {
+export interface Layout {
   section: string;
   title: string;
   measure: string;
@@ -174,7 +174,7 @@ export async function runDomains(db: pg.ClientBase, runId: string): Promise<RunD
   };
 }
 
-function baseDomains(d: RunDomains): Record<string, readonly DimensionValue[]> {
+export function baseDomains(d: RunDomains): Record<string, readonly DimensionValue[]> {
   return {
     year: d.year,
     district: d.districts,
@@ -192,7 +192,7 @@ function baseDomains(d: RunDomains): Record<string, readonly DimensionValue[]> {
 }
 
 /** Combinations everyone knows cannot occur: an output area lies in one area; the band counts the factors. */
-function structuralZeros(d: RunDomains): Condition[] {
+export function structuralZeros(d: RunDomains): Condition[] {
   const zeros: Condition[] = [];
   for (const [oa, area] of d.oaArea) {
     const others = d.area.filter((a) => a !== area);
@@ -336,8 +336,13 @@ function dimTitle(dim: string): string {
 }
 
 /** The sections of every view, keyed by {@link viewKey}. */
-export function buildViews(domains: RunDomains, cells: UnitCell[], threshold: number): Map<string, DashboardSection[]> {
-  const { publication, layouts: all } = publicationFor(domains, cells, threshold);
+export function buildViews(
+  domains: RunDomains,
+  cells: UnitCell[],
+  threshold: number,
+  computed: { publication: ProtectedPublication; layouts: Layout[] } = publicationFor(domains, cells, threshold),
+): Map<string, DashboardSection[]> {
+  const { publication, layouts: all } = computed;
   const byId = new Map(publication.tables.map((t) => [t.id, t]));
   const out = new Map<string, DashboardSection[]>();
   for (const v of views(domains)) {

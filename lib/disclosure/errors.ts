@@ -6,7 +6,8 @@ export type DisclosureErrorCode =
   | "invalid-table"
   | "unsupported-measure"
   | "too-complex"
-  | "arithmetic-limit";
+  | "arithmetic-limit"
+  | "prior-mismatch";
 
 /**
  * The only error the engine throws on purpose. Callers must treat every one of them as

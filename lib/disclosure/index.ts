@@ -25,6 +25,7 @@ export {
   type ProtectedPublication,
   type ProtectedTable,
   type ProtectionSummary,
+  type PriorTable,
   type PublicationRequest,
   type SuppressionReason,
   type TableSpec,

@@ -301,6 +301,7 @@ class PublishedBasis {
     private readonly plan: Plan,
     private readonly order: readonly number[],
     private readonly marks: SuppressionMarks,
+    private readonly fixed: ReadonlySet<number> = new Set(),
   ) {
     const start = new EchelonBasis();
     // Structural equations carry negative ids so a relation can tell them from suppressible cells.
@@ -325,7 +326,8 @@ class PublishedBasis {
         basis = basis.clone();
       }
       const i = this.order[p] as number;
-      if (!this.marks.has(i)) basis.insert((this.plan.forms[i] as Form).vector, i);
+      // A number an earlier release published is known to everyone, whatever this publication does.
+      if (!this.marks.has(i) || this.fixed.has(i)) basis.insert((this.plan.forms[i] as Form).vector, i);
     }
     return basis;
   }
@@ -339,8 +341,24 @@ class PublishedBasis {
  * suppressions that turned out to be derivable anyway are published again: showing a derivable
  * number reveals nothing new, and a `[c]` that can be recomputed is misleading.
  */
-export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map<number, "primary" | "secondary"> {
+/**
+ * What earlier releases contribute to one protection (see {@link protectPublication}'s `prior`).
+ * `fixed`: forms already published (they stay in the attacker's equations and cannot be
+ * suppressed); `locked`: suppressions that may not be undone; `sources`: who published each fixed
+ * form. The loop fills `forcedBy` (suppressions whose derivation used an earlier release's numbers)
+ * and `exposed` (groups derivable from earlier releases alone, which nothing now can hide).
+ */
+export interface CrossReleaseState {
+  readonly fixed: ReadonlySet<number>;
+  readonly locked: ReadonlySet<number>;
+  readonly sources: ReadonlyMap<number, readonly string[]>;
+  readonly forcedBy: Map<number, Set<string>>;
+  readonly exposed: string[];
+}
+
+export function secondarySuppression(plan: Plan, primary: SuppressionMarks, cross?: CrossReleaseState): Map<number, "primary" | "secondary"> {
   const marks = new Map(primary);
+  const fixed = cross?.fixed ?? new Set<number>();
   // Large numbers enter the basis first. Suppressions are mostly small numbers, so they sit near
   // the end of this order and a rebuild resumes from a late checkpoint (about ten times fewer
   // insertions on the benchmark than the opposite order, with no more suppression on random
@@ -379,12 +397,15 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
     return out;
   };
 
+  // A suppression that may not be undone (an earlier release's [c], a wider publication's) is a
+  // promise that the value stays hidden, so it is kept underivable like a small group.
+  const sensitive = new Set([...sensitiveForms(plan), ...(cross?.locked ?? [])]);
   let pending: Target[] = [
-    ...sensitiveForms(plan).map((i) => ({ key: (plan.forms[i] as Form).key, vector: (plan.forms[i] as Form).vector, optional: false })),
+    ...[...sensitive].sort((a, b) => a - b).map((i) => ({ key: (plan.forms[i] as Form).key, vector: (plan.forms[i] as Form).vector, optional: false })),
     ...lineSums(),
   ];
   const positionOf = new Map(order.map((i, p) => [i, p]));
-  const published = new PublishedBasis(plan, order, marks);
+  const published = new PublishedBasis(plan, order, marks, fixed);
   let basis = published.basis;
   for (;;) {
     const derivable = pending.filter((target) => basis.contains(target.vector));
@@ -397,8 +418,13 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
     const still: Target[] = [];
     for (const target of derivable) {
       const relation = basis.relation(target.vector) ?? [];
-      const candidates = relation.filter((id) => id >= 0);
+      const candidates = relation.filter((id) => id >= 0 && !fixed.has(id));
       if (candidates.length === 0) {
+        // Earlier releases alone already determine it: nothing this publication hides can help.
+        if (relation.some((id) => fixed.has(id))) {
+          cross?.exposed.push(target.key);
+          continue;
+        }
         if (target.optional) continue;
         throw new Error(`Invariant broken: sensitive group ${target.key} is public knowledge.`);
       }
@@ -410,6 +436,14 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
       for (const c of candidates) if (cost(c) < cost(pick) || (cost(c) === cost(pick) && c < pick)) pick = c;
       chosen.add(pick);
       marks.set(pick, "secondary");
+      if (cross) {
+        const by = relation.flatMap((id) => (fixed.has(id) ? [...(cross.sources.get(id) ?? [])] : []));
+        if (by.length > 0) {
+          let set = cross.forcedBy.get(pick);
+          if (set === undefined) cross.forcedBy.set(pick, (set = new Set()));
+          for (const source of by) set.add(source);
+        }
+      }
     }
     if (chosen.size === 0) break;
     published.rebuild(Math.min(...[...chosen].map((c) => positionOf.get(c) as number)));
@@ -421,14 +455,17 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks): Map
   // underivable; but it shrinks the suppressed part of its lines, and the smaller sum must then
   // pass the line rule on its own before the cell may be shown.
   for (const [i, reason] of [...marks]) {
-    if (reason !== "secondary" || !basis.contains((plan.forms[i] as Form).vector)) continue;
+    if (reason !== "secondary" || cross?.locked.has(i) || fixed.has(i) || !basis.contains((plan.forms[i] as Form).vector)) continue;
     const keepsLinesSafe = plan.lines.every((line) => {
       if (!line.includes(i)) return true;
       const rest = line.filter((j) => j !== i && marks.has(j));
       if (rest.length < 2 || rest.reduce((sum, j) => sum + cost(j), 0) > plan.threshold) return true;
       return !basis.contains(sumOf(rest));
     });
-    if (keepsLinesSafe) marks.delete(i);
+    if (keepsLinesSafe) {
+      marks.delete(i);
+      cross?.forcedBy.delete(i);
+    }
   }
   return marks;
 }
@@ -447,7 +484,13 @@ export function percentage(numerator: number, denominator: number): number {
   return Math.floor((2000 * numerator + denominator) / (2 * denominator)) / 10;
 }
 
-export function renderPublication(plan: Plan, marks: SuppressionMarks): ProtectedPublication {
+export function renderPublication(plan: Plan, marks: SuppressionMarks, forcedBy?: ReadonlyMap<number, ReadonlySet<string>>): ProtectedPublication {
+  const forced = (forms: (number | null)[]): { forcedBy?: readonly string[] } => {
+    if (!forcedBy) return {};
+    const by = new Set<string>();
+    for (const f of forms) if (f !== null && marks.has(f)) for (const s of forcedBy.get(f) ?? []) by.add(s);
+    return by.size > 0 ? { forcedBy: [...by].sort() } : {};
+  };
   const tables: ProtectedTable[] = plan.tables.map(({ spec, cells }) => ({
     id: spec.id,
     threshold: plan.threshold,
@@ -456,13 +499,13 @@ export function renderPublication(plan: Plan, marks: SuppressionMarks): Protecte
     measure: spec.measure,
     cells: cells.map((cell): ProtectedCell => {
       const base = countCell(plan, marks, cell.baseForm);
-      if (cell.numeratorForm === null) return { key: cell.key, total: cell.total, value: base };
+      if (cell.numeratorForm === null) return { key: cell.key, total: cell.total, value: base, ...forced([cell.baseForm]) };
       const numerator = countCell(plan, marks, cell.numeratorForm);
       let value: CellValue;
       if (base.suppressed || numerator.suppressed) value = { suppressed: true, reason: "percentage" };
       else if (base.value === null || numerator.value === null) value = NOT_APPLICABLE;
       else value = { suppressed: false, value: percentage(numerator.value, base.value) };
-      return { key: cell.key, total: cell.total, value, numerator, denominator: base };
+      return { key: cell.key, total: cell.total, value, numerator, denominator: base, ...forced([cell.baseForm, cell.numeratorForm]) };
     }),
   }));
   let primary = 0;
@@ -491,9 +534,113 @@ export function renderPublication(plan: Plan, marks: SuppressionMarks): Protecte
  * suppression until no suppressed count and no small group over any table's dimensions can be
  * derived exactly from everything the publication shows. Deterministic for a given request.
  *
+ * With `prior` (tables already released from the same base), the new tables are protected jointly
+ * with them: what they published is part of the attacker's knowledge and cannot be taken back,
+ * what they suppressed stays suppressed wherever the same number reappears, and the engine
+ * suppresses more in the new tables until nothing is derivable from everything ever released.
+ * A suppression whose derivation used an earlier release's numbers names it in `forcedBy`.
+ *
  * @throws DisclosureError on invalid input or when the publication cannot be certified.
  */
 export function protectPublication(request: PublicationRequest): ProtectedPublication {
-  const plan = planPublication(request);
-  return renderPublication(plan, secondarySuppression(plan, primarySuppression(plan)));
+  const prior = request.prior ?? [];
+  const keep = request.keepSuppressed ?? [];
+  if (prior.length === 0 && keep.length === 0) {
+    const plan = planPublication(request);
+    return renderPublication(plan, secondarySuppression(plan, primarySuppression(plan)));
+  }
+  const own = request.tables.length;
+  const plan = planPublication({
+    ...request,
+    tables: [...request.tables, ...prior.map((p, j) => ({ ...p.spec, id: `prior#${j}:${p.spec.id}` }))],
+  });
+  const fixed = new Set<number>();
+  const locked = new Set<number>();
+  const sources = new Map<number, string[]>();
+  const lockedSources = new Map<number, Set<string>>();
+  const cellIndex = (cells: readonly PlannedCell[]) => new Map(cells.map((c) => [keyOf(c.key), c]));
+
+  prior.forEach((p, j) => {
+    const planned = cellIndex((plan.tables[own + j] as PlannedTable).cells);
+    for (const cell of p.cells) {
+      const at = planned.get(keyOf(cell.key));
+      if (at === undefined) {
+        throw new DisclosureError("prior-mismatch", `Release ${p.source} has a cell its table definition does not produce.`, { source: p.source });
+      }
+      const parts: [number, CellValue | undefined][] =
+        at.numeratorForm === null ? [[at.baseForm, cell.value]] : [[at.baseForm, cell.denominator], [at.numeratorForm, cell.numerator]];
+      for (const [form, value] of parts) {
+        if (value === undefined || plan.known.has(form)) continue;
+        if (value.suppressed) {
+          locked.add(form);
+          let set = lockedSources.get(form);
+          if (set === undefined) lockedSources.set(form, (set = new Set()));
+          set.add(p.source);
+          continue;
+        }
+        if (value.value !== (plan.forms[form] as Form).value) {
+          // The earlier release was computed from other data: it is not the same analysis base.
+          throw new DisclosureError("prior-mismatch", `Release ${p.source} does not match this analysis base.`, { source: p.source });
+        }
+        fixed.add(form);
+        const list = sources.get(form) ?? [];
+        if (!list.includes(p.source)) list.push(p.source);
+        sources.set(form, list);
+      }
+    }
+  });
+  // Once published, always published: a number one release showed and another hid is public.
+  for (const form of fixed) locked.delete(form);
+
+  const marks = primarySuppression(plan);
+  const forcedBy = new Map<number, Set<string>>();
+  for (const form of locked) {
+    if (!marks.has(form)) {
+      marks.set(form, "secondary");
+      forcedBy.set(form, new Set(lockedSources.get(form)));
+    }
+  }
+  for (const k of keep) {
+    const t = plan.tables.findIndex((x, i) => i < own && x.spec.id === k.table);
+    const at = t < 0 ? undefined : cellIndex((plan.tables[t] as PlannedTable).cells).get(keyOf(k.key));
+    if (at === undefined) throw new DisclosureError("invalid-table", `There is no cell ${JSON.stringify(k.key)} in table "${k.table}" to keep suppressed.`);
+    const forms = k.part === "numerator" ? [at.numeratorForm] : k.part === undefined ? [at.baseForm, at.numeratorForm] : [at.baseForm];
+    for (const form of forms) {
+      if (form === null || plan.known.has(form) || fixed.has(form)) continue;
+      locked.add(form);
+      if (!marks.has(form)) marks.set(form, "secondary");
+    }
+  }
+  const cross: CrossReleaseState = { fixed, locked, sources, forcedBy, exposed: [] };
+  const final = secondarySuppression(plan, marks, cross);
+  const rendered = renderPublication({ ...plan, tables: plan.tables.slice(0, own) }, final, forcedBy);
+
+  // The summary speaks of the new tables only.
+  const ownForms = new Set(plan.tables.slice(0, own).flatMap((t) => t.cells.flatMap((c) => (c.numeratorForm === null ? [c.baseForm] : [c.baseForm, c.numeratorForm]))));
+  let primary = 0;
+  let secondary = 0;
+  let published = 0;
+  for (const i of ownForms) {
+    if (plan.known.has(i)) continue;
+    const reason = final.get(i);
+    if (reason === "primary") primary++;
+    else if (reason === "secondary") secondary++;
+    else published++;
+  }
+  const forcedSources = new Set<string>();
+  let forced = 0;
+  for (const [i, set] of forcedBy) {
+    if (!ownForms.has(i) || !final.has(i)) continue;
+    forced++;
+    for (const s of set) forcedSources.add(s);
+  }
+  return {
+    ...rendered,
+    summary: { ...rendered.summary, primary, secondary, published },
+    crossRelease: { forced, sources: [...forcedSources].sort(), exposed: cross.exposed.length },
+  };
+}
+
+function keyOf(key: Readonly<Record<string, DimensionValue | null>>): string {
+  return JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k] ?? null, typeof key[k]]));
 }

@@ -56,6 +56,30 @@ export interface PublicationRequest {
   readonly threshold?: number;
   readonly base: Base;
   readonly tables: readonly TableSpec[];
+  /**
+   * Tables already released from the same base (same rows of the same analysis table). The new
+   * tables are protected jointly with them; their published numbers are re-derived from `base`
+   * and must match, or the engine refuses (`prior-mismatch`).
+   */
+  readonly prior?: readonly PriorTable[];
+  /**
+   * Cells of the new tables that must stay suppressed whatever the engine finds, e.g. the
+   * pattern the same table has in a wider publication protected jointly (a dashboard).
+   */
+  readonly keepSuppressed?: readonly {
+    readonly table: string;
+    readonly key: Readonly<Record<string, DimensionValue | null>>;
+    /** Which number of the cell; omitted means all of them (count, numerator and denominator). */
+    readonly part?: "count" | "numerator" | "denominator";
+  }[];
+}
+
+/** A table as an earlier release published it. */
+export interface PriorTable {
+  /** Names the release in the report ("R-0003") when it forces a suppression. */
+  readonly source: string;
+  readonly spec: TableSpec;
+  readonly cells: readonly ProtectedCell[];
 }
 
 export const DEFAULT_THRESHOLD = 5;
@@ -81,6 +105,8 @@ export interface ProtectedCell {
   readonly numerator?: CellValue;
   /** Percentage tables only: the count of the group. */
   readonly denominator?: CellValue;
+  /** Suppressed because of what these earlier releases published (cross-release protection). */
+  readonly forcedBy?: readonly string[];
 }
 
 export interface ProtectedTable {
@@ -107,4 +133,13 @@ export interface ProtectedPublication {
   readonly threshold: number;
   readonly tables: readonly ProtectedTable[];
   readonly summary: ProtectionSummary;
+  /** Only when earlier releases were passed in. */
+  readonly crossRelease?: {
+    /** Distinct numbers of the new tables suppressed because of earlier releases. */
+    readonly forced: number;
+    /** The releases that forced them. */
+    readonly sources: readonly string[];
+    /** Small groups earlier releases alone already determine (nothing hidden now can protect them). */
+    readonly exposed: number;
+  };
 }

@@ -130,6 +130,23 @@ export const ROUTES = {
     action: "dashboard.view",
     target: { type: "dashboard", id: "troubled-families" },
   }),
+
+  // Output checking and release (lib/release): researchers request, approvers decide, anyone
+  // reads the public register and downloads released files (checked against their SHA-256).
+  "releases": page("/releases", "public"),
+  "releases.file": handler("/releases/files/[fileId]", "public"),
+  "releases.requests": page("/releases/requests", RESEARCH),
+  "releases.request": page("/releases/requests/[id]", RESEARCH),
+  "releases.withdraw": page("/releases/[number]/withdraw", ["approver", "administrator"]),
+  "releases.rules": page("/releases/rules", ADMIN),
+  "releases.draft.create": action(["researcher"]),
+  "releases.output.add": action(["researcher"]),
+  "releases.output.remove": action(["researcher"]),
+  "releases.submit": action(["researcher"]),
+  "releases.new-version": action(["researcher"]),
+  "releases.review": action(["approver"]),
+  "releases.withdraw.submit": action(["approver", "administrator"]),
+  "releases.rules.set": action(ADMIN),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof ROUTES;

@@ -13,7 +13,7 @@ import { errFields } from "@/lib/log";
 export const metadata: Metadata = { title: "Vange school readiness" };
 export const dynamic = "force-dynamic";
 
-export default definePage("dashboards.vange", async ({ unit, searchParams, audit, log }) => {
+export default definePage("dashboards.vange", async ({ actor: user, unit, searchParams, audit, log }) => {
   // A view that cannot be recorded is not shown: every access to the figures is audited.
   const params = searchParams;
   const dashboard = await vangeDashboard(unit, parseFilters(params))
@@ -53,6 +53,8 @@ export default definePage("dashboards.vange", async ({ unit, searchParams, audit
   }
   const { run, filters } = dashboard;
   const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
+  // Researchers add a table to a release request by its definition (table and filters), never by its numbers.
+  const releaseHref = (table: string) => (user.role === "researcher" ? `/releases/requests${viewQuery(filters, { table })}` : undefined);
   const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${districtLabel(filters.district)}` : "all school districts"].join(", ");
   return (
     <>
@@ -88,7 +90,7 @@ export default definePage("dashboards.vange", async ({ unit, searchParams, audit
           <p>{s.intro}</p>
           <div className="figures">
             {s.tables.map((t) => (
-              <TableFigure key={t.id} table={t} csvHref={csvHref(t.id)} />
+              <TableFigure key={t.id} table={t} csvHref={csvHref(t.id)} releaseHref={releaseHref(t.id)} />
             ))}
           </div>
         </section>

@@ -1,7 +1,7 @@
 import { parseFilters, vangeDashboard } from "@/lib/dashboards/service";
-import { tableCsv } from "@/lib/dashboards/vange";
 import { AppError } from "@/lib/errors";
 import { defineHandler } from "@/lib/http/adapter";
+import { unapprovedExport } from "@/lib/release";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +18,12 @@ export const GET = defineHandler(
     const { filters, run } = dashboard;
     await audit({ run: run.version, table: id, year: filters.year, district: filters.district });
     const name = ["vange", id, filters.year ?? "all-years", filters.district ?? "all-districts", `run-${run.version}`].join("_");
-    return new Response(tableCsv(table), {
+    // Only files of the register of releases are approved for publication; this one says so.
+    const file = unapprovedExport(`${name.replace(/[^A-Za-z0-9_.-]/g, "-")}.csv`, table.header, table.rows);
+    return new Response(file.body, {
       headers: {
         "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, "-")}.csv"`,
+        "content-disposition": `attachment; filename="${file.name}"`,
         "cache-control": "private, no-store",
       },
     });
