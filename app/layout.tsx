@@ -17,7 +17,7 @@ async function signedInUser(): Promise<Actor | null> {
     return await currentUser();
   } catch {
     // The header must render even when the session store is unreachable; pages that need a
-    // user check again through requireUser() and handle the failure there.
+    // user check again through the request adapter (lib/http/adapter.ts) and handle the failure there.
     return null;
   }
 }
