@@ -1,16 +1,10 @@
 import "server-only";
-import type { Role } from "@/lib/generated/prisma/enums";
+import type { Actor as PortalActor } from "@/lib/actor";
 import type { DisplayTable } from "@/lib/dashboards/vange";
 import type { ProtectedTable, TableSpec } from "@/lib/disclosure";
 
-/** Who acts: the signed-in user as the app passes it in (lib/auth PortalUser fits). */
-export interface Actor {
-  userId: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  orgId: string;
-}
+/** Who acts: the portal's one actor (lib/actor.ts), as much of it as release needs. */
+export type Actor = Pick<PortalActor, "userId" | "email" | "displayName" | "role" | "orgId">;
 
 export type Audience = "publication" | "partners" | "internal";
 export type RequestStatus = "draft" | "submitted" | "returned" | "refused" | "approved";
