@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/access";
+import { AgreementEndedError } from "@/lib/agreements/in-force";
 import { requestMatchingRun } from "@/lib/matching/jobs";
 
 /** Queues an on-demand run (researchers and administrators); a waiting run is reused. */
@@ -12,8 +13,11 @@ export async function runMatchingNow(): Promise<void> {
     const r = await requestMatchingRun({ trigger: "on-demand", requestedById: user.userId });
     outcome = r.reused ? "already-queued" : "queued";
   } catch (e) {
-    console.error("[matching] on-demand request failed", e);
-    outcome = "unavailable";
+    if (e instanceof AgreementEndedError) outcome = "agreement-ended";
+    else {
+      console.error("[matching] on-demand request failed", e);
+      outcome = "unavailable";
+    }
   }
   redirect(`/matching?requested=${outcome}`);
 }

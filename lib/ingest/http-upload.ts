@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { checkUploadAllowed } from "@/lib/agreements/in-force";
 import { BATCH_PERIOD_PATTERN, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
 import { IngestRequestError, ingestFile, type IngestProgress, type IngestResult } from "./pipeline";
 
@@ -121,6 +122,15 @@ export async function handleUpload(req: Request, user: Uploader): Promise<Respon
   const body = req.body;
 
   const requestId = req.headers.get("x-request-id") ?? randomUUID();
+  // Asked here too (the pipeline asks again) so that a refusal is a plain 403 before the body is read.
+  const allowed = await checkUploadAllowed(
+    { userId: user.userId, label: user.email, role: user.role },
+    { orgId: user.orgId, datasetId: params.datasetId, source: "browser", requestId },
+  );
+  if (!allowed.ok) {
+    await body.cancel().catch(() => {});
+    return problem(403, `agreement-${allowed.code}`, allowed.message);
+  }
   const encoder = new TextEncoder();
   let lastProgress = 0;
   const stream = new ReadableStream<Uint8Array>({

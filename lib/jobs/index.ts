@@ -1,4 +1,5 @@
 import "server-only";
+import { AgreementEndedError } from "@/lib/agreements/in-force";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
@@ -22,7 +23,10 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   const offBatch = onBatchChanged(async (e) => {
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
     const agreementId = await findAgreementId(PILOT_AGREEMENT);
-    if (agreementId) await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn", agreementId });
+    // A withdrawal after the agreement ended changes nothing that is published: no run.
+    if (agreementId) await requestMatchingRun({ trigger: e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn", agreementId }).catch((err: unknown) => {
+      if (!(err instanceof AgreementEndedError)) throw err;
+    });
   });
   const offLive = onRunLive(() => {
     forgetRunState();

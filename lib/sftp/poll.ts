@@ -170,6 +170,7 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
     return { name, status: "refused-name", message };
   }
   let result: IngestResult;
+  const input = sftp.createReadStream(remote, { highWaterMark: 1 << 20 } as never);
   try {
     result = await ingestFile({
       orgId: inbox.orgId,
@@ -179,9 +180,11 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
       originalFilename: name,
       loadValidRows: false,
       actor: { label: `sftp:${inbox.username}@${inbox.host}` },
-      input: sftp.createReadStream(remote, { highWaterMark: 1 << 20 } as never) as unknown as AsyncIterable<Uint8Array>,
+      input: input as unknown as AsyncIterable<Uint8Array>,
     });
   } catch (e) {
+    // A refusal before the first byte (the agreement, the period) leaves the stream unread.
+    input.destroy();
     const message = e instanceof IngestRequestError ? e.message : "The file could not be processed because of a problem on the platform's side; it was left in place and will be tried again.";
     if (e instanceof IngestRequestError) {
       await sftp.rename(remote, await freeName(sftp, `${dir}/rejected`, name));
@@ -190,7 +193,7 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
     } else {
       console.error(`[sftp] ${inbox.orgName}: ${name} failed`, e);
     }
-    return { name, status: "failed", message };
+    return { name, status: e instanceof IngestRequestError ? "refused" : "failed", message };
   }
   const body = {
     file: name,

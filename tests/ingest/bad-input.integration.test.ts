@@ -7,7 +7,7 @@ import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { handleUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { errorReportPath } from "@/lib/ingest/paths";
-import { createOrganisation, createUser } from "../factories";
+import { createSupplierOrganisation, createUser } from "../factories";
 import { filesUnder, makeTempDataDir } from "./helpers";
 
 const dataDir = makeTempDataDir();
@@ -15,7 +15,7 @@ let uploader: Uploader;
 let orgId: string;
 
 beforeAll(async () => {
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   const user = await createUser(org.id);
   orgId = org.id;
   uploader = { userId: user.id, email: user.email, role: "partner_analyst", orgId: org.id };

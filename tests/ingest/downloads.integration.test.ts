@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { serveBatchFile } from "@/lib/ingest/batch-files";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { csvText, ingest, makeTempDataDir } from "./helpers";
 
 makeTempDataDir();
@@ -12,8 +12,8 @@ const userOf = (orgId: string) => ({ userId: crypto.randomUUID(), email: "analys
 
 describe("the right to audit: downloading what was transferred", () => {
   it("gives the owning organisation its exact bytes, audited, and nobody else anything", async () => {
-    const owner = await createOrganisation();
-    const other = await createOrganisation();
+    const owner = await createSupplierOrganisation();
+    const other = await createSupplierOrganisation();
     const body = await csvText("police-crime", 25, { lineEnding: "\r\n", bom: true });
     const loaded = await ingest(owner.id, "police-crime", body);
 
@@ -34,7 +34,7 @@ describe("the right to audit: downloading what was transferred", () => {
   });
 
   it("keeps no original of a refused file but serves its error report", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const refused = await ingest(org.id, "youth-offending", (await csvText("youth-offending", 3)).toString().replace(/,[YN],/, ",perhaps,"));
     expect(refused.status).toBe("refused");
     expect((await serveBatchFile(userOf(org.id), refused.batchId, "original")).status).toBe(410);

@@ -5,7 +5,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { handleFormUpload, handleUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { getBatch } from "@/lib/ingest/queries";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
-import { createBatch, createOrganisation, createUser } from "../factories";
+import { createBatch, createSupplierOrganisation, createUser } from "../factories";
 import { ingest, makeTempDataDir } from "./helpers";
 
 makeTempDataDir();
@@ -13,7 +13,7 @@ let uploader: Uploader;
 let orgId: string;
 
 beforeAll(async () => {
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   const user = await createUser(org.id);
   orgId = org.id;
   uploader = { userId: user.id, email: user.email, role: "partner_analyst", orgId: org.id };

@@ -36,6 +36,17 @@ export default async function VangeDashboardPage({ searchParams }: { searchParam
       </>
     );
   }
+  if (dashboard.state === "ended") {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <div className="panel">
+          <h2>The agreement has ended</h2>
+          <p>{dashboard.agreement.message}</p>
+        </div>
+      </>
+    );
+  }
   if (dashboard.state === "no-run") {
     return (
       <>

@@ -12,6 +12,7 @@ export async function GET(req: Request): Promise<Response> {
   const id = params.get("table") ?? "";
   try {
     const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(params));
+    if (dashboard.state === "ended") return Response.json({ error: "agreement-ended", message: dashboard.agreement.message }, { status: 410 });
     if (dashboard.state === "no-run") return Response.json({ error: "no-run", message: "No matching run yet." }, { status: 404 });
     const table = dashboard.sections.flatMap((s) => s.tables).find((t) => t.id === id);
     if (!table) return Response.json({ error: "not-found", message: "There is no such table." }, { status: 404 });
