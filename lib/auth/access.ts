@@ -136,5 +136,7 @@ export function unitContextFor(user: Pick<PortalUser, "role" | "orgId" | "userId
       return { kind: "researcher", userId: user.userId, requestId };
     case "administrator":
       return { kind: "admin", userId: user.userId, requestId };
+    case "dpo":
+      return { kind: "dpo", orgId: user.orgId, userId: user.userId, requestId };
   }
 }

@@ -79,6 +79,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/api/dashboards/vange/csv": ["researcher", "approver"],
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
   "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
+
+  // The audit trail (lib/audit/viewer.ts): data-protection officers and administrators, read-only.
+  "/audit": ["dpo", "administrator"],
+  "/api/audit/export": ["dpo", "administrator"],
 };
 
 export function rolesAllowed(access: RouteAccess, all: readonly Role[]): readonly Role[] {

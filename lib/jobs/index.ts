@@ -1,5 +1,6 @@
 import "server-only";
 import { AgreementEndedError } from "@/lib/agreements/in-force";
+import { startAuditVerifyWorker, stopAuditVerifyWorker } from "@/lib/audit/chain-check";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
@@ -42,7 +43,10 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   const stopSftp = startSftpScheduler({ log: (l) => opts.log(`sftp: ${l}`) });
   // Delivers the outbox: every notice queued by this or any other process (lib/mail).
   await startMailWorker();
+  // Verifies the audit hash chain every few hours and when a reader asks (the audit page).
+  await startAuditVerifyWorker((l) => opts.log(`audit: ${l}`));
   stop = async () => {
+    await stopAuditVerifyWorker();
     stopSftp();
     await stopMailWorker();
     clearInterval(timer);

@@ -27,4 +27,12 @@ export const QUEUES = {
     name: "mail-delivery",
     options: { policy: "standard", retryLimit: 7, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60, retentionMinutes: 14 * 24 * 60 },
   },
+  /**
+   * Verification of the audit hash chain (lib/audit/chain-check.ts): scheduled and on demand. One
+   * at a time (`singleton`); a failed check is retried once after a minute.
+   */
+  auditVerify: {
+    name: "audit-verify",
+    options: { policy: "singleton", retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 * 60, retentionMinutes: 7 * 24 * 60 },
+  },
 } as const satisfies Record<string, QueueDefinition>;
