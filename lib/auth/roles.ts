@@ -30,6 +30,7 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/uploads", label: "Uploads" },
     { href: "/pseudonymise", label: "Pseudonymise" },
     { href: "/matching", label: "Match rates" },
+    { href: "/incidents", label: "Breaches" },
     { href: "/specification", label: "Data specification" },
   ],
   researcher: [
@@ -43,6 +44,7 @@ export const ROLE_NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/organisations", label: "Organisations" },
     { href: "/admin/accounts", label: "Accounts" },
     { href: "/admin/incidents", label: "Incidents" },
+    { href: "/incidents", label: "Breach register" },
     { href: "/admin/sftp", label: "SFTP inboxes" },
     { href: "/admin/password-policy", label: "Password policy" },
     { href: "/admin/signing-keys", label: "Signing keys" },

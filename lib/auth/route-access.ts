@@ -80,6 +80,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/matching": ["partner_analyst", "researcher", "approver", "administrator"],
   "/api/matching/runs/[runId]/progress": ["partner_analyst", "researcher", "approver", "administrator"],
 
+  // The breach register (lib/incidents): administrators and partner analysts report and follow
+  // breaches (an analyst their own organisation's); administrators move them on.
+  "/incidents": ["partner_analyst", "administrator"],
+  "/incidents/new": ["partner_analyst", "administrator"],
+  "/incidents/[id]": ["partner_analyst", "administrator"],
+
   // The audit trail (lib/audit/viewer.ts): data-protection officers and administrators, read-only.
   "/audit": ["dpo", "administrator"],
   "/api/audit/export": ["dpo", "administrator"],

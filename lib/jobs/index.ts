@@ -1,6 +1,7 @@
 import "server-only";
 import { AgreementEndedError } from "@/lib/agreements/in-force";
 import { startAuditVerifyWorker, stopAuditVerifyWorker } from "@/lib/audit/chain-check";
+import { startIncidentEscalation, stopIncidentEscalation } from "@/lib/incidents/jobs";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
@@ -45,7 +46,10 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   await startMailWorker();
   // Verifies the audit hash chain every few hours and when a reader asks (the audit page).
   await startAuditVerifyWorker((l) => opts.log(`audit: ${l}`));
+  // The breach register's 24-hour clock: administrators are alerted 20 hours after discovery.
+  await startIncidentEscalation((l) => opts.log(`incidents: ${l}`));
   stop = async () => {
+    await stopIncidentEscalation();
     await stopAuditVerifyWorker();
     stopSftp();
     await stopMailWorker();

@@ -35,4 +35,12 @@ export const QUEUES = {
     name: "audit-verify",
     options: { policy: "singleton", retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 * 60, retentionMinutes: 7 * 24 * 60 },
   },
+  /**
+   * The breach register's escalation sweep (lib/incidents/jobs.ts): every 5 minutes, one at a time;
+   * a failed sweep is simply followed by the next.
+   */
+  incidentEscalation: {
+    name: "incident-escalation",
+    options: { policy: "singleton", retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 10 * 60, retentionMinutes: 24 * 60 },
+  },
 } as const satisfies Record<string, QueueDefinition>;
