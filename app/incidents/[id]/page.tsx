@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/access";
+import { plural } from "@/lib/text/plural";
 import { getIncident, INCIDENT_KINDS, INCIDENT_STATUSES, incidentClock, incidentOwners, nextStatuses, REPORT_WITHIN_HOURS } from "@/lib/incidents/register";
 import { readIncidentFlash } from "../_flash";
 import { addNoteAction, assignOwnerAction, changeStatusAction } from "../actions";
@@ -62,7 +63,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
       )}
       <section className={clock.overdue || clock.warn ? "error-summary" : "panel"} aria-labelledby="clock-heading">
         <h2 id="clock-heading">
-          {clock.hours} hours {clock.minutes} minutes since discovery
+          {plural(clock.hours, "hour")} {plural(clock.minutes, "minute")} since discovery
         </h2>
         <p>
           Discovered {when(incident.discoveredAt)}; recorded {when(incident.recordedAt)}.{" "}
