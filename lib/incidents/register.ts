@@ -34,6 +34,7 @@ export class IncidentAccessError extends Error {
 }
 
 export const INCIDENT_KINDS = {
+  identifier: "A file that was not pseudonymised reached the platform",
   "lost-device": "Lost or stolen device (laptop, phone, memory stick)",
   "unapproved-output": "Output published or shared without approval",
   "wrong-recipient": "Data sent to the wrong recipient",
@@ -41,6 +42,7 @@ export const INCIDENT_KINDS = {
   other: "Something else",
 } as const;
 export type IncidentKind = keyof typeof INCIDENT_KINDS;
+export const REPORTABLE_KINDS = ["lost-device", "unapproved-output", "wrong-recipient", "unauthorised-access", "other"] as const satisfies readonly IncidentKind[];
 
 export const INCIDENT_STATUSES = {
   open: "Open",
@@ -91,7 +93,8 @@ const UUID = z.uuid({ error: "Choose from the list" });
 const reportSchema = z.object({
   agreementId: z.uuid({ error: "Choose the agreement the data was shared under" }),
   orgId: z.uuid({ error: "Choose the organisation where it happened" }).optional(),
-  kind: z.enum(Object.keys(INCIDENT_KINDS) as [IncidentKind, ...IncidentKind[]], { error: "Choose what happened" }),
+  // The upload guard opens "identifier" incidents itself; people report the others.
+  kind: z.enum(REPORTABLE_KINDS, { error: "Choose what happened" }),
   title: z.string().trim().min(1, { error: "Give the incident a short title" }).max(200, { error: "Keep the title to 200 characters or fewer" }),
   description: z
     .string()
@@ -133,6 +136,8 @@ async function partiesOf(c: pg.ClientBase, agreementId: string): Promise<Party[]
   return rows.map((r) => ({ orgId: r.id, name: r.name, email: r.dp_contact_email }));
 }
 
+const reference = (n: string | number) => `INC-${String(n).padStart(5, "0")}`;
+
 const ukTime = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/London" });
 
 async function addEvent(c: pg.ClientBase, e: { incidentId: string; orgId: string; actor: { userId?: string | null; label: string }; kind: string; text: string }): Promise<void> {
@@ -146,10 +151,92 @@ async function addEvent(c: pg.ClientBase, e: { incidentId: string; orgId: string
   ]);
 }
 
+export interface NewIncident {
+  orgId: string;
+  agreementId: string;
+  kind: IncidentKind;
+  title: string;
+  description: string;
+  discoveredAt: Date;
+  recordedBy: { userId?: string | null; label: string; role?: string | null };
+  ingestIncidentId?: string;
+  requestId?: string;
+  /** Organisations already told in a message of their own (the uploader's contact, for identifier incidents). */
+  alreadyNotified?: string[];
+}
+
 /**
- * Records a breach and e-mails every party of its agreement in the same transaction. A partner
- * analyst records it for their own organisation, under an agreement it is party to; an
- * administrator for any organisation party to the agreement.
+ * Opens an incident in the caller's transaction (contexts admin, system, or the incident's own
+ * organisation) and queues one e-mail per party of the agreement to its data-protection contact:
+ * the incident and its notices commit together or not at all. Used by {@link reportBreach} and by
+ * the upload guard (lib/ingest/incident.ts).
+ */
+export async function openIncident(c: pg.PoolClient, n: NewIncident): Promise<{ incidentId: string; number: number; notified: number }> {
+  const agreement = (await c.query<{ name: string }>(`SELECT name FROM agreement WHERE id = $1`, [n.agreementId])).rows[0];
+  if (!agreement) throw new IncidentInputError({ agreementId: "Choose the agreement the data was shared under" });
+  const parties = await partiesOf(c, n.agreementId);
+  const org = parties.find((p) => p.orgId === n.orgId) ?? { orgId: n.orgId, name: (await c.query<{ name: string }>(`SELECT name FROM organisation WHERE id = $1`, [n.orgId])).rows[0]?.name ?? "A partner", email: null };
+  const ctx = (await c.query<{ ctx: string | null }>(`SELECT app_ctx() AS ctx`)).rows[0]?.ctx;
+  const { rows } = await c.query<{ id: string; number: string }>(
+    `INSERT INTO incident (org_id, agreement_id, kind, title, description, discovered_at, recorded_by_id, ingest_incident_id, parties_notified_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING id, number::text`,
+    [n.orgId, n.agreementId, n.kind, n.title, n.description, n.discoveredAt, n.recordedBy.userId ?? null, n.ingestIncidentId ?? null],
+  );
+  const { id, number } = rows[0]!;
+  const label = reference(number);
+  await addEvent(c, { incidentId: id, orgId: n.orgId, actor: n.recordedBy, kind: "recorded", text: `Recorded: ${INCIDENT_KINDS[n.kind]}. Discovered ${ukTime(n.discoveredAt)}.` });
+  const link = `${publicUrl()}/incidents/${id}`;
+  const deadline = new Date(n.discoveredAt.getTime() + REPORT_WITHIN_HOURS * 3_600_000);
+  const told = new Set(n.alreadyNotified ?? []);
+  const recipients = parties.filter((p) => p.email && !told.has(p.orgId));
+  // One message per party. An organisation's own context may only queue mail under its own id.
+  for (const p of recipients) {
+    await queueMail(c, {
+      to: p.email!,
+      orgId: ctx === "org" ? n.orgId : p.orgId,
+      kind: "incident.recorded",
+      subject: `Data-protection incident ${label} under "${agreement.name}"`,
+      text: [
+        `A data-protection incident has been recorded ${n.kind === "identifier" ? "about" : "by"} ${org.name} under the data-sharing agreement "${agreement.name}", to which ${p.name} is a party.`,
+        "",
+        `What happened: ${INCIDENT_KINDS[n.kind]}`,
+        `Title: ${n.title}`,
+        `Discovered: ${ukTime(n.discoveredAt)} (UK time)`,
+        `The agreement requires it to be reported to all parties within ${REPORT_WITHIN_HOURS} hours, by ${ukTime(deadline)}: this is that notice.`,
+        "",
+        n.description,
+        "",
+        `Follow it in the portal: ${link}`,
+      ].join("\n"),
+    });
+  }
+  const named = [...told].map((o) => parties.find((p) => p.orgId === o)?.name).filter(Boolean);
+  await addEvent(c, {
+    incidentId: id,
+    orgId: n.orgId,
+    actor: { label: "system:incidents" },
+    kind: "notified",
+    text:
+      recipients.length || named.length
+        ? `E-mailed the data-protection contact of every party: ${[...named, ...recipients.map((p) => p.name)].join(", ")}.`
+        : "No party of the agreement has a data-protection contact address: nobody could be e-mailed.",
+  });
+  await recordAudit(c, {
+    action: "incident.recorded",
+    outcome: "success",
+    actor: n.recordedBy,
+    orgId: n.orgId,
+    target: { type: "incident", id },
+    requestId: n.requestId,
+    details: { kind: n.kind, agreementId: n.agreementId, partiesNotified: recipients.length + named.length },
+  });
+  return { incidentId: id, number: Number(number), notified: recipients.length + named.length };
+}
+
+/**
+ * Records a breach reported by a person and e-mails every party of its agreement in the same
+ * transaction. A partner analyst records it for their own organisation, under an agreement it is
+ * party to; an administrator for any organisation party to the agreement.
  */
 export async function reportBreach(actor: IncidentActor, input: unknown, now = new Date()): Promise<{ incidentId: string; number: number; notified: number }> {
   mayReport(actor);
@@ -163,65 +250,23 @@ export async function reportBreach(actor: IncidentActor, input: unknown, now = n
   const out = await withContextClient(contextOf(actor), async (c) => {
     const agreement = (await c.query<{ name: string }>(`SELECT name FROM agreement WHERE id = $1`, [data.agreementId])).rows[0];
     if (!agreement) throw new IncidentInputError({ agreementId: "Choose the agreement the data was shared under" });
-    const parties = await partiesOf(c, data.agreementId);
-    const org = parties.find((p) => p.orgId === orgId);
-    if (!org) {
+    const isParty = (await partiesOf(c, data.agreementId)).some((p) => p.orgId === orgId);
+    // The platform operator (an administrator's own organisation) serves every agreement.
+    const platform = actor.role === "administrator" && orgId === actor.orgId;
+    if (!isParty && !platform) {
       throw new IncidentInputError(
-        actor.role === "administrator"
-          ? { orgId: "The organisation is not a party to that agreement" }
-          : { agreementId: "Your organisation is not a party to that agreement" },
+        actor.role === "administrator" ? { orgId: "The organisation is not a party to that agreement" } : { agreementId: "Your organisation is not a party to that agreement" },
       );
     }
-    const { rows } = await c.query<{ id: string; number: string }>(
-      `INSERT INTO incident (org_id, agreement_id, kind, title, description, discovered_at, recorded_by_id, parties_notified_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id, number::text`,
-      [orgId, data.agreementId, data.kind, data.title, data.description, discoveredAt, actor.userId],
-    );
-    const { id, number } = rows[0]!;
-    const label = `INC-${number.padStart(5, "0")}`;
-    await addEvent(c, { incidentId: id, orgId, actor: { userId: actor.userId, label: actor.email }, kind: "recorded", text: `Recorded: ${INCIDENT_KINDS[data.kind]}. Discovered ${ukTime(discoveredAt)}.` });
-    const link = `${publicUrl()}/incidents/${id}`;
-    const deadline = new Date(discoveredAt.getTime() + REPORT_WITHIN_HOURS * 3_600_000);
-    const recipients = parties.filter((p) => p.email);
-    // One message per party, queued in this transaction: the incident and its notices exist together.
-    for (const p of recipients) {
-      await queueMail(c, {
-        to: p.email!,
-        orgId: actor.role === "administrator" ? p.orgId : orgId,
-        kind: "incident.recorded",
-        subject: `Data-protection incident ${label} under "${agreement.name}"`,
-        text: [
-          `A data-protection incident has been recorded by ${org.name} under the data-sharing agreement "${agreement.name}", to which ${p.name} is a party.`,
-          "",
-          `What happened: ${INCIDENT_KINDS[data.kind]}`,
-          `Title: ${data.title}`,
-          `Discovered: ${ukTime(discoveredAt)} (UK time)`,
-          `The agreement requires it to be reported to all parties within ${REPORT_WITHIN_HOURS} hours, by ${ukTime(deadline)}: this is that notice.`,
-          "",
-          data.description,
-          "",
-          `Follow it in the portal: ${link}`,
-        ].join("\n"),
-      });
-    }
-    await addEvent(c, {
-      incidentId: id,
+    return openIncident(c, {
       orgId,
-      actor: { label: "system:incidents" },
-      kind: "notified",
-      text: recipients.length
-        ? `E-mailed the data-protection contact of every party: ${recipients.map((p) => p.name).join(", ")}.`
-        : "No party of the agreement has a data-protection contact address: nobody could be e-mailed.",
+      agreementId: data.agreementId,
+      kind: data.kind,
+      title: data.title,
+      description: data.description,
+      discoveredAt,
+      recordedBy: auditActor(actor),
     });
-    await recordAudit(c, {
-      action: "incident.recorded",
-      outcome: "success",
-      actor: auditActor(actor),
-      orgId,
-      target: { type: "incident", id },
-      details: { kind: data.kind, agreementId: data.agreementId, partiesNotified: recipients.length },
-    });
-    return { incidentId: id, number: Number(number), notified: recipients.length };
   });
   nudgeMailDelivery();
   return out;
@@ -254,8 +299,6 @@ export interface IncidentDetail extends IncidentSummary {
   partiesNotifiedAt: Date | null;
   timeline: { at: Date; actor: string; kind: string; text: string }[];
 }
-
-const reference = (n: string | number) => `INC-${String(n).padStart(5, "0")}`;
 
 const SUMMARY_SQL = `SELECT i.id, i.number::text AS number, o.name AS org_name, a.name AS agreement_name, i.kind, i.title, i.status, i.discovered_at, i.recorded_at,
   u.display_name AS owner_name, i.escalated_at, i.ico_reported_at, i.org_id, i.agreement_id, i.description, i.owner_id, i.ico_reference,

@@ -19,8 +19,10 @@ import { stopJobQueue } from "@/lib/jobs/boss";
 import { installJobQueue } from "@/lib/jobs/install";
 import { startMailWorker, stopMailWorker } from "@/lib/mail";
 import { createAgreement, createOrganisation, createUser } from "../factories";
+import { csvText, ingest, makeTempDataDir } from "../ingest/helpers";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtp-peer";
 
+makeTempDataDir();
 let peer: SmtpPeer;
 let agreementId: string;
 let orgs: { county: { id: string; slug: string }; borough: { id: string; slug: string }; police: { id: string; slug: string }; outsider: { id: string } };
@@ -179,5 +181,26 @@ describe("the 24-hour clock", () => {
     const d = (await getIncident(admin, late.incidentId))!;
     expect(d.escalatedAt).not.toBeNull();
     expect(d.timeline.at(-1)).toMatchObject({ kind: "escalated" });
+  });
+});
+
+describe("identifier incidents of the upload guard", () => {
+  it("enter the register with their clock, and the agreement's other parties are e-mailed at once", async () => {
+    const [header, a, b] = (await csvText("housing-benefits", 2)).toString().trimEnd().split("\n");
+    const r = await ingest(orgs.borough.id, "housing-benefits", [header, a, "jane.doe@example.org" + b!.slice(64)].join("\n") + "\n");
+    expect(r.status).toBe("incident");
+    const entry = (await listIncidentRegister(analyst)).find((i) => i.kind === "identifier" && i.title === "Un-pseudonymised Housing and benefits file received");
+    expect(entry).toBeDefined();
+    const d = (await getIncident(admin, entry!.id))!;
+    expect(d).toMatchObject({ status: "open", agreementId });
+    expect(d.description).not.toContain("jane");
+    expect(d.timeline.map((e) => e.kind)).toEqual(["recorded", "notified"]);
+    // The uploader's own contact has the detailed ingest notice; the other parties the register's.
+    for (const org of [orgs.county, orgs.police]) {
+      const m = await peer.waitFor((x) => x.envelopeTo.includes(`dpo@${org.slug}.example`) && (x.parsed.subject ?? "").includes(d.reference), 30_000);
+      expect(m.parsed.text).not.toContain("jane");
+    }
+    await peer.waitFor((x) => x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) && (x.parsed.subject ?? "").startsWith("Data-protection incident: un-pseudonymised"), 30_000);
+    expect(peer.received.filter((x) => x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) && (x.parsed.subject ?? "").includes(d.reference))).toEqual([]);
   });
 });

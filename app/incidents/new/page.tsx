@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/access";
-import { INCIDENT_KINDS, reportFormOptions } from "@/lib/incidents/register";
+import { INCIDENT_KINDS, REPORTABLE_KINDS, reportFormOptions } from "@/lib/incidents/register";
 import { readIncidentFlash } from "../_flash";
 import { reportBreachAction } from "../actions";
 
@@ -89,10 +89,10 @@ export default async function ReportBreachPage({ searchParams }: { searchParams:
           <fieldset className="form-group" aria-describedby={err("kind")}>
             <legend>What happened</legend>
             {errors.kind && <span className="error-message" id="kind-error">{errors.kind}</span>}
-            {Object.entries(INCIDENT_KINDS).map(([k, label], i) => (
+            {REPORTABLE_KINDS.map((k, i) => (
               <div key={k} className="checkboxes">
                 <input type="radio" id={i === 0 ? "kind" : `kind-${k}`} name="kind" value={k} defaultChecked={v.kind === k} />
-                <label htmlFor={i === 0 ? "kind" : `kind-${k}`}>{label}</label>
+                <label htmlFor={i === 0 ? "kind" : `kind-${k}`}>{INCIDENT_KINDS[k]}</label>
               </div>
             ))}
           </fieldset>

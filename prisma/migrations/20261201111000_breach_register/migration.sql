@@ -7,7 +7,9 @@ CREATE TABLE incident (
   number bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   org_id uuid NOT NULL REFERENCES organisation(id),
   agreement_id uuid NOT NULL REFERENCES agreement(id),
-  kind text NOT NULL CHECK (kind IN ('lost-device', 'unapproved-output', 'wrong-recipient', 'unauthorised-access', 'other')),
+  -- 'identifier': opened by the upload guard with its ingest_incident (a file that was not pseudonymised).
+  kind text NOT NULL CHECK (kind IN ('identifier', 'lost-device', 'unapproved-output', 'wrong-recipient', 'unauthorised-access', 'other')),
+  ingest_incident_id uuid UNIQUE REFERENCES ingest_incident(id),
   title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
   description text NOT NULL CHECK (length(description) BETWEEN 1 AND 5000),
   status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'investigating', 'reported', 'not_reportable', 'closed')),
