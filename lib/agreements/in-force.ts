@@ -174,3 +174,52 @@ export async function assertAgreementNotEnded(db: pg.ClientBase, agreementId: st
   const a = await agreementDates(db, { id: agreementId }, now);
   if (a?.phase === "ended") throw new AgreementEndedError(a.name, a.endDate);
 }
+
+export interface OutputReader {
+  userId: string;
+  email: string;
+  role: string;
+  orgId: string;
+}
+
+const PARTY_TTL_MS = 30_000;
+const partyCache = ((globalThis as unknown as { __agreementParties?: Map<string, { at: number; party: Promise<boolean> }> }).__agreementParties ??= new Map());
+
+/**
+ * Researchers and approvers read the outputs (dashboards, their data and exports) only of
+ * agreements their organisation is party to (owner, partner or supplier). Remembered for 30
+ * seconds per organisation and agreement: dashboards are read under load and parties rarely change.
+ * A refusal is audited; the message says why in words.
+ */
+export async function outputsAccess(actor: OutputReader, input: { agreementSlug: string }): Promise<{ ok: true } | { ok: false; message: string }> {
+  const key = `${actor.orgId}|${input.agreementSlug}`;
+  let hit = partyCache.get(key);
+  if (!hit || Date.now() - hit.at > PARTY_TTL_MS) {
+    const party = withContextClient({ kind: "researcher", userId: actor.userId }, async (c) =>
+      (
+        await c.query(
+          `SELECT 1 FROM agreement a WHERE a.slug = $1 AND (a.owner_org_id = $2
+             OR EXISTS (SELECT 1 FROM agreement_partner p WHERE p.agreement_id = a.id AND p.org_id = $2)
+             OR EXISTS (SELECT 1 FROM agreement_dataset d WHERE d.agreement_id = a.id AND d.supplier_org_id = $2))`,
+          [input.agreementSlug, actor.orgId],
+        )
+      ).rowCount === 1,
+    );
+    hit = { at: Date.now(), party };
+    partyCache.set(key, hit);
+    party.catch(() => partyCache.delete(key));
+  }
+  if (await hit.party) return { ok: true };
+  await recordAuditNow({
+    action: "dashboard.refused",
+    outcome: "denied",
+    actor: { userId: actor.userId, label: actor.email, role: actor.role },
+    orgId: actor.orgId,
+    target: { type: "agreement", id: input.agreementSlug },
+    details: { reason: "not-party" },
+  });
+  return {
+    ok: false,
+    message: "Your organisation is not a party to the data-sharing agreement these figures come from, so they cannot be shown to you. Ask the agreement's owner if your organisation should be added.",
+  };
+}

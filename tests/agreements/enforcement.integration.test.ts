@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgreementEndedError } from "@/lib/agreements/in-force";
+import { AgreementEndedError, outputsAccess } from "@/lib/agreements/in-force";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { vangeDashboard, vangeDashboardJson } from "@/lib/dashboards/service";
@@ -232,5 +232,24 @@ describe("accounts", () => {
     const ops = await createOrganisation({ kind: "platform_operator" });
     expect((await createAccount(admin, { email: `o-${Date.now()}@x.example`, displayName: "O", role: "administrator", orgId: ops.id })).userId).toBeTruthy();
     expect(await withContext({ kind: "system", purpose: "test" }, (tx) => tx.user.count({ where: { orgId: { in: [stranger.id, lapsed.id] } } }))).toBe(0);
+  });
+});
+
+describe("outputs", () => {
+  it("are read only by researchers and approvers of organisations party to the agreement", async () => {
+    const owner = await createOrganisation({ kind: "county_council" });
+    const university = await createOrganisation({ kind: "university" });
+    const stranger = await createOrganisation({ kind: "university" });
+    const a = await createAgreement({ ownerOrgId: owner.id, parties: [{ orgId: university.id, role: "research partner" }] });
+    const reader = async (orgId: string, role: "researcher" | "approver") => {
+      const u = await createUser(orgId, { role });
+      return { userId: u.id, email: u.email, role, orgId };
+    };
+    expect(await outputsAccess(await reader(university.id, "researcher"), { agreementSlug: a.slug })).toEqual({ ok: true });
+    expect(await outputsAccess(await reader(owner.id, "approver"), { agreementSlug: a.slug })).toEqual({ ok: true });
+    const refused = await reader(stranger.id, "researcher");
+    expect(await outputsAccess(refused, { agreementSlug: a.slug })).toEqual({ ok: false, message: expect.stringMatching(/not a party to the data-sharing agreement/) });
+    const denied = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.auditEvent.findMany({ where: { actorUserId: refused.userId, action: "dashboard.refused" } }));
+    expect(denied).toHaveLength(1);
   });
 });

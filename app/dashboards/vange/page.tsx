@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { outputsAccess } from "@/lib/agreements/in-force";
 import { requireUser, unitContextFor } from "@/lib/auth/access";
+import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
 import { viewQuery } from "@/lib/dashboards/query";
 import { DashboardFilters } from "@/components/dashboard/filters";
@@ -14,6 +16,18 @@ export const dynamic = "force-dynamic";
 
 export default async function VangeDashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ roles: ["researcher", "approver"] });
+  const access = await outputsAccess(user, { agreementSlug: PILOT_AGREEMENT });
+  if (!access.ok) {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <div className="panel">
+          <h2>Not shown to your organisation</h2>
+          <p>{access.message}</p>
+        </div>
+      </>
+    );
+  }
   // A view that cannot be recorded is not shown: every access to the figures is audited.
   const params = await searchParams;
   const dashboard = await vangeDashboard(unitContextFor(user), parseFilters(params))

@@ -1,4 +1,6 @@
+import { outputsAccess } from "@/lib/agreements/in-force";
 import { requireApiUser, unitContextFor } from "@/lib/auth/access";
+import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { auditDashboard, parseFilters, vangeDashboard } from "@/lib/dashboards/service";
 import { tableCsv } from "@/lib/dashboards/vange";
 
@@ -8,6 +10,8 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request): Promise<Response> {
   const user = await requireApiUser(req, { roles: ["researcher", "approver"] });
   if (user instanceof Response) return user;
+  const access = await outputsAccess(user, { agreementSlug: PILOT_AGREEMENT });
+  if (!access.ok) return Response.json({ error: "not-party", message: access.message }, { status: 403 });
   const params = new URL(req.url).searchParams;
   const id = params.get("table") ?? "";
   try {
