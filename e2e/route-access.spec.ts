@@ -6,7 +6,7 @@ import { exampleUrl, listAppRoutes, type AppRoute } from "../lib/http/app-routes
 import { allows, routeForPath } from "../lib/http/routes";
 import { signIn, type PortalRole } from "./support/auth";
 
-const ROLES: PortalRole[] = ["partner_analyst", "researcher", "approver", "administrator"];
+const ROLES: PortalRole[] = ["partner_analyst", "researcher", "approver", "administrator", "dpo"];
 // Sign-out ends the very session the walk is using; e2e/identity.spec.ts covers it.
 const NOT_WALKED_SIGNED_IN = new Set(["/api/auth/sign-out"]);
 const HOW = "List the route in lib/http/routes.ts and declare it with definePage()/defineHandler() from lib/http/adapter.ts.";

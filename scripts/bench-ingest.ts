@@ -75,9 +75,25 @@ try {
   await pipeline(generateCsv(datasetId, rows, { chunkBytes: 1 << 20 }), fs.createWriteStream(file));
   const fileBytes = fs.statSync(file).size;
 
-  const org = await withContext({ kind: "system", purpose: "bench" }, (tx) =>
-    tx.organisation.create({ data: { slug: `bench-${process.pid}`, name: "Benchmark borough", kind: "borough_council" } }),
-  );
+  // The pipeline takes a dataset only from its supplier under an agreement in force (decision 110).
+  const org = await withContext({ kind: "system", purpose: "bench" }, async (tx) => {
+    const o = await tx.organisation.create({ data: { slug: `bench-${process.pid}`, name: "Benchmark borough", kind: "borough_council" } });
+    const today = new Date();
+    const a = await tx.agreement.create({
+      data: {
+        slug: `bench-${process.pid}`,
+        name: "Benchmark agreement",
+        purpose: "benchmark",
+        ownerOrgId: o.id,
+        startDate: new Date(today.getTime() - 86_400_000),
+        reviewDate: new Date(today.getTime() + 365 * 86_400_000),
+        endDate: new Date(today.getTime() + 365 * 86_400_000),
+      },
+    });
+    await tx.agreementPartner.create({ data: { agreementId: a.id, orgId: o.id, role: "owner" } });
+    await tx.agreementDataset.create({ data: { agreementId: a.id, datasetId, supplierOrgId: o.id } });
+    return o;
+  });
 
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

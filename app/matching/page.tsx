@@ -14,6 +14,7 @@ const REQUESTED: Record<string, string> = {
   queued: "A matching run has been queued. It starts as soon as a worker is free.",
   "already-queued": "A matching run is already waiting to start; it will include every loaded extract.",
   unavailable: "The run could not be queued just now. Try again in a few minutes.",
+  "agreement-ended": "The agreement has ended, so its data is no longer matched. It is kept only until it is destroyed.",
 };
 
 export default definePage("matching", async ({ actor: user, unit, searchParams, log }) => {
@@ -34,7 +35,7 @@ export default definePage("matching", async ({ actor: user, unit, searchParams, 
         withdrawn extract; {own ? "you see the match rates of your organisation's datasets." : "match rates of every dataset are shown."}
       </p>
       {typeof requested === "string" && REQUESTED[requested] && (
-        <div className={requested === "unavailable" ? "notice-error" : "notice-success"} role="status">
+        <div className={requested === "unavailable" || requested === "agreement-ended" ? "notice-error" : "notice-success"} role="status">
           <p>{REQUESTED[requested]}</p>
         </div>
       )}

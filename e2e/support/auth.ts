@@ -18,7 +18,7 @@ import path from "node:path";
 import pg from "pg";
 import { base32Decode, timeStep, totpAt } from "../../lib/idp/totp";
 
-export type PortalRole = "partner_analyst" | "researcher" | "approver" | "administrator";
+export type PortalRole = "partner_analyst" | "researcher" | "approver" | "administrator" | "dpo";
 
 export interface TestAccount {
   id: string;
@@ -39,6 +39,7 @@ export const DEFAULT_ORG: Record<PortalRole, string> = {
   researcher: "university-of-essex",
   approver: "essex-county-council",
   administrator: "platform-operations",
+  dpo: "essex-county-council",
 };
 
 const DATA_DIR = path.resolve(process.env.E2E_DATA_DIR ?? ".data/e2e");

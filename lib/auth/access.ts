@@ -70,5 +70,7 @@ export function unitContextFor(user: Pick<Actor, "role" | "orgId" | "userId">, r
       return { kind: "researcher", userId: user.userId, requestId };
     case "administrator":
       return { kind: "admin", userId: user.userId, requestId };
+    case "dpo":
+      return { kind: "dpo", orgId: user.orgId, userId: user.userId, requestId };
   }
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type pg from "pg";
+import { agreementDates, formatDay } from "@/lib/agreements/in-force";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import type { ProtectedPublication, UnitCell } from "@/lib/disclosure";
@@ -32,8 +33,16 @@ export interface RunStatus {
   finishedAt: Date | null;
 }
 
+/** After its end date an agreement publishes nothing: its dashboards say so and show no figure. */
+export interface EndedAgreement {
+  name: string;
+  endDate: string;
+  message: string;
+}
+
 export type VangeDashboard =
   | { state: "no-run"; latest: RunStatus | null }
+  | { state: "ended"; agreement: EndedAgreement }
   | {
       state: "ready";
       run: LiveRun;
@@ -162,13 +171,24 @@ export function parseFilters(params: URLSearchParams | Record<string, string | s
  * clears it at once (lib/jobs wires onRunLive to forgetRunState).
  */
 const RUN_STATE_TTL_MS = 1_000;
-const runStates = ((globalThis as unknown as { __vangeRunStates?: Map<string, { at: number; state: Promise<{ run: LiveRun | null; latest: RunStatus | null }> }> }).__vangeRunStates ??=
-  new Map());
+interface RunState {
+  run: LiveRun | null;
+  latest: RunStatus | null;
+  ended: EndedAgreement | null;
+}
+const runStates = ((globalThis as unknown as { __vangeRunStates?: Map<string, { at: number; state: Promise<RunState> }> }).__vangeRunStates ??= new Map());
 
-function runState(ctx: UnitContext, agreementSlug: string): Promise<{ run: LiveRun | null; latest: RunStatus | null }> {
+function runState(ctx: UnitContext, agreementSlug: string): Promise<RunState> {
   const hit = runStates.get(agreementSlug);
   if (hit && Date.now() - hit.at < RUN_STATE_TTL_MS) return hit.state;
-  const state = withContextClient(ctx, async (c) => ({ run: await liveRun(c, agreementSlug), latest: await latestRun(c, agreementSlug) }));
+  const state = withContextClient(ctx, async (c): Promise<RunState> => {
+    const a = await agreementDates(c, { slug: agreementSlug });
+    if (a?.phase === "ended") {
+      const message = `The agreement "${a.name}" ended on ${formatDay(a.endDate)}. Its dashboards are no longer published; the data is kept only until it is destroyed.`;
+      return { run: null, latest: null, ended: { name: a.name, endDate: a.endDate, message } };
+    }
+    return { run: await liveRun(c, agreementSlug), latest: await latestRun(c, agreementSlug), ended: null };
+  });
   runStates.set(agreementSlug, { at: Date.now(), state });
   state.catch(() => runStates.delete(agreementSlug));
   return state;
@@ -179,14 +199,15 @@ export function forgetRunState(): void {
 }
 
 async function resolveView(ctx: UnitContext, requested: VangeFilters, agreementSlug: string) {
-  const { run, latest } = await runState(ctx, agreementSlug);
-  if (!run) return { run: null, latest } as const;
+  const { run, latest, ended } = await runState(ctx, agreementSlug);
+  if (ended) return { run: null, latest: null, ended } as const;
+  if (!run) return { run: null, latest, ended: null } as const;
   const all = await cached(ctx, run);
   const filters: VangeFilters = {
     year: requested.year !== null && all.domains.year.includes(requested.year) ? requested.year : null,
     district: requested.district !== null && all.domains.districts.includes(requested.district) ? requested.district : null,
   };
-  return { run, latest, all, filters } as const;
+  return { run, latest, all, filters, ended: null } as const;
 }
 
 /**
@@ -195,6 +216,7 @@ async function resolveView(ctx: UnitContext, requested: VangeFilters, agreementS
  */
 export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<{ body: Buffer<ArrayBuffer>; run: LiveRun | null; filters: VangeFilters }> {
   const v = await resolveView(ctx, requested, agreementSlug);
+  if (v.ended) return { body: Buffer.from(JSON.stringify({ state: "ended", message: v.ended.message })), run: null, filters: requested };
   if (!v.run) return { body: Buffer.from(JSON.stringify({ state: "no-run", message: "No matching run yet." })), run: null, filters: requested };
   const { run, all, filters } = v;
   const key = viewKey(filters);
@@ -215,6 +237,7 @@ export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilte
 
 export async function vangeDashboard(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<VangeDashboard> {
   const v = await resolveView(ctx, requested, agreementSlug);
+  if (v.ended) return { state: "ended", agreement: v.ended };
   if (!v.run) return { state: "no-run", latest: v.latest };
   const { run, latest, all, filters } = v;
   return {

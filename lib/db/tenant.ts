@@ -13,6 +13,8 @@ export type UnitContext =
   | { kind: "org"; orgId: string; userId?: string; requestId?: string }
   | { kind: "researcher"; userId: string; requestId?: string }
   | { kind: "admin"; userId: string; requestId?: string }
+  /** A data-protection officer: the audit trail of their organisation (all of it for the platform operator's). */
+  | { kind: "dpo"; orgId: string; userId: string; requestId?: string }
   | { kind: "system"; purpose: string; requestId?: string }
   | { kind: "matching"; requestId?: string };
 
@@ -21,7 +23,7 @@ export type Tx = Prisma.TransactionClient;
 function settings(ctx: UnitContext): [string, string][] {
   return [
     ["app.context", ctx.kind],
-    ["app.org_id", ctx.kind === "org" ? ctx.orgId : ""],
+    ["app.org_id", ctx.kind === "org" || ctx.kind === "dpo" ? ctx.orgId : ""],
     ["app.user_id", "userId" in ctx && ctx.userId ? ctx.userId : ""],
     ["app.request_id", ctx.requestId ?? ""],
   ];

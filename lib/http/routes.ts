@@ -147,6 +147,22 @@ export const ROUTES = {
   "releases.review": action(["approver"]),
   "releases.withdraw.submit": action(["approver", "administrator"]),
   "releases.rules.set": action(ADMIN),
+
+  // The audit trail (lib/audit): data-protection officers (their organisation's events and those
+  // about its data) and administrators (all); each export is on record.
+  "audit": page("/audit", ["dpo", "administrator"]),
+  "api.audit.export": handler("/api/audit/export", ["dpo", "administrator"]),
+  "audit.check-now": action(["dpo", "administrator"]),
+
+  // The breach register (lib/incidents): partners report and follow their agreements' incidents;
+  // administrators run the lifecycle.
+  "incidents": page("/incidents", ["partner_analyst", "administrator"]),
+  "incidents.new": page("/incidents/new", ["partner_analyst", "administrator"]),
+  "incidents.incident": page("/incidents/[id]", ["partner_analyst", "administrator"]),
+  "incidents.report": action(["partner_analyst", "administrator"]),
+  "incidents.status": action(ADMIN),
+  "incidents.owner": action(ADMIN),
+  "incidents.note": action(["partner_analyst", "administrator"]),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof ROUTES;

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { auditActor, type Actor } from "@/lib/actor";
+import { accountOrganisationProblem } from "@/lib/agreements/in-force";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation/plain-errors";
@@ -176,6 +177,8 @@ export async function createAccount(actor: AdminActor, input: unknown, now = new
   const result = await asAdmin(actor, async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: data.orgId } });
     if (!org) throw new AdminInputError({ orgId: "Choose an organisation" });
+    const notParty = await accountOrganisationProblem(tx, org, now);
+    if (notParty) throw new AdminInputError({ orgId: notParty });
     if (await tx.user.findFirst({ where: { email: { equals: data.email, mode: "insensitive" } } })) {
       throw new AdminInputError({ email: "An account with this e-mail address already exists" });
     }
@@ -201,10 +204,16 @@ export async function createAccount(actor: AdminActor, input: unknown, now = new
   return result;
 }
 
-export async function updateAccount(actor: AdminActor, id: string, input: unknown): Promise<void> {
+export async function updateAccount(actor: AdminActor, id: string, input: unknown, now = new Date()): Promise<void> {
   const data = parseAccount(input);
   await asAdmin(actor, async (tx) => {
     const before = await tx.user.findUniqueOrThrow({ where: { id } });
+    if (before.orgId !== data.orgId) {
+      const org = await tx.organisation.findUnique({ where: { id: data.orgId } });
+      if (!org) throw new AdminInputError({ orgId: "Choose an organisation" });
+      const notParty = await accountOrganisationProblem(tx, org, now);
+      if (notParty) throw new AdminInputError({ orgId: notParty });
+    }
     const clash = await tx.user.findFirst({ where: { email: { equals: data.email, mode: "insensitive" }, id: { not: id } } });
     if (clash) throw new AdminInputError({ email: "An account with this e-mail address already exists" });
     if (data.externalSubject) {

@@ -14,6 +14,7 @@ export const DEMO_ACCOUNTS: { email: string; displayName: string; role: Role; or
   { email: "analyst@essex-police.example", displayName: "Essex Police Analyst", role: "partner_analyst", org: "essex-police" },
   { email: "researcher@essex-university.example", displayName: "University Researcher", role: "researcher", org: "university-of-essex" },
   { email: "approver@essex.example", displayName: "County Data Owner", role: "approver", org: "essex-county-council" },
+  { email: "dpo@essex.example", displayName: "County Data-Protection Officer", role: "dpo", org: "essex-county-council" },
 ];
 
 // Words for demo passwords: easy to read out and type, and each password differs per

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { auditActor, type Actor } from "@/lib/actor";
+import { checkUploadAllowed } from "@/lib/agreements/in-force";
 import { checkBatchPeriod, getDataset, isDatasetId, type DatasetId } from "@/lib/datasets";
 import { AppError } from "@/lib/errors";
 import { errFields, log } from "@/lib/log";
@@ -116,7 +117,7 @@ export interface UploadInput {
  * `result` (or `error`). Problems found before the first byte is read throw an AppError
  * (invalid, unsupported, too_large).
  */
-export function startUpload(user: Uploader, input: UploadInput): ReadableStream<Uint8Array> {
+export async function startUpload(user: Uploader, input: UploadInput): Promise<ReadableStream<Uint8Array>> {
   const params = uploadParams(input.query);
   const type = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "text/csv") {
@@ -129,6 +130,15 @@ export function startUpload(user: Uploader, input: UploadInput): ReadableStream<
   const body = input.body;
 
   const requestId = input.requestId ?? randomUUID();
+  // Asked here too (the pipeline asks again) so that a refusal is a plain 403 before the body is read.
+  const allowed = await checkUploadAllowed(
+    { userId: user.userId, label: user.email, role: user.role },
+    { orgId: user.orgId, datasetId: params.datasetId, source: "browser", requestId },
+  );
+  if (!allowed.ok) {
+    await body.cancel().catch(() => {});
+    throw new AppError("forbidden", allowed.message, { code: `agreement-${allowed.code}` });
+  }
   const encoder = new TextEncoder();
   let lastProgress = 0;
   return new ReadableStream<Uint8Array>({

@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { recordAudit } from "@/lib/audit/record";
 import { getDataset, type DatasetId } from "@/lib/datasets";
+import { openIncident } from "@/lib/incidents/register";
 import { queueMail } from "@/lib/mail";
 import type { Actor } from "./withdraw-batch";
 
@@ -149,6 +150,23 @@ export async function recordIncident(c: pg.PoolClient, i: IncidentInput): Promis
     subject: `Data-protection incident: un-pseudonymised ${dataset} file received`,
     text: body,
   });
+  // Into the breach register with its 24-hour clock; the agreement's other parties are told now
+  // (the uploader's own contact has just had the detailed notice above).
+  const agreementId = (await c.query<{ agreement_id: string | null }>(`SELECT agreement_id FROM upload_batch WHERE id = $1`, [i.batchId])).rows[0]?.agreement_id;
+  if (agreementId) {
+    await openIncident(c, {
+      orgId: i.orgId,
+      agreementId,
+      kind: "identifier",
+      title: `Un-pseudonymised ${dataset} file received`,
+      description: body,
+      discoveredAt: new Date(),
+      recordedBy: i.actor,
+      ingestIncidentId: incidentId,
+      requestId: i.requestId,
+      alreadyNotified: [i.orgId],
+    });
+  }
   await recordAudit(c, {
     action: "ingest.incident",
     outcome: "denied",

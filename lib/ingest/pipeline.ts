@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { checkBatchPeriod, getDataset, type DatasetId } from "@/lib/datasets";
 import { pool } from "@/lib/db/client";
 import { setContextOn } from "@/lib/db/tenant";
+import { checkUploadAllowed, decideSupply, type UploadRefusalCode } from "@/lib/agreements/in-force";
 import { nudgeMailDelivery } from "@/lib/mail";
 import { lockBatch, unlockBatch } from "./batch-lock";
 import { emitBatchChanged } from "./events";
@@ -75,6 +76,17 @@ export interface IngestResult {
 /** A request the pipeline refuses before any byte is read (no batch is created). */
 export class IngestRequestError extends Error {
   name = "IngestRequestError";
+}
+
+/** The organisation may not load this dataset now (lib/agreements): nothing is read or stored. */
+export class UploadRefusedError extends IngestRequestError {
+  name = "UploadRefusedError";
+  constructor(
+    readonly code: UploadRefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const EXAMPLES_PER_GROUP = 5;
@@ -154,6 +166,10 @@ async function writeErrorReport(report: ValidationReport, file: string): Promise
 export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
   const problem = checkRequest(r);
   if (problem) throw new IngestRequestError(problem);
+  // Every path (browser, API, SFTP, command line, demo) enters here, so the agreement rule is
+  // applied once for all of them, before a batch exists or a byte is read.
+  const supply = await checkUploadAllowed(r.actor, { orgId: r.orgId, datasetId: r.datasetId, source: r.source, requestId: r.requestId });
+  if (!supply.ok) throw new UploadRefusedError(supply.code, supply.message);
 
   const client = await pool().connect();
   let broken = false;
@@ -177,9 +193,9 @@ export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
   try {
     batchId = await inTransaction(async () => {
       const res = await client.query<{ id: string }>(
-        `INSERT INTO upload_batch (org_id, dataset_id, period, source, status, original_filename, load_valid_rows_only, uploaded_by_id)
-         VALUES ($1, $2, $3, $4, 'loading', $5, $6, $7) RETURNING id`,
-        [r.orgId, r.datasetId, r.period ?? null, r.source, r.originalFilename.slice(0, 255), r.loadValidRows, r.actor.userId ?? null],
+        `INSERT INTO upload_batch (org_id, dataset_id, period, source, status, original_filename, load_valid_rows_only, uploaded_by_id, agreement_id)
+         VALUES ($1, $2, $3, $4, 'loading', $5, $6, $7, $8) RETURNING id`,
+        [r.orgId, r.datasetId, r.period ?? null, r.source, r.originalFilename.slice(0, 255), r.loadValidRows, r.actor.userId ?? null, supply.agreementId],
       );
       const id = res.rows[0]!.id;
       // Taken before the row is visible to anyone else, so the sweeper never sees it unlocked.
@@ -221,7 +237,9 @@ async function markFailed(
 ): Promise<void> {
   const cancelled = (cause as { name?: string }).name === "AbortError" || /abort|cancel|premature close/i.test(String((cause as Error)?.message ?? cause));
   const storage = !cancelled && isStorageFault(cause);
-  const message = cancelled
+  const message = cause instanceof UploadRefusedError
+    ? cause.message
+    : cancelled
     ? "The upload was cancelled before it finished. Nothing was loaded."
     : storage
       ? "The portal's file storage is full or cannot be written to, so your file could not be kept. Nothing was loaded and your previous data is unchanged. Please tell the platform administrators and try again later."
@@ -240,7 +258,7 @@ async function markFailed(
       orgId: r.orgId,
       target: { type: "upload_batch", id: batchId },
       requestId: r.requestId,
-      details: { reason: cancelled ? "cancelled" : storage ? "storage" : "error" },
+      details: { reason: cause instanceof UploadRefusedError ? `agreement-${cause.code}` : cancelled ? "cancelled" : storage ? "storage" : "error" },
     });
   });
 }
@@ -374,6 +392,10 @@ async function runBatch(
 
     r.onProgress?.({ phase: "loading", rows: report.validRows });
     const rowsLoaded = await staging.finish();
+    // A long upload may cross the agreement's last midnight: the rule is asked again in the
+    // transaction that would make the rows live (after the COPY has ended: one statement at a time).
+    const stillAllowed = await decideSupply(client, { orgId: r.orgId, datasetId: r.datasetId });
+    if (!stillAllowed.ok) throw new UploadRefusedError(stillAllowed.code, stillAllowed.message);
     // One loader at a time per organisation, dataset and period decides which batch is live.
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('ingest:live:' || $1 || ':' || $2 || ':' || coalesce($3, ''), 0))`, [
       r.orgId,

@@ -1,4 +1,7 @@
 import "server-only";
+import { AgreementEndedError } from "@/lib/agreements/in-force";
+import { startAuditVerifyWorker, stopAuditVerifyWorker } from "@/lib/audit/chain-check";
+import { startIncidentEscalation, stopIncidentEscalation } from "@/lib/incidents/jobs";
 import { onBatchChanged } from "@/lib/ingest/events";
 import { forgetRunState, warmVangeDashboard } from "@/lib/dashboards/service";
 import { MATCHED_DATASETS, PILOT_AGREEMENT } from "@/lib/matching/sources";
@@ -34,12 +37,17 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
     const trigger = e.kind === "loaded" ? "batch-loaded" : "batch-withdrawn";
     // A council's Troubled Families batch: the evaluation is run again.
     if (e.datasetId === TF_DATASET) {
-      await requestTfRun({ trigger });
+      await requestTfRun({ trigger }).catch((err: unknown) => {
+        if (!(err instanceof AgreementEndedError)) throw err;
+      });
       return;
     }
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
     const agreementId = await findAgreementId(PILOT_AGREEMENT);
-    if (agreementId) await requestMatchingRun({ trigger, agreementId });
+    // A withdrawal after the agreement ended changes nothing that is published: no run.
+    if (agreementId) await requestMatchingRun({ trigger, agreementId }).catch((err: unknown) => {
+      if (!(err instanceof AgreementEndedError)) throw err;
+    });
   });
   const offLive = onRunLive(() => {
     forgetRunState();
@@ -56,7 +64,13 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
   const stopSftp = startSftpScheduler({ log: (l) => opts.log(`sftp: ${l}`) });
   // Delivers the outbox: every notice queued by this or any other process (lib/mail).
   await startMailWorker();
+  // Verifies the audit hash chain every few hours and when a reader asks (the audit page).
+  await startAuditVerifyWorker((l) => opts.log(`audit: ${l}`));
+  // The breach register's 24-hour clock: administrators are alerted 20 hours after discovery.
+  await startIncidentEscalation((l) => opts.log(`incidents: ${l}`));
   stop = async () => {
+    await stopIncidentEscalation();
+    await stopAuditVerifyWorker();
     stopSftp();
     await stopMailWorker();
     clearInterval(timer);

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
+import { AgreementEndedError, agreementDates, assertAgreementNotEnded } from "@/lib/agreements/in-force";
 import { auditInMatchingTransaction } from "./audit";
 import { pool } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
@@ -31,7 +32,8 @@ export async function agreementIdBySlug(slug: string): Promise<string> {
 /**
  * Queues a matching run for an agreement (the Essex pilot unless told otherwise). A run already
  * waiting for a worker is reused: it reads the live batches when it starts, so it will include
- * whatever changed since it was queued.
+ * whatever changed since it was queued. Throws {@link AgreementEndedError} after the agreement's end
+ * date: nothing is matched then.
  */
 export async function requestMatchingRun(opts: {
   trigger: RunTrigger;
@@ -43,6 +45,7 @@ export async function requestMatchingRun(opts: {
   return withContextClient({ kind: "matching" }, async (c) => {
     // Serialises concurrent requests (several app instances, several batches at once).
     await c.query("SELECT pg_advisory_xact_lock(hashtext('matching:request'), hashtext($1))", [agreementId]);
+    await assertAgreementNotEnded(c, agreementId);
     const queued = await c.query<{ id: string; version: number }>(
       "SELECT id, version FROM matching_run WHERE agreement_id = $1 AND status = 'queued' AND attempts = 0 ORDER BY version LIMIT 1",
       [agreementId],
@@ -112,6 +115,24 @@ async function attempt(
   // A run already finished (a duplicate delivery after a crash) is not redone.
   if (started.count === 0) return;
   const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findUniqueOrThrow({ where: { id: runId } }));
+  // A run queued before the agreement ended does not run after it: it ends, without retries, saying why.
+  const ended = await withContextClient({ kind: "matching" }, (c) => assertAgreementNotEnded(c, run.agreementId).then(() => null, (e: unknown) => {
+    if (e instanceof AgreementEndedError) return e;
+    throw e;
+  }));
+  if (ended) {
+    await withContextClient({ kind: "matching" }, async (c) => {
+      await c.query(`UPDATE matching_run SET status = 'failed', stage = 'Not run', error = $2, finished_at = now() WHERE id = $1`, [runId, ended.message]);
+      await auditInMatchingTransaction(c, {
+        action: "matching.run",
+        outcome: "denied",
+        actor: { label: "system:matching" },
+        target: { type: "matching_run", id: runId },
+        details: { version: run.version, reason: "agreement-ended" },
+      });
+    });
+    return;
+  }
   try {
     // Rows of an earlier, failed attempt of this run are never live; clear them first.
     await discardStaleAnalysis(run.agreementId);
@@ -289,6 +310,8 @@ export async function reconcileMatching(
   const id = agreementId ?? (await findAgreementId(PILOT_AGREEMENT));
   if (!id) return false;
   const stale = await withContextClient({ kind: "matching" }, async (c) => {
+    // After the end date there is nothing to bring up to date: the data only waits for destruction.
+    if ((await agreementDates(c, { id }))?.phase === "ended") return false;
     const live = (await batchesOf(c, id)).map((b) => b.id).sort();
     const last = await c.query<{ batch_ids: string[]; status: string }>(
       "SELECT batch_ids, status FROM matching_run WHERE agreement_id = $1 AND status <> 'failed' ORDER BY version DESC LIMIT 1",

@@ -27,4 +27,20 @@ export const QUEUES = {
     name: "mail-delivery",
     options: { policy: "standard", retryLimit: 7, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60, retentionMinutes: 14 * 24 * 60 },
   },
+  /**
+   * Verification of the audit hash chain (lib/audit/chain-check.ts): scheduled and on demand. One
+   * at a time (`singleton`); a failed check is retried once after a minute.
+   */
+  auditVerify: {
+    name: "audit-verify",
+    options: { policy: "singleton", retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 60 * 60, retentionMinutes: 7 * 24 * 60 },
+  },
+  /**
+   * The breach register's escalation sweep (lib/incidents/jobs.ts): every 5 minutes, one at a time;
+   * a failed sweep is simply followed by the next.
+   */
+  incidentEscalation: {
+    name: "incident-escalation",
+    options: { policy: "singleton", retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 10 * 60, retentionMinutes: 24 * 60 },
+  },
 } as const satisfies Record<string, QueueDefinition>;

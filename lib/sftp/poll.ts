@@ -171,6 +171,7 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
     return { name, status: "refused-name", message };
   }
   let result: IngestResult;
+  const input = sftp.createReadStream(remote, { highWaterMark: 1 << 20 } as never);
   try {
     result = await ingestFile({
       orgId: inbox.orgId,
@@ -180,9 +181,11 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
       originalFilename: name,
       loadValidRows: false,
       actor: { label: `sftp:${inbox.username}@${inbox.host}` },
-      input: sftp.createReadStream(remote, { highWaterMark: 1 << 20 } as never) as unknown as AsyncIterable<Uint8Array>,
+      input: input as unknown as AsyncIterable<Uint8Array>,
     });
   } catch (e) {
+    // A refusal before the first byte (the agreement, the period) leaves the stream unread.
+    input.destroy();
     const message = e instanceof IngestRequestError ? e.message : "The file could not be processed because of a problem on the platform's side; it was left in place and will be tried again.";
     if (e instanceof IngestRequestError) {
       await sftp.rename(remote, await freeName(sftp, `${dir}/rejected`, name));
@@ -191,7 +194,7 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
     } else {
       log({ component: "sftp", inboxId: inbox.id, orgId: inbox.orgId }).error({ file: name, ...errFields(e) }, "inbox file failed");
     }
-    return { name, status: "failed", message };
+    return { name, status: e instanceof IngestRequestError ? "refused" : "failed", message };
   }
   const body = {
     file: name,

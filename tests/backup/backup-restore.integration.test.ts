@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createBackup } from "@/lib/backup/backup";
 import { BackupError, readManifest, type BackupManifest } from "@/lib/backup/manifest";
 import { restoreInstallation } from "@/lib/backup/run";
-import { createOrganisation } from "@/tests/factories";
+import { createSupplierOrganisation } from "@/tests/factories";
 import { csvText, ingest, makeTempDataDir } from "@/tests/ingest/helpers";
 
 const adminUrl = process.env.TEST_ADMIN_URL!;
@@ -52,7 +52,7 @@ let orgId: string;
 beforeAll(async () => {
   sourceDir = makeTempDataDir();
   writeSecrets(sourceDir);
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   orgId = org.id;
   const loaded = await ingest(org.id, "housing-benefits", await csvText("housing-benefits", 40));
   expect(loaded.status).toBe("loaded");

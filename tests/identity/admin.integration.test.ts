@@ -15,7 +15,7 @@ import {
   type AdminActor,
 } from "@/lib/idp/admin";
 import { DEFAULT_POLICY } from "@/lib/idp/policy";
-import { createOrganisation, createUser } from "../factories";
+import { createOrganisation, createSupplierOrganisation, createUser } from "../factories";
 import { createAccount as createTestAccount, temporaryDataDir } from "./helpers";
 
 temporaryDataDir();
@@ -33,7 +33,7 @@ const audit = (targetId: string) =>
 
 describe("inviting an account", () => {
   it("creates it with a one-time activation link; the password set there must meet the policy", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const email = `Invitee-${Date.now()}@Partner.example`;
     const { userId, activationUrl } = await createAccount(admin, { email, displayName: "Ivy Invitee", role: "partner_analyst", orgId: org.id, externalSubject: "" });
     const token = activationUrl.split("/activate/")[1]!;
@@ -52,7 +52,7 @@ describe("inviting an account", () => {
   });
 
   it("refuses duplicates and bad input, field by field", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const existing = await createUser(org.id);
     await expect(createAccount(admin, { email: existing.email, displayName: "X", role: "researcher", orgId: org.id })).rejects.toMatchObject({
       fields: { email: "An account with this e-mail address already exists" },

@@ -8,7 +8,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { AppError, STATUS_OF } from "@/lib/errors";
 import { startUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { errorReportPath } from "@/lib/ingest/paths";
-import { createOrganisation, createUser } from "../factories";
+import { createSupplierOrganisation, createUser } from "../factories";
 import { filesUnder, makeTempDataDir } from "./helpers";
 
 const dataDir = makeTempDataDir();
@@ -16,7 +16,7 @@ let uploader: Uploader;
 let orgId: string;
 
 beforeAll(async () => {
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   const user = await createUser(org.id);
   orgId = org.id;
   uploader = { userId: user.id, email: user.email, role: "partner_analyst", orgId: org.id };
@@ -40,7 +40,7 @@ function request(body: Buffer | string, query: Record<string, string> = { datase
 async function send(req: Request): Promise<Response> {
   try {
     const input = { query: new URL(req.url).searchParams, contentType: req.headers.get("content-type"), contentLength: req.headers.get("content-length"), body: req.body };
-    return new Response(startUpload(uploader, input), { headers: { "content-type": "application/x-ndjson" } });
+    return new Response(await startUpload(uploader, input), { headers: { "content-type": "application/x-ndjson" } });
   } catch (e) {
     if (e instanceof AppError) return Response.json({ error: e.code, message: e.message }, { status: STATUS_OF[e.kind] });
     throw e;

@@ -6,7 +6,7 @@ import { generateCsv } from "@/lib/datasets/testing/generate";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { csvText, filesUnder, makeTempDataDir } from "./helpers";
 
 const dataDir = makeTempDataDir();
@@ -33,7 +33,7 @@ async function batchesOf(orgId: string) {
 
 describe("npm run ingest", () => {
   it("loads a valid file and exits 0", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const file = path.join(dataDir, "good.csv");
     fs.writeFileSync(file, await csvText("police-crime", 40));
     const r = await runCli(["--org", org.slug, "--dataset", "police-crime", file]).done;
@@ -44,7 +44,7 @@ describe("npm run ingest", () => {
   });
 
   it("refuses a file with errors, exits 1 and prints the report on stderr", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const file = path.join(dataDir, "bad.csv");
     const good = (await csvText("youth-offending", 3)).toString().trimEnd().split("\n");
     fs.writeFileSync(file, [...good, good[1]!.replace(/,[YN],/, ",maybe,")].join("\n") + "\n");
@@ -63,7 +63,7 @@ describe("npm run ingest", () => {
   });
 
   it("leaves nothing visible when the process is killed in the middle of a load", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const file = path.join(dataDir, "big.csv");
     const out = fs.createWriteStream(file);
     for await (const chunk of generateCsv("housing-benefits", 400_000)) if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));

@@ -6,7 +6,7 @@ import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { validateCsvStream } from "@/lib/ingest/parse";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { bytesOf, ingest, makeTempDataDir } from "./helpers";
 
 makeTempDataDir();
@@ -53,7 +53,7 @@ describe("rows loaded from the validator's COPY lines", () => {
   it.each(DATASET_IDS)("%s: the same stored values as COPYing the normalised rows", async (id) => {
     const period = getDataset(id).needsPeriod ? PERIOD : undefined;
     const body = fileOf(id);
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const result = await ingest(org.id, id, body, { period });
     expect(result).toMatchObject({ status: "loaded", rowsLoaded: ROWS });
 

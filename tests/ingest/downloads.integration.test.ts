@@ -3,7 +3,7 @@ import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { openBatchFile } from "@/lib/ingest/batch-files";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { csvText, ingest, makeTempDataDir } from "./helpers";
 
 makeTempDataDir();
@@ -16,8 +16,8 @@ const refusal = (p: Promise<unknown>) => p.then(() => "served", (e: unknown) => 
 
 describe("the right to audit: downloading what was transferred", () => {
   it("gives the owning organisation its exact bytes, audited, and nobody else anything", async () => {
-    const owner = await createOrganisation();
-    const other = await createOrganisation();
+    const owner = await createSupplierOrganisation();
+    const other = await createSupplierOrganisation();
     const body = await csvText("police-crime", 25, { lineEnding: "\r\n", bom: true });
     const loaded = await ingest(owner.id, "police-crime", body);
 
@@ -38,7 +38,7 @@ describe("the right to audit: downloading what was transferred", () => {
   });
 
   it("keeps no original of a refused file but serves its error report", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const refused = await ingest(org.id, "youth-offending", (await csvText("youth-offending", 3)).toString().replace(/,[YN],/, ",perhaps,"));
     expect(refused.status).toBe("refused");
     expect(await refusal(openBatchFile(userOf(org.id), refused.batchId, "original"))).toBe("gone");

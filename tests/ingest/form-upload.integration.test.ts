@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { formUpload, MAX_FORM_UPLOAD_BYTES, type Uploader } from "@/lib/ingest/http-upload";
-import { createOrganisation, createUser } from "../factories";
+import { createSupplierOrganisation, createUser } from "../factories";
 import { csvText, makeTempDataDir, rowsOfBatch } from "./helpers";
 
 makeTempDataDir();
 let uploader: Uploader;
 beforeAll(async () => {
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   const user = await createUser(org.id);
   uploader = { userId: user.id, email: user.email, role: "partner_analyst", orgId: org.id };
 });

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { formUpload, startUpload, type UploadEvent, type Uploader } from "@/lib/ingest/http-upload";
 import { getBatch } from "@/lib/ingest/queries";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
-import { createBatch, createOrganisation, createUser } from "../factories";
+import { createBatch, createSupplierOrganisation, createUser } from "../factories";
 import { ingest, makeTempDataDir } from "./helpers";
 
 makeTempDataDir();
@@ -14,7 +14,7 @@ let uploader: Uploader;
 let orgId: string;
 
 beforeAll(async () => {
-  const org = await createOrganisation();
+  const org = await createSupplierOrganisation();
   const user = await createUser(org.id);
   orgId = org.id;
   uploader = { userId: user.id, email: user.email, role: "partner_analyst", orgId: org.id };
@@ -85,14 +85,15 @@ describe("bad identifiers and names get a plain answer, not a crash", () => {
   it("a file name with NUL or another control character is refused with 400 and a plain message", async () => {
     const body = [headerLine("housing-benefits"), sampleRowCells("housing-benefits", 0).join(",")].join("\n") + "\n";
     for (const filename of ["evil\u0000.csv", "two\nlines.csv", "tab\t.csv"]) {
-      const refused = (() => {
-        try {
-          startUpload(uploader, { query: new URLSearchParams({ dataset: "housing-benefits", filename }), contentType: "text/csv", contentLength: null, body: new Blob([body]).stream() });
-          return null;
-        } catch (e) {
-          return e;
-        }
-      })();
+      const refused = await startUpload(uploader, {
+        query: new URLSearchParams({ dataset: "housing-benefits", filename }),
+        contentType: "text/csv",
+        contentLength: null,
+        body: new Blob([body]).stream(),
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       // The adapter answers an AppError of kind "invalid" with 400 and { error: code, message }.
       expect(refused).toBeInstanceOf(AppError);
       const answer = refused as AppError;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { sweepInterruptedBatches } from "@/lib/ingest/batch-lock";
-import { createOrganisation } from "@/tests/factories";
+import { createSupplierOrganisation } from "@/tests/factories";
 import { csvText, filesUnder, ingest, makeTempDataDir, rowsOfBatch } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -23,7 +23,7 @@ async function batches(orgId: string) {
 
 describe("kill -9 in the middle of a load", () => {
   test("after the restart's sweep: the batch failed with a plain reason, no rows or bytes of it remain, the live batch is untouched, the audit chain verifies", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const live = await ingest(org.id, "housing-benefits", await csvText("housing-benefits", 30));
     expect(live.status).toBe("loaded");
     const file = path.join(dataDir, "big.csv");

@@ -5,7 +5,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { onBatchChanged, type BatchChanged } from "@/lib/ingest/events";
 import { originalFilePath } from "@/lib/ingest/paths";
 import { withdrawBatch } from "@/lib/ingest/withdraw-batch";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { csvText, filesUnder, ingest, rowsOfBatch, makeTempDataDir } from "./helpers";
 
 const dataDir = makeTempDataDir();
@@ -17,7 +17,7 @@ async function batchStatus(orgId: string, id: string) {
 
 describe("the ingest pipeline", () => {
   it("loads a valid file as one batch, keeps the exact bytes and their SHA-256, and tells listeners", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const body = await csvText("housing-benefits", 500, { lineEnding: "\r\n", bom: true });
     const heard: BatchChanged[] = [];
     const off = onBatchChanged((e) => void heard.push(e));
@@ -37,7 +37,7 @@ describe("the ingest pipeline", () => {
   });
 
   it("supersedes the previous batch of the same dataset and keeps only the newest live", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const first = await ingest(org.id, "youth-offending", await csvText("youth-offending", 20));
     const second = await ingest(org.id, "youth-offending", await csvText("youth-offending", 30));
     expect((await batchStatus(org.id, first.batchId)).status).toBe("superseded");
@@ -49,7 +49,7 @@ describe("the ingest pipeline", () => {
   });
 
   it("keeps one live batch per period for datasets sent every six months", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const h1 = await ingest(org.id, "troubled-families", await csvText("troubled-families", 10, { period: "2016-H1" }), { period: "2016-H1" });
     const h2 = await ingest(org.id, "troubled-families", await csvText("troubled-families", 12, { period: "2016-H2" }), { period: "2016-H2" });
     expect([h1.status, h2.status]).toEqual(["loaded", "loaded"]);
@@ -57,7 +57,7 @@ describe("the ingest pipeline", () => {
   });
 
   it("withdraws a batch: its rows leave the live views, the change is audited and announced", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const loaded = await ingest(org.id, "drug-alcohol", await csvText("drug-alcohol", 15));
     const heard: BatchChanged[] = [];
     const off = onBatchChanged((e) => void heard.push(e));
@@ -71,13 +71,13 @@ describe("the ingest pipeline", () => {
       (await c.query(`SELECT action FROM audit_event WHERE target_id = $1 ORDER BY id`, [loaded.batchId])).rows.map((r) => r.action),
     );
     expect(audit).toEqual(["ingest.batch_received", "ingest.batch_loaded", "ingest.batch_withdrawn"]);
-    const other = await createOrganisation();
+    const other = await createSupplierOrganisation();
     expect(await withdrawBatch({ orgId: other.id, batchId: loaded.batchId, actor: { label: "test" } })).toEqual({ ok: false, reason: "not-found" });
   });
 
   it("never shows one organisation's rows to another, to researchers or to administrators", async () => {
-    const a = await createOrganisation();
-    const b = await createOrganisation();
+    const a = await createSupplierOrganisation();
+    const b = await createSupplierOrganisation();
     const loaded = await ingest(a.id, "social-care", await csvText("social-care", 8));
     expect(await rowsOfBatch(b.id, "ds_social_care", loaded.batchId)).toBe(0);
     for (const ctx of [{ kind: "researcher", userId: crypto.randomUUID() }, { kind: "admin", userId: crypto.randomUUID() }] as const) {
@@ -89,8 +89,8 @@ describe("the ingest pipeline", () => {
   });
 
   it("refuses dataset rows whose batch does not exist, belongs to another organisation or is no longer loading", async () => {
-    const a = await createOrganisation();
-    const b = await createOrganisation();
+    const a = await createSupplierOrganisation();
+    const b = await createSupplierOrganisation();
     const theirs = await ingest(b.id, "youth-offending", await csvText("youth-offending", 1));
     const ours = await ingest(a.id, "youth-offending", await csvText("youth-offending", 1));
     expect(ours.status).toBe("loaded");
@@ -105,7 +105,7 @@ describe("the ingest pipeline", () => {
   });
 
   it("loads a file larger than one load round completely, every line once", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const result = await ingest(org.id, "youth-offending", await csvText("youth-offending", 230_000));
     expect(result).toMatchObject({ status: "loaded", rowsLoaded: 230_000 });
     const lines = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>

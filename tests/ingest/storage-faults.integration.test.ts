@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { withContextClient } from "@/lib/db/tenant";
-import { createOrganisation } from "@/tests/factories";
+import { createSupplierOrganisation } from "@/tests/factories";
 import { csvText, filesUnder, ingest, rowsOfBatch } from "./helpers";
 
 /**
@@ -34,7 +34,7 @@ describe.skipIf(!mounted)(title, () => {
 
   beforeAll(async () => {
     process.env.PORTAL_DATA_DIR = mountPoint;
-    orgId = (await createOrganisation()).id;
+    orgId = (await createSupplierOrganisation()).id;
     const small = await ingest(orgId, "housing-benefits", await csvText("housing-benefits", 20));
     expect(small.status).toBe("loaded");
     liveBatch = small.batchId;

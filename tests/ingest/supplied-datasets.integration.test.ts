@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext } from "@/lib/db/tenant";
 import { datasetsSuppliedBy } from "@/lib/ingest/supplied-datasets";
-import { createOrganisation } from "../factories";
+import { createOrganisation, daysFromToday } from "../factories";
 
 afterAll(closeDatabase);
 
@@ -15,9 +15,10 @@ async function agreementWith(owner: string, suppliers: Record<string, string>) {
         name: "Test agreement",
         purpose: "tests",
         ownerOrgId: owner,
-        startDate: new Date("2026-01-01"),
-        reviewDate: new Date("2026-12-31"),
-        endDate: new Date("2027-12-31"),
+        // In force whenever the tests run: the form offers only datasets of agreements in force.
+        startDate: daysFromToday(-30),
+        reviewDate: daysFromToday(335),
+        endDate: daysFromToday(700),
       },
     });
     for (const [datasetId, supplierOrgId] of Object.entries(suppliers)) await tx.agreementDataset.create({ data: { agreementId: a.id, datasetId, supplierOrgId } });

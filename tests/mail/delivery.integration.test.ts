@@ -8,7 +8,7 @@ import { listOutbox, retryMail } from "@/lib/mail/admin";
 import { REMOVED_BODY } from "@/lib/mail/deliver";
 import { stopJobQueue } from "@/lib/queue/boss";
 import { installJobQueue } from "@/lib/jobs/install";
-import { createOrganisation, createUser } from "../factories";
+import { createOrganisation, createSupplierOrganisation, createUser } from "../factories";
 import { csvText, ingest, makeTempDataDir } from "../ingest/helpers";
 import { startSmtpPeer, type SmtpPeer } from "./smtp-peer";
 
@@ -107,7 +107,7 @@ describe("queueMail and delivery over SMTP", () => {
 
 describe("identifier incidents", () => {
   it("e-mail the organisation's data-protection contact, without the values", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const lines = (await csvText("social-care", 4)).toString().split("\n");
     lines[2] = lines[2]!.replace(/^[0-9a-f]{64}/, "SW1A 1AA");
     const r = await ingest(org.id, "social-care", lines.join("\n"));
@@ -124,7 +124,7 @@ describe("identifier incidents", () => {
 
 describe("activation links", () => {
   it("reach the person by e-mail, never the log, and the stored copy is blanked once delivered", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const email = `ivy-${crypto.randomUUID().slice(0, 8)}@partner.test`;
     const output: string[] = [];
     // Everything this process writes while the links are made and delivered (console and the raw streams).

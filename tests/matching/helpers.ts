@@ -9,7 +9,7 @@ import { loadOutputAreas } from "@/lib/geography/load";
 import { ingestFile } from "@/lib/ingest/pipeline";
 import { installJobQueue } from "@/lib/jobs/install";
 import { MATCHED_DATASETS } from "@/lib/matching/sources";
-import { createOrganisation } from "../factories";
+import { createOrganisation, daysFromToday } from "../factories";
 
 export interface Pilot {
   agreementId: string;
@@ -62,9 +62,10 @@ export async function setUpPilot(
         name: "Test pilot",
         purpose: "tests",
         ownerOrgId: county,
-        startDate: new Date("2026-01-01"),
-        reviewDate: new Date("2026-12-31"),
-        endDate: new Date("2026-12-31"),
+        // In force whenever the tests run: uploads are refused outside an agreement's dates (decision 110).
+        startDate: daysFromToday(-30),
+        reviewDate: daysFromToday(335),
+        endDate: daysFromToday(335),
         suppressionThreshold: 5,
       },
     });

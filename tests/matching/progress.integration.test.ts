@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "@/lib/db/client";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { progressEvents, runProgress, type RunProgress } from "@/lib/matching/progress";
-import { createOrganisation } from "../factories";
+import { createOrganisation, daysFromToday } from "../factories";
 
 afterAll(closeDatabase);
 
@@ -12,7 +12,7 @@ async function newRun(): Promise<string> {
   const agreementId = await withContext({ kind: "system", purpose: "test" }, async (tx) =>
     (
       await tx.agreement.create({
-        data: { slug: `ux-${randomUUID().slice(0, 8)}`, name: "t", purpose: "t", ownerOrgId: owner.id, startDate: new Date("2026-01-01"), reviewDate: new Date("2026-12-31"), endDate: new Date("2027-12-31") },
+        data: { slug: `ux-${randomUUID().slice(0, 8)}`, name: "t", purpose: "t", ownerOrgId: owner.id, startDate: daysFromToday(-30), reviewDate: daysFromToday(335), endDate: daysFromToday(700) },
       })
     ).id,
   );

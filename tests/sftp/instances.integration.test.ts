@@ -4,7 +4,7 @@ import { closeDatabase } from "@/lib/db/client";
 import { inboxLockName } from "@/lib/db/locks";
 import { inboxFormSchema, saveInbox } from "@/lib/sftp/inbox";
 import { pollInbox } from "@/lib/sftp/poll";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { makeTempDataDir } from "../ingest/helpers";
 
 makeTempDataDir();
@@ -31,7 +31,7 @@ async function unreachableInbox(orgId: string) {
 
 describe("SFTP polling with two portal instances on one database", () => {
   it("does not poll an inbox another instance is polling, and polls it once that one is done", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const id = await unreachableInbox(org.id);
     // The other instance: its own connection holding the inbox's lock, as its poll would.
     const other = new pg.Client({ connectionString: process.env.DATABASE_APP_URL });
@@ -52,7 +52,7 @@ describe("SFTP polling with two portal instances on one database", () => {
   });
 
   it("releases the lock when the poll ends, even when it fails", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const id = await unreachableInbox(org.id);
     await pollInbox(id);
     const probe = new pg.Client({ connectionString: process.env.DATABASE_APP_URL });

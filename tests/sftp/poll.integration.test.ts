@@ -5,7 +5,7 @@ import { closeDatabase } from "@/lib/db/client";
 import { withContextClient } from "@/lib/db/tenant";
 import { inboxFormSchema, saveInbox } from "@/lib/sftp/inbox";
 import { datasetFromFileName, pollInbox } from "@/lib/sftp/poll";
-import { createOrganisation } from "../factories";
+import { createSupplierOrganisation } from "../factories";
 import { csvText, makeTempDataDir } from "../ingest/helpers";
 import { sftpServerDescription, sftpServerKind, startTestSftpServer, type TestSftpServer } from "./sshd";
 
@@ -55,7 +55,7 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
   });
 
   it("takes marked files at once and unmarked ones when their size is stable, loads, refuses and moves them, and writes results back", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const { id, dir } = await inboxFor(org.id);
     fs.writeFileSync(path.join(dir, "housing-benefits.csv"), await csvText("housing-benefits", 25));
     fs.writeFileSync(path.join(dir, "housing-benefits.csv.done"), "");
@@ -91,7 +91,7 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
   });
 
   it("refuses to talk to a server whose host key does not match the pinned fingerprint", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const { id, dir } = await inboxFor(org.id, { hostKeyFingerprint: "SHA256:" + "A".repeat(43) });
     fs.writeFileSync(path.join(dir, "housing-benefits.csv"), await csvText("housing-benefits", 2));
     fs.writeFileSync(path.join(dir, "housing-benefits.csv.done"), "");
@@ -108,7 +108,7 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
 if (KIND === "openssh") console.info("[sftp tests] password sign-in: skipped against OpenSSH (its test configuration accepts keys only); it runs with SFTP_TEST_SERVER=inprocess, as CI's second SFTP pass does.");
 describe.skipIf(KIND === "openssh")("SFTP inbox with password sign-in (in-process server only: the test OpenSSH accepts keys only)", () => {
   it("signs in with the stored password and takes the file", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const { id, dir } = await inboxFor(org.id, { authMethod: "password", credential: server.password! });
     fs.writeFileSync(path.join(dir, "housing-benefits.csv"), await csvText("housing-benefits", 5));
     fs.writeFileSync(path.join(dir, "housing-benefits.csv.done"), "");
@@ -119,7 +119,7 @@ describe.skipIf(KIND === "openssh")("SFTP inbox with password sign-in (in-proces
   });
 
   it("says the server refused the password, and leaves the files where they are", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const { id, dir } = await inboxFor(org.id, { authMethod: "password", credential: "not-the-password" });
     fs.writeFileSync(path.join(dir, "housing-benefits.csv"), await csvText("housing-benefits", 2));
     const r = await pollInbox(id);
@@ -131,7 +131,7 @@ describe.skipIf(KIND === "openssh")("SFTP inbox with password sign-in (in-proces
 
 describe("an SFTP file that is not pseudonymised", () => {
   it("is deleted on the server too, recorded as an incident, and the result file says so without values", async () => {
-    const org = await createOrganisation();
+    const org = await createSupplierOrganisation();
     const { id, dir } = await inboxFor(org.id);
     const lines = (await csvText("social-care", 4)).toString().split("\n");
     lines[2] = lines[2]!.replace(/^[0-9a-f]{64}/, "SW1A 1AA");

@@ -6,8 +6,8 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /** Streaming upload: raw CSV body, NDJSON progress and result (see lib/ingest/http-upload.ts). */
-export const POST = defineHandler("api.uploads", ({ req, actor, requestId }) => {
-  const stream = startUpload(actor, {
+export const POST = defineHandler("api.uploads", async ({ req, actor, requestId }) => {
+  const stream = await startUpload(actor, {
     query: new URL(req.url).searchParams,
     contentType: req.headers.get("content-type"),
     contentLength: req.headers.get("content-length"),

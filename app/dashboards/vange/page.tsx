@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { parseFilters, vangeDashboard } from "@/lib/dashboards/service";
+import { outputsAccess } from "@/lib/agreements/in-force";
+import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import { viewQuery } from "@/lib/dashboards/query";
 import { DashboardFilters } from "@/components/dashboard/filters";
 import { RunStatusPanel, formatWhen } from "@/components/dashboard/run-status";
@@ -14,6 +16,18 @@ export const metadata: Metadata = { title: "Vange school readiness" };
 export const dynamic = "force-dynamic";
 
 export default definePage("dashboards.vange", async ({ actor: user, unit, searchParams, audit, log }) => {
+  const access = await outputsAccess(user, { agreementSlug: PILOT_AGREEMENT });
+  if (!access.ok) {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <div className="panel">
+          <h2>Not shown to your organisation</h2>
+          <p>{access.message}</p>
+        </div>
+      </>
+    );
+  }
   // A view that cannot be recorded is not shown: every access to the figures is audited.
   const params = searchParams;
   const dashboard = await vangeDashboard(unit, parseFilters(params))
@@ -32,6 +46,17 @@ export default definePage("dashboards.vange", async ({ actor: user, unit, search
         <div className="notice-error" role="alert">
           <h2>The dashboard could not be prepared</h2>
           <p>Something went wrong on our side and has been logged. Try again in a few minutes.</p>
+        </div>
+      </>
+    );
+  }
+  if (dashboard.state === "ended") {
+    return (
+      <>
+        <h1>Vange school readiness</h1>
+        <div className="panel">
+          <h2>The agreement has ended</h2>
+          <p>{dashboard.agreement.message}</p>
         </div>
       </>
     );

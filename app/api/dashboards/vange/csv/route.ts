@@ -2,16 +2,21 @@ import { parseFilters, vangeDashboard } from "@/lib/dashboards/service";
 import { AppError } from "@/lib/errors";
 import { defineHandler } from "@/lib/http/adapter";
 import { unapprovedExport } from "@/lib/release";
+import { outputsAccess } from "@/lib/agreements/in-force";
+import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 
 export const dynamic = "force-dynamic";
 
 /** One table of the dashboard as CSV: exactly the protected table the page shows, [c] included. */
 export const GET = defineHandler(
   "api.dashboards.vange.csv",
-  async ({ req, unit, audit }) => {
+  async ({ req, actor, unit, audit }) => {
+    const access = await outputsAccess(actor, { agreementSlug: PILOT_AGREEMENT });
+    if (!access.ok) throw new AppError("forbidden", access.message, { code: "not-party" });
     const params = new URL(req.url).searchParams;
     const id = params.get("table") ?? "";
     const dashboard = await vangeDashboard(unit, parseFilters(params));
+    if (dashboard.state === "ended") throw new AppError("gone", dashboard.agreement.message, { code: "agreement-ended" });
     if (dashboard.state === "no-run") throw new AppError("not_found", "No matching run yet.", { code: "no-run" });
     const table = dashboard.sections.flatMap((s) => s.tables).find((t) => t.id === id);
     if (!table) throw new AppError("not_found", "There is no such table.");
