@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { defineHandler } from "@/lib/http/adapter";
+import { errFields } from "@/lib/log";
 import { csvStream } from "@/lib/csv";
 import { AUDIT_CSV_HEADER, AuditFilterError, exportAuditEvents, parseAuditFilters } from "@/lib/audit/viewer";
 
@@ -7,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /** The filtered audit trail as CSV, streamed page by page (lib/audit/viewer.ts). */
-export const GET = defineHandler("api.audit.export", async ({ req, actor: user }) => {
+export const GET = defineHandler("api.audit.export", async ({ req, actor: user, log }) => {
   try {
     const filters = parseAuditFilters(new URL(req.url).searchParams);
     const rows = await exportAuditEvents(user, filters);
@@ -22,7 +23,7 @@ export const GET = defineHandler("api.audit.export", async ({ req, actor: user }
     });
   } catch (e) {
     if (e instanceof AuditFilterError) return Response.json({ error: "bad-filter", message: e.message }, { status: 400 });
-    console.error("[audit] export failed", e);
+    log.error(errFields(e), "audit export failed");
     return Response.json({ error: "unavailable", message: "The export could not be prepared. Try again shortly." }, { status: 503 });
   }
 });
