@@ -30,7 +30,7 @@ const LAYERS: { name: string; prefixes: string[] }[] = [
     name: "domain",
     prefixes: [
       "lib/datasets/", "lib/disclosure/", "lib/geography/", "lib/demo/", "lib/pseudonymise/", "lib/troubled-families/", "lib/auth/", "lib/idp/",
-      "lib/mail/", "lib/ingest/", "lib/matching/", "lib/dashboards/", "lib/sftp/", "lib/release/", "lib/admin-confirm.ts",
+      "lib/mail/", "lib/ingest/", "lib/matching/", "lib/dashboards/", "lib/sftp/", "lib/release/", "lib/agreements/", "lib/incidents/", "lib/admin-confirm.ts",
     ],
   },
   { name: "composition", prefixes: ["lib/jobs/", "lib/setup/", "lib/backup/", "lib/server/"] },
