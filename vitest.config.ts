@@ -15,7 +15,9 @@ export default defineConfig({
     },
   },
   test: {
-    include: integrationOnly ? [`tests/${INTEGRATION}`] : ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+    include: integrationOnly
+      ? [`tests/${INTEGRATION}`]
+      : ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     exclude: ["node_modules", ".next", "e2e/**", ...(unitOnly ? [INTEGRATION] : [])],
     globalSetup: unitOnly ? [] : ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/env.ts"],

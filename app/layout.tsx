@@ -40,8 +40,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </main>
         <footer className="footer">
           <div className="footer__inner">
-            Pseudonymised data shared under the Essex Data Platform information-sharing protocol. Outputs are
-            disclosure-controlled: no figure is based on 5 or fewer cases.
+            Pseudonymised data shared under the Essex Data Platform information-sharing protocol. Outputs are disclosure-controlled: no figure is
+            based on 5 or fewer cases.
           </div>
         </footer>
       </body>

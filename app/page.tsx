@@ -13,8 +13,8 @@ export default definePage("home", async ({ currentActor }) => {
     <>
       <h1>Essex Data Platform</h1>
       <p className="lead">
-        Partners share pseudonymised extracts here; the platform links them on pseudonymised household and person keys,
-        and researchers study school readiness in Vange ward through disclosure-controlled dashboards.
+        Partners share pseudonymised extracts here; the platform links them on pseudonymised household and person keys, and researchers study school
+        readiness in Vange ward through disclosure-controlled dashboards.
       </p>
       <ul className="cards">
         <li>

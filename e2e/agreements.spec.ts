@@ -16,7 +16,10 @@ test("a police analyst cannot upload housing data", async ({ page, baseURL }) =>
   await page.goto("/uploads/new");
   await expect(page.getByRole("heading", { level: 1, name: "Upload a file" })).toBeVisible();
   // Offered: only what the agreement names Essex Police as supplying.
-  const offered = await page.getByLabel("Dataset").locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  const offered = await page
+    .getByLabel("Dataset")
+    .locator("option")
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
   expect(offered).toEqual(["police-crime"]);
 
   // A crafted form POST (as the page would send without JavaScript) is refused with the reason...

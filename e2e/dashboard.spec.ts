@@ -21,12 +21,17 @@ test("a researcher opens the Vange dashboard, changes the year and downloads a C
   await expect(page.locator(".chart .recharts-surface").first()).toBeVisible();
 
   // The table alternative opens on request and shows the same figures.
-  const headline = page.locator("section.figure").filter({ has: page.getByRole("heading", { name: "Good Level of Development, by assessment year" }) });
+  const headline = page
+    .locator("section.figure")
+    .filter({ has: page.getByRole("heading", { name: "Good Level of Development, by assessment year" }) });
   await headline.getByText("Show the figures as a table").click();
   await expect(headline.getByRole("table")).toBeVisible();
   await expect(headline.getByRole("rowheader", { name: year! })).toBeVisible();
 
-  const withSuppression = page.locator("section.figure").filter({ has: page.locator("td", { hasText: "[c]" }) }).first();
+  const withSuppression = page
+    .locator("section.figure")
+    .filter({ has: page.locator("td", { hasText: "[c]" }) })
+    .first();
   await expect(withSuppression).toHaveCount(1);
   const [download] = await Promise.all([page.waitForEvent("download"), withSuppression.getByRole("link", { name: /Download CSV/ }).click()]);
   expect(download.suggestedFilename()).toContain(String(year));

@@ -30,8 +30,15 @@ test("a DPO filters and exports the audit trail", async ({ page }) => {
   expect(new Set(orgs)).toEqual(new Set(["Essex County Council"]));
   await expectNoSeriousA11yViolations(page);
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Download every event these filters select/ }).click()]);
-  const csv = fs.readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "").trim().split(/\r\n/);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /Download every event these filters select/ }).click(),
+  ]);
+  const csv = fs
+    .readFileSync((await download.path())!, "utf8")
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split(/\r\n/);
   expect(csv[0]).toBe("id,at_utc,actor,role,organisation,organisation_id,event,target_type,target_id,outcome,details");
   expect(csv.length - 1).toBe(orgs.length);
   for (const line of csv.slice(1)) expect(line).toContain(",ingest.batch_loaded,upload_batch,");
@@ -60,7 +67,15 @@ test("a breach is reported and every party receives the e-mail", async ({ page }
   await page.getByLabel("Description").fill("An encrypted laptop holding an extract was left on the 08:12 to Liverpool Street.");
   const hourAgo = new Date(Date.now() - 3_600_000);
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/London",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(hourAgo)
       .map((x) => [x.type, x.value]),
   );

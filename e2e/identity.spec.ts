@@ -1,15 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import {
-  completeEnrolment,
-  createTestAccount,
-  enterPassword,
-  freshCode,
-  portalDatabase,
-  signIn,
-  signOut,
-  startSignIn,
-} from "./support/auth";
+import { completeEnrolment, createTestAccount, enterPassword, freshCode, portalDatabase, signIn, signOut, startSignIn } from "./support/auth";
 
 test("first sign-in enrols the authenticator from the shown secret and lands on the role's start page", async ({ page }) => {
   const account = await createTestAccount("partner_analyst");
@@ -88,7 +79,9 @@ test("an expired password forces a change before anything else is reachable", as
 
   const db = await portalDatabase();
   try {
-    const row = await db.query("SELECT password_changed_at > now() - interval '1 hour' AS fresh FROM idp_credential WHERE user_id = $1", [account.id]);
+    const row = await db.query("SELECT password_changed_at > now() - interval '1 hour' AS fresh FROM idp_credential WHERE user_id = $1", [
+      account.id,
+    ]);
     expect(row.rows[0].fresh).toBe(true);
   } finally {
     await db.end();
@@ -122,7 +115,16 @@ test("an administrator creates an analyst, who activates the account and signs i
   await page.getByRole("button", { name: "Activate my account" }).click();
   await expect(page.getByRole("heading", { name: "Your account is active" })).toBeVisible();
 
-  const analyst = { id: "", email, displayName: "Nia Analyst", password, role: "partner_analyst" as const, orgSlug: "essex-police", totpSecret: null, lastStep: null };
+  const analyst = {
+    id: "",
+    email,
+    displayName: "Nia Analyst",
+    password,
+    role: "partner_analyst" as const,
+    orgSlug: "essex-police",
+    totpSecret: null,
+    lastStep: null,
+  };
   await signIn(page, analyst);
   await expect(page.getByRole("heading", { level: 1, name: "Your uploads" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText("Essex Police");

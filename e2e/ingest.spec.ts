@@ -46,7 +46,10 @@ test("a partner analyst uploads a file, watches it load, and downloads the exact
   await expect(page.getByRole("heading", { level: 1, name: "housing-benefits-e2e.csv" })).toBeVisible();
   await expect(page.getByText("Loaded (live)")).toBeVisible();
   await expect(page.getByText(createHash("sha256").update(body).digest("hex"))).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the exact file your organisation sent" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the exact file your organisation sent" }).click(),
+  ]);
   expect(fs.readFileSync((await download.path())!).equals(body)).toBe(true);
   await expectNoSeriousA11yViolations(page);
 
@@ -59,7 +62,9 @@ test("a partner analyst uploads a file, watches it load, and downloads the exact
 
 test("a file with errors is refused whole and its errors are grouped by column and rule, with a CSV report", async ({ page }) => {
   await signIn(page, "partner_analyst");
-  const body = housingBenefits(30, (line, i) => (i % 10 === 3 ? line.replace(",C,", ",Q,") : i === 7 ? line.replace("social_rented", "=cmd|' /C calc'!A0") : line));
+  const body = housingBenefits(30, (line, i) =>
+    i % 10 === 3 ? line.replace(",C,", ",Q,") : i === 7 ? line.replace("social_rented", "=cmd|' /C calc'!A0") : line,
+  );
   await chooseAndUpload(page, { name: "bad.csv", buffer: body });
   await expect(page.getByRole("heading", { name: "File refused" })).toBeVisible();
   await page.getByRole("link", { name: /See the full result/ }).click();
@@ -67,7 +72,10 @@ test("a file with errors is refused whole and its errors are grouped by column a
   await expect(table.getByRole("rowheader", { name: "council_tax_band" })).toBeVisible();
   await expect(table.getByRole("row").filter({ hasText: "council_tax_band" })).toContainText("3");
   await expect(table.getByRole("rowheader", { name: "tenure" })).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the full error report (CSV)" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download the full error report (CSV)" }).click(),
+  ]);
   const csv = fs.readFileSync((await download.path())!, "utf8");
   expect(csv).toContain("council_tax_band");
   expect(csv).toContain("'=cmd");
@@ -110,7 +118,10 @@ test("a file with clear identifiers becomes an incident that administrators see,
 test("the data specification is public and offers templates", async ({ page }) => {
   await page.goto("/specification");
   await expect(page.getByRole("heading", { level: 1, name: "Data specification for partners" })).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download a CSV template for Housing and benefits" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download a CSV template for Housing and benefits" }).click(),
+  ]);
   expect(fs.readFileSync((await download.path())!, "utf8").split(/\r?\n/)[0]).toContain("address_key");
   await expectNoSeriousA11yViolations(page);
 });

@@ -20,7 +20,9 @@ test.beforeAll(async () => {
   });
   const deadline = Date.now() + 240_000;
   for (;;) {
-    const ok = await fetch(`http://localhost:${second}/api/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://localhost:${second}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) break;
     if (Date.now() > deadline) throw new Error("the second portal instance did not start");
     await new Promise((r) => setTimeout(r, 1000));
@@ -40,7 +42,10 @@ const HB_HEADER =
   "employment_income_gross_weekly,employment_income_net_weekly,self_employment_income_gross_weekly,self_employment_income_net_weekly," +
   "earned_income_disregard_weekly,childcare_disregard_weekly";
 const housing = (rows: number) =>
-  [HB_HEADER, ...Array.from({ length: rows }, () => `${randomBytes(32).toString("hex")},C,25,312.50,1820.00,social_rented,,Y,Y,N,N,N,N,250.00,200.00,,,20.00,`)].join("\n") + "\n";
+  [
+    HB_HEADER,
+    ...Array.from({ length: rows }, () => `${randomBytes(32).toString("hex")},C,25,312.50,1820.00,social_rented,,Y,Y,N,N,N,N,250.00,200.00,,,20.00,`),
+  ].join("\n") + "\n";
 
 test("a session made on one instance works on the other; uploads to both at once load; each matching job runs once", async ({ page }) => {
   const since = new Date();
@@ -62,7 +67,10 @@ test("a session made on one instance works on the other; uploads to both at once
     [b, 300],
   ] as const) {
     expect(res.status()).toBe(200);
-    const events = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string; result?: { status: string; rowsLoaded: number } });
+    const events = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; result?: { status: string; rowsLoaded: number } });
     const result = events.find((e) => e.type === "result")?.result;
     expect(result, JSON.stringify(events.at(-1))).toMatchObject({ status: "loaded", rowsLoaded: rows });
   }
@@ -74,11 +82,20 @@ test("a session made on one instance works on the other; uploads to both at once
     await expect
       .poll(
         async () =>
-          (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM matching_run WHERE created_at >= $1 AND status NOT IN ('succeeded', 'failed')", [since])).rows[0]!.n,
+          (
+            await db.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM matching_run WHERE created_at >= $1 AND status NOT IN ('succeeded', 'failed')",
+              [since],
+            )
+          ).rows[0]!.n,
         { timeout: 240_000, intervals: [1000] },
       )
       .toBe(0);
-    const runs = (await db.query<{ id: string; attempts: number; status: string }>("SELECT id, attempts, status FROM matching_run WHERE created_at >= $1", [since])).rows;
+    const runs = (
+      await db.query<{ id: string; attempts: number; status: string }>("SELECT id, attempts, status FROM matching_run WHERE created_at >= $1", [
+        since,
+      ])
+    ).rows;
     expect(runs.length).toBeGreaterThan(0);
     for (const r of runs) expect(r).toMatchObject({ attempts: 1, status: "succeeded" });
     const done = await db.query<{ target_id: string; n: number }>(

@@ -10,10 +10,24 @@ import { signIn } from "./support/auth";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 
 const HB_COLUMNS = [
-  "council_tax_band", "council_tax_reduction_pct", "council_tax_reduction_gbp", "housing_benefit_gbp", "tenure", "arrears_gbp",
-  "social_housing", "child_benefit", "child_tax_credits", "lone_parent_premium", "incapacity_benefit", "long_term_family_premium",
-  "employment_income_gross_weekly", "employment_income_net_weekly", "self_employment_income_gross_weekly",
-  "self_employment_income_net_weekly", "earned_income_disregard_weekly", "childcare_disregard_weekly",
+  "council_tax_band",
+  "council_tax_reduction_pct",
+  "council_tax_reduction_gbp",
+  "housing_benefit_gbp",
+  "tenure",
+  "arrears_gbp",
+  "social_housing",
+  "child_benefit",
+  "child_tax_credits",
+  "lone_parent_premium",
+  "incapacity_benefit",
+  "long_term_family_premium",
+  "employment_income_gross_weekly",
+  "employment_income_net_weekly",
+  "self_employment_income_gross_weekly",
+  "self_employment_income_net_weekly",
+  "earned_income_disregard_weekly",
+  "childcare_disregard_weekly",
 ];
 
 /** A raw housing extract as a council system writes it: clear addresses, its own column names. */
@@ -25,7 +39,31 @@ function rawHousing(rows: number, tag: string) {
     const addr = `${i + 1} ${tag} Road`;
     const postcode = `SS16 ${String(i % 10)}${tag.slice(0, 2).toUpperCase()}`;
     identifiers.push(addr);
-    lines.push([`CR${tag}${i}`, `"${addr}"`, postcode, "C", "social_rented", "25", "312.50", "1820.00", "", "Y", "Y", "N", "N", "N", "N", "250.00", "200.00", "", "", "20.00", ""].join(","));
+    lines.push(
+      [
+        `CR${tag}${i}`,
+        `"${addr}"`,
+        postcode,
+        "C",
+        "social_rented",
+        "25",
+        "312.50",
+        "1820.00",
+        "",
+        "Y",
+        "Y",
+        "N",
+        "N",
+        "N",
+        "N",
+        "250.00",
+        "200.00",
+        "",
+        "",
+        "20.00",
+        "",
+      ].join(","),
+    );
   }
   return { csv: Buffer.from(`${lines.join("\r\n")}\r\n`, "utf8"), identifiers };
 }
@@ -92,10 +130,15 @@ async function cli(input: Buffer, mapping: object, salt: string, dataset: string
 async function pseudonymiseInPage(page: Page, file: Buffer, mapping: object, salt: { typed?: string; file?: Buffer }) {
   await page.getByLabel("CSV file from your system").setInputFiles({ name: "extract.csv", mimeType: "text/csv", buffer: file });
   await expect(page.getByText(/extract\.csv: .*columns\./)).toBeVisible();
-  await page.getByLabel("Load a saved mapping (optional)").setInputFiles({ name: "mapping.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(mapping)) });
+  await page
+    .getByLabel("Load a saved mapping (optional)")
+    .setInputFiles({ name: "mapping.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(mapping)) });
   await expect(page.getByText("Mapping loaded from mapping.json.")).toBeVisible();
   if (salt.typed !== undefined) await page.getByLabel("Salt (the secret key agreed with your partners)").fill(salt.typed);
-  if (salt.file) await page.getByLabel("Or load the salt from a file on this computer").setInputFiles({ name: "salt.txt", mimeType: "text/plain", buffer: salt.file });
+  if (salt.file)
+    await page
+      .getByLabel("Or load the salt from a file on this computer")
+      .setInputFiles({ name: "salt.txt", mimeType: "text/plain", buffer: salt.file });
   await expect(page.getByTestId("salt-fingerprint")).toBeVisible();
   await page.getByRole("button", { name: "Pseudonymise", exact: true }).click();
   await expect(page.getByRole("heading", { name: /^Pseudonymised|could not be pseudonymised/ })).toBeVisible({ timeout: 120_000 });
@@ -127,12 +170,18 @@ test("the file, the salt and the digests never leave the page until the analyst 
 
   // The browser's output is the CLI's, byte for byte.
   expect(output.equals(await cli(csv, housingMapping, salt, "housing-benefits"))).toBe(true);
-  const digests = output.toString("utf8").split("\r\n").slice(1, -1).map((l) => l.slice(0, 64));
+  const digests = output
+    .toString("utf8")
+    .split("\r\n")
+    .slice(1, -1)
+    .map((l) => l.slice(0, 64));
   expect(digests).toHaveLength(3000);
   const secrets = [salt, ...identifiers.slice(0, 200), `CR${tag}`, tag];
   const digestSample = [...digests.slice(0, 300), ...digests.slice(0, 50).map((d) => d.toLowerCase())];
   // Collected first and asserted once: the same check, without thousands of expect calls.
-  const leaks = seen.flatMap((s) => [...secrets, ...digestSample].filter((x) => carries(s, x)).map((x) => `${s.method} ${s.url} carries ${x.slice(0, 12)}…`));
+  const leaks = seen.flatMap((s) =>
+    [...secrets, ...digestSample].filter((x) => carries(s, x)).map((x) => `${s.method} ${s.url} carries ${x.slice(0, 12)}…`),
+  );
   expect(leaks).toEqual([]);
   // Not even a fingerprint of the raw file: its first bytes never appear in any request.
   expect(seen.filter((s) => s.body.includes(csv.subarray(0, 40))).map((s) => s.url)).toEqual([]);
@@ -147,9 +196,13 @@ test("the file, the salt and the digests never leave the page until the analyst 
   await page.getByRole("link", { name: "See the full result" }).click();
   const stored = page.locator("dt", { hasText: "SHA-256" }).locator("xpath=following-sibling::dd[1]");
   await expect(stored).toHaveText(createHash("sha256").update(output).digest("hex"));
-  const after = seen.slice(before).flatMap((s) =>
-    [...secrets, ...(s === uploads[0] ? [] : digestSample)].filter((x) => carries(s, x)).map((x) => `${s.method} ${s.url} carries ${x.slice(0, 12)}…`),
-  );
+  const after = seen
+    .slice(before)
+    .flatMap((s) =>
+      [...secrets, ...(s === uploads[0] ? [] : digestSample)]
+        .filter((x) => carries(s, x))
+        .map((x) => `${s.method} ${s.url} carries ${x.slice(0, 12)}…`),
+    );
   expect(after).toEqual([]);
   await expectNoSeriousA11yViolations(page);
 });
@@ -161,23 +214,34 @@ test("bad input gets a clear message: not a CSV, a mapping without a key, an emp
   await signIn(page, "partner_analyst");
   await page.goto("/pseudonymise");
   // Not a CSV: a ZIP (an .xlsx workbook starts the same way).
-  await page.getByLabel("CSV file from your system").setInputFiles({ name: "book.xlsx", mimeType: "text/csv", buffer: Buffer.from("PK\u0003\u0004 binary", "latin1") });
+  await page
+    .getByLabel("CSV file from your system")
+    .setInputFiles({ name: "book.xlsx", mimeType: "text/csv", buffer: Buffer.from("PK\u0003\u0004 binary", "latin1") });
   await expect(problems).toContainText("This file is not a CSV: it is a ZIP archive or an Excel workbook");
 
   const { csv } = rawHousing(5, "Bad");
   await page.getByLabel("CSV file from your system").setInputFiles({ name: "extract.csv", mimeType: "text/csv", buffer: csv });
   await expect(page.getByText(/extract\.csv: .*21 columns\./)).toBeVisible();
   const noKey = { ...housingMapping, keys: {} };
-  await page.getByLabel("Load a saved mapping (optional)").setInputFiles({ name: "mapping.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(noKey)) });
+  await page
+    .getByLabel("Load a saved mapping (optional)")
+    .setInputFiles({ name: "mapping.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(noKey)) });
   await page.getByRole("button", { name: "Pseudonymise", exact: true }).click();
   await expect(problems).toContainText("The mapping does not say which of your columns make address_key");
   await expect(problems).toContainText("Enter the salt");
   await expectNoSeriousA11yViolations(page);
 
-  const blanks = Buffer.from(csv.toString("utf8").replace(/\r\n2 Bad Road"?,SS16 1BA/, "\r\n,").replace('"2 Bad Road",SS16 1BA', '"",'));
+  const blanks = Buffer.from(
+    csv
+      .toString("utf8")
+      .replace(/\r\n2 Bad Road"?,SS16 1BA/, "\r\n,")
+      .replace('"2 Bad Road",SS16 1BA', '"",'),
+  );
   await pseudonymiseInPage(page, blanks, housingMapping, { typed: "short" });
   await expect(page.getByText("This salt looks weak.")).toBeVisible();
-  await expect(page.getByText(/Dropped 1 row\(s\): address_key: every identifier of address_key is blank, so it cannot be pseudonymised \(line 3\)/)).toBeVisible();
+  await expect(
+    page.getByText(/Dropped 1 row\(s\): address_key: every identifier of address_key is blank, so it cannot be pseudonymised \(line 3\)/),
+  ).toBeVisible();
 });
 
 test("browser and CLI give byte-identical output on random values (Unicode, blanks, quotes, commas, line breaks)", async ({ page }) => {
@@ -205,7 +269,10 @@ test("browser and CLI give byte-identical output on random values (Unicode, blan
     },
   };
   const text = fc.string({ unit: "grapheme", maxLength: 12 });
-  const spicy = fc.oneof(text, fc.constantFrom("", " ", "\t", " a b ", '"', '""', ",", "a,b", "x\ny", "x\r\ny", "Zoë", "ß", "😀", "\u00a0", "943 476 5919"));
+  const spicy = fc.oneof(
+    text,
+    fc.constantFrom("", " ", "\t", " a b ", '"', '""', ",", "a,b", "x\ny", "x\r\ny", "Zoë", "ß", "😀", "\u00a0", "943 476 5919"),
+  );
   const date = fc.date({ min: new Date("1990-01-01"), max: new Date("2030-12-31"), noInvalidDate: true });
   const row = fc.tuple(spicy, spicy, spicy, spicy, spicy, date, date, spicy);
   const quote = (v: string) => (/[",\r\n]|^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -213,7 +280,10 @@ test("browser and CLI give byte-identical output on random values (Unicode, blan
   const salt = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).filter((s) => !/\r?\n$/.test(s) && !s.startsWith("\uFEFF"));
   await fc.assert(
     fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), salt, fc.constantFrom("\n", "\r\n"), async (rows, s, eol) => {
-      const lines = ["a,b,c,d,e,f,g,h", ...rows.map(([a, b, c, d, e, f, g, h]) => [a, b, c, d, e, dmy(f), g.toISOString().slice(0, 10), h].map(quote).join(","))];
+      const lines = [
+        "a,b,c,d,e,f,g,h",
+        ...rows.map(([a, b, c, d, e, f, g, h]) => [a, b, c, d, e, dmy(f), g.toISOString().slice(0, 10), h].map(quote).join(",")),
+      ];
       const csv = Buffer.from(lines.join(eol) + eol, "utf8");
       await pseudonymiseInPage(page, csv, mapping, { file: Buffer.from(s, "utf8") });
       const expected = await cli(csv, mapping, s, "social-care");

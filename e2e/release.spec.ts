@@ -80,7 +80,13 @@ test("a dashboard table goes through review to the register, and downloads with 
   await expectNoSeriousA11yViolations(visitor);
   const hash = (await entry.locator("code.hash").first().innerText()).trim();
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
-  const [download] = await Promise.all([visitor.waitForEvent("download"), entry.getByRole("link", { name: /\.csv$/ }).first().click()]);
+  const [download] = await Promise.all([
+    visitor.waitForEvent("download"),
+    entry
+      .getByRole("link", { name: /\.csv$/ })
+      .first()
+      .click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(new RegExp(`^${label}_01_gld-gender_`));
   const bytes = fs.readFileSync((await download.path())!);
   expect(createHash("sha256").update(bytes).digest("hex")).toBe(hash);

@@ -38,7 +38,15 @@ async function attackerSite(html: (target: string) => string, target: string) {
 test.describe("open redirect after sign-in", () => {
   test("a signed-in visitor is never sent off the site, whatever callbackUrl holds", async ({ page, baseURL }) => {
     await signIn(page, "researcher");
-    for (const cb of ["%2F%09%2Fevil.example", "%2F%09%5Cevil.example", "%2F%5Cevil.example", "%2F.%2F%2Fevil.example", "%2F%0A%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%0A"]) {
+    for (const cb of [
+      "%2F%09%2Fevil.example",
+      "%2F%09%5Cevil.example",
+      "%2F%5Cevil.example",
+      "%2F.%2F%2Fevil.example",
+      "%2F%0A%2Fevil.example",
+      "https%3A%2F%2Fevil.example",
+      "%2F%0A",
+    ]) {
       const res = await page.request.get(`/signin?callbackUrl=${cb}`, { maxRedirects: 0 });
       expect(res.status(), cb).toBeLessThan(500);
       const location = res.headers()["location"];
@@ -102,12 +110,23 @@ document.getElementById("f").appendChild(input); document.getElementById("f").su
       { path: "/uploads", headers: { origin: other.origin, "next-action": "0".repeat(40) } },
     ];
     for (const c of cases) {
-      const res = await page.request.post(c.path, { headers: { ...c.headers, accept: "application/json" }, multipart: { dataset: "housing-benefits" }, maxRedirects: 0 });
+      const res = await page.request.post(c.path, {
+        headers: { ...c.headers, accept: "application/json" },
+        multipart: { dataset: "housing-benefits" },
+        maxRedirects: 0,
+      });
       expect(res.status(), `${c.path} ${JSON.stringify(c.headers)}`).toBe(403);
-      expect(await res.json()).toMatchObject({ error: "cross_site_request", message: expect.stringContaining("not part of the Essex Data Platform") });
+      expect(await res.json()).toMatchObject({
+        error: "cross_site_request",
+        message: expect.stringContaining("not part of the Essex Data Platform"),
+      });
     }
     // From the portal's own origin the same request reaches the handler (which answers about the missing file).
-    const own = await page.request.post("/api/uploads/form", { headers: { origin: new URL(baseURL!).origin }, multipart: { dataset: "housing-benefits" }, maxRedirects: 0 });
+    const own = await page.request.post("/api/uploads/form", {
+      headers: { origin: new URL(baseURL!).origin },
+      multipart: { dataset: "housing-benefits" },
+      maxRedirects: 0,
+    });
     expect(own.status()).not.toBe(403);
   });
 });
@@ -195,9 +214,15 @@ test.describe("pages work under the policy", () => {
     await signIn(page, "partner_analyst");
     await page.goto("/uploads/new");
     await page.getByLabel("Dataset").selectOption("housing-benefits");
-    const header = "address_key,council_tax_band,council_tax_reduction_pct,council_tax_reduction_gbp,housing_benefit_gbp,tenure,arrears_gbp,social_housing,child_benefit,child_tax_credits,lone_parent_premium,incapacity_benefit,long_term_family_premium,employment_income_gross_weekly,employment_income_net_weekly,self_employment_income_gross_weekly,self_employment_income_net_weekly,earned_income_disregard_weekly,childcare_disregard_weekly";
-    const rows = Array.from({ length: 40 }, () => `${randomBytes(32).toString("hex")},C,25,312.50,1820.00,social_rented,,Y,Y,N,N,N,N,250.00,200.00,,,20.00,`);
-    await page.getByLabel("CSV file").setInputFiles({ name: "csp-check.csv", mimeType: "text/csv", buffer: Buffer.from([header, ...rows].join("\n") + "\n") });
+    const header =
+      "address_key,council_tax_band,council_tax_reduction_pct,council_tax_reduction_gbp,housing_benefit_gbp,tenure,arrears_gbp,social_housing,child_benefit,child_tax_credits,lone_parent_premium,incapacity_benefit,long_term_family_premium,employment_income_gross_weekly,employment_income_net_weekly,self_employment_income_gross_weekly,self_employment_income_net_weekly,earned_income_disregard_weekly,childcare_disregard_weekly";
+    const rows = Array.from(
+      { length: 40 },
+      () => `${randomBytes(32).toString("hex")},C,25,312.50,1820.00,social_rented,,Y,Y,N,N,N,N,250.00,200.00,,,20.00,`,
+    );
+    await page
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "csp-check.csv", mimeType: "text/csv", buffer: Buffer.from([header, ...rows].join("\n") + "\n") });
     await page.getByRole("button", { name: "Upload and check" }).click();
     await expect(page.getByRole("heading", { name: "File loaded" })).toBeVisible({ timeout: 120_000 });
     await page.goto("/matching");
@@ -221,7 +246,16 @@ test.describe("pages work under the policy", () => {
     const adminViolations = watchCsp(admin);
     try {
       await signIn(admin, "administrator");
-      for (const path of ["/admin", "/admin/accounts", "/admin/accounts/new", "/admin/organisations", "/admin/password-policy", "/admin/incidents", "/admin/sftp", "/admin/signing-keys"]) {
+      for (const path of [
+        "/admin",
+        "/admin/accounts",
+        "/admin/accounts/new",
+        "/admin/organisations",
+        "/admin/password-policy",
+        "/admin/incidents",
+        "/admin/sftp",
+        "/admin/signing-keys",
+      ]) {
         const res = await admin.goto(path);
         expect(res?.status(), path).toBe(200);
       }

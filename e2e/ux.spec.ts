@@ -18,7 +18,10 @@ test("an identifier incident's result page explains, in plain words, where and w
   await signIn(page, "partner_analyst");
   await page.goto("/uploads/new");
   // Basildon supplies housing and benefits, and its Troubled Families batches: other partners' datasets are not offered.
-  const offered = await page.getByLabel("Dataset").locator("option:not([value=''])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const offered = await page
+    .getByLabel("Dataset")
+    .locator("option:not([value=''])")
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   expect(offered).toEqual(["housing-benefits", "troubled-families"]);
   await expectNoSeriousA11yViolations(page);
 

@@ -23,9 +23,7 @@ describe("parseEnv", () => {
   });
 
   it("accepts a PostgreSQL URL", () => {
-    expect(parseEnv({ DATABASE_URL: "postgresql://u:p@db.example:5432/portal" }).DATABASE_URL).toBe(
-      "postgresql://u:p@db.example:5432/portal",
-    );
+    expect(parseEnv({ DATABASE_URL: "postgresql://u:p@db.example:5432/portal" }).DATABASE_URL).toBe("postgresql://u:p@db.example:5432/portal");
   });
 });
 

@@ -3,7 +3,9 @@ import { errFields } from "./log";
 
 describe("errFields", () => {
   it("keeps a database error's type, code and frames but not its message, which can quote a value", () => {
-    const e = Object.assign(new Error('duplicate key value violates unique constraint "u" Key (email)=(jane.doe@example.org) already exists.'), { code: "23505" });
+    const e = Object.assign(new Error('duplicate key value violates unique constraint "u" Key (email)=(jane.doe@example.org) already exists.'), {
+      code: "23505",
+    });
     const fields = JSON.stringify(errFields(e));
     expect(fields).toContain("23505");
     expect(fields).not.toContain("jane.doe@example.org");

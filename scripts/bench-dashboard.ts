@@ -53,7 +53,15 @@ log(`starting the portal on port ${port} (build if needed, embedded PostgreSQL, 
 const nodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const portal = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "--import", "./scripts/shims/register.mjs", "scripts/start.ts"], {
   cwd: process.cwd(),
-  env: { ...process.env, PORT: String(port), PORTAL_DATA_DIR: work, PUBLIC_URL: base, NODE_ENV: "production", DATABASE_URL: "", DATABASE_APP_URL: "" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    PORTAL_DATA_DIR: work,
+    PUBLIC_URL: base,
+    NODE_ENV: "production",
+    DATABASE_URL: "",
+    DATABASE_APP_URL: "",
+  },
   stdio: ["ignore", "pipe", "pipe"],
 });
 let output = "";
@@ -65,7 +73,9 @@ try {
   const until = Date.now() + 15 * 60_000;
   for (;;) {
     if (portal.exitCode !== null) throw new Error(`the portal stopped while starting:\n${output.slice(-3000)}`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${base}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) break;
     if (Date.now() > until) throw new Error("the portal did not start within 15 minutes");
     await new Promise((r) => setTimeout(r, 1000));
@@ -78,7 +88,12 @@ try {
   const userId = await withContext({ kind: "system", purpose: "bench" }, async (tx) => {
     const org = await tx.organisation.findUniqueOrThrow({ where: { slug: "university-of-essex" } });
     const u = await tx.user.create({
-      data: { email: `bench-researcher-${process.pid}@essex-university.example`, displayName: "Benchmark researcher", role: "researcher", orgId: org.id },
+      data: {
+        email: `bench-researcher-${process.pid}@essex-university.example`,
+        displayName: "Benchmark researcher",
+        role: "researcher",
+        orgId: org.id,
+      },
     });
     return u.id;
   });
@@ -89,7 +104,8 @@ try {
 
   const first = await fetch(`${base}/api/dashboards/vange`, { headers: { cookie } });
   const body = (await first.json()) as { state?: string; options?: { years: number[]; districts: string[] } };
-  if (first.status !== 200 || body.state !== "ready") throw new Error(`the dashboard endpoint answered ${first.status} ${JSON.stringify(body).slice(0, 200)}`);
+  if (first.status !== 200 || body.state !== "ready")
+    throw new Error(`the dashboard endpoint answered ${first.status} ${JSON.stringify(body).slice(0, 200)}`);
   const paths = [
     "/api/dashboards/vange",
     ...body.options!.years.map((y) => `/api/dashboards/vange?year=${y}`),
@@ -104,7 +120,9 @@ try {
   if (warmup > 0) {
     log(`warming up for ${warmup} s (not measured)…`);
     await new Promise<AutocannonResult>((resolve, reject) => {
-      const instance = autocannon({ url: base, connections, duration: warmup, headers: { cookie }, requests }, (err, res) => (err ? reject(err) : resolve(res)));
+      const instance = autocannon({ url: base, connections, duration: warmup, headers: { cookie }, requests }, (err, res) =>
+        err ? reject(err) : resolve(res),
+      );
       instance.on("response", (_client, statusCode) => {
         if (statusCode >= 200 && statusCode <= 299) answered++;
       });
@@ -115,9 +133,8 @@ try {
   const latencies: number[] = [];
   let non2xx = 0;
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
-    const instance = autocannon(
-      { url: base, connections, duration: seconds, headers: { cookie }, requests },
-      (err, res) => (err ? reject(err) : resolve(res)),
+    const instance = autocannon({ url: base, connections, duration: seconds, headers: { cookie }, requests }, (err, res) =>
+      err ? reject(err) : resolve(res),
     );
     instance.on("response", (_client, statusCode, _bytes, ms) => {
       latencies.push(ms);

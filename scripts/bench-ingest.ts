@@ -30,7 +30,8 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "3" },
   },
 });
-if (!isDatasetId(values.dataset!) || getDataset(values.dataset).needsPeriod) throw new Error(`--dataset must be one of the datasets without a batch period`);
+if (!isDatasetId(values.dataset!) || getDataset(values.dataset).needsPeriod)
+  throw new Error(`--dataset must be one of the datasets without a batch period`);
 const datasetId: DatasetId = values.dataset;
 let rows = Number(values.rows);
 if (values["target-mb"] !== undefined) {
@@ -113,7 +114,10 @@ try {
     await admin.query(`DROP TABLE IF EXISTS bench_plain_copy`);
     await admin.query(`CREATE TABLE bench_plain_copy (${cols.map((c) => `${c.quotedName} ${c.type}`).join(", ")})`);
     const copyStart = process.hrtime.bigint();
-    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), admin.query(copyFrom(`COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+    await pipeline(
+      fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+      admin.query(copyFrom(`COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER true)`)),
+    );
     const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9;
     await admin.query(`DROP TABLE bench_plain_copy`);
     // Neither side should pay for the other's dirty pages.
@@ -153,7 +157,9 @@ try {
     peakRssGrowth = Math.max(peakRssGrowth, peakRss - base.rss);
     peakHeapGrowth = Math.max(peakHeapGrowth, peakHeap - base.heapUsed);
     peakBufferGrowth = Math.max(peakBufferGrowth, peakBuffers - base.arrayBuffers);
-    log(`run ${run}/${repeat}: pipeline ${pipelineSeconds.toFixed(2)} s, COPY ${copySeconds.toFixed(2)} s, ratio ${(pipelineSeconds / copySeconds).toFixed(2)}`);
+    log(
+      `run ${run}/${repeat}: pipeline ${pipelineSeconds.toFixed(2)} s, COPY ${copySeconds.toFixed(2)} s, ratio ${(pipelineSeconds / copySeconds).toFixed(2)}`,
+    );
   }
   const version = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
   await admin.end();

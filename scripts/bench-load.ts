@@ -48,7 +48,15 @@ const base = `http://localhost:${port}`;
 log(`starting the portal on port ${port} (build if needed, embedded PostgreSQL, first-run demo data)…`);
 const portal = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/shims/register.mjs", "scripts/start.ts"], {
   cwd: process.cwd(),
-  env: { ...process.env, PORT: String(port), PORTAL_DATA_DIR: work, PUBLIC_URL: base, NODE_ENV: "production", DATABASE_URL: "", DATABASE_APP_URL: "" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    PORTAL_DATA_DIR: work,
+    PUBLIC_URL: base,
+    NODE_ENV: "production",
+    DATABASE_URL: "",
+    DATABASE_APP_URL: "",
+  },
   stdio: ["ignore", "pipe", "pipe"],
 });
 let output = "";
@@ -72,7 +80,12 @@ try {
   const until = Date.now() + 15 * 60_000;
   for (;;) {
     if (portal.exitCode !== null) throw new Error(`the portal stopped while starting:\n${output.slice(-3000)}`);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`${base}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     if (Date.now() > until) throw new Error("the portal did not start within 15 minutes");
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -126,13 +139,16 @@ try {
   const errorSamples: string[] = [];
   const load = (name: string, connections: number, headers: Record<string, string>, paths: string[], dashboard: boolean) =>
     new Promise<void>((resolve, reject) => {
-      const instance = autocannon({ url: base, connections, duration: seconds, headers, requests: paths.map((p) => ({ method: "GET", path: p })) }, (err, res) => {
-        if (err) reject(err);
-        else {
-          errors += res.errors;
-          resolve();
-        }
-      });
+      const instance = autocannon(
+        { url: base, connections, duration: seconds, headers, requests: paths.map((p) => ({ method: "GET", path: p })) },
+        (err, res) => {
+          if (err) reject(err);
+          else {
+            errors += res.errors;
+            resolve();
+          }
+        },
+      );
       instance.on("response", (_client, statusCode, _bytes, ms) => {
         latencies[name]!.push(ms);
         if (statusCode < 200 || statusCode > 299) {
@@ -177,11 +193,14 @@ try {
 
   log(`loading for ${seconds} s: 50 researchers, 10 analysts uploading, 5 administrators; a matching run half-way…`);
   let matchingRequested = false;
-  const midway = setTimeout(() => {
-    requestMatchingRun({ trigger: "benchmark" })
-      .then(() => (matchingRequested = true))
-      .catch((e: unknown) => errorSamples.push(`matching request ${String(e)}`));
-  }, (seconds * 1000) / 2);
+  const midway = setTimeout(
+    () => {
+      requestMatchingRun({ trigger: "benchmark" })
+        .then(() => (matchingRequested = true))
+        .catch((e: unknown) => errorSamples.push(`matching request ${String(e)}`));
+    },
+    (seconds * 1000) / 2,
+  );
   await Promise.all([
     load("dashboard json", 45, { cookie: researcher.cookie }, jsonPaths, true),
     load("dashboard csv", 5, { cookie: researcher.cookie }, csvPaths, true),

@@ -118,7 +118,13 @@ function topUp(demo: DemoResult, target: number): number {
   TOP_UP_SHARES.forEach(([datasetId, share], k) => {
     const file = demo.files.find((f) => f.datasetId === datasetId)!;
     const id = datasetId as Parameters<typeof headerLine>[0];
-    if (fs.readFileSync(file.path, "utf8").split("\n", 1)[0]!.replace(/^\uFEFF/, "").trim() !== headerLine(id)) {
+    if (
+      fs
+        .readFileSync(file.path, "utf8")
+        .split("\n", 1)[0]!
+        .replace(/^\uFEFF/, "")
+        .trim() !== headerLine(id)
+    ) {
       throw new Error(`${datasetId}: the demo file's columns are not in specification order`);
     }
     const n = Math.round(extra * share);
@@ -187,7 +193,9 @@ try {
   await owner.query("ANALYZE");
 
   const baseline = async (): Promise<{ ms: number; runId: string }> => {
-    const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.create({ data: { agreementId, trigger: "benchmark", status: "running" } }));
+    const run = await withContext({ kind: "matching" }, (tx) =>
+      tx.matchingRun.create({ data: { agreementId, trigger: "benchmark", status: "running" } }),
+    );
     const t = performance.now();
     await withContextClient({ kind: "matching" }, async (c) => {
       // The same session settings as the matching run.
@@ -222,7 +230,10 @@ try {
   const cols = ANALYSIS_COLUMNS.join(", ");
   const diff = await withContextClient({ kind: "researcher", userId: "00000000-0000-0000-0000-000000000000" }, async (c) => {
     const q = (a: string, b: string) =>
-      c.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT ${cols} FROM analysis_child WHERE run_id = $1 EXCEPT ALL SELECT ${cols} FROM analysis_child WHERE run_id = $2) d`, [a, b]);
+      c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT ${cols} FROM analysis_child WHERE run_id = $1 EXCEPT ALL SELECT ${cols} FROM analysis_child WHERE run_id = $2) d`,
+        [a, b],
+      );
     const children = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM analysis_child WHERE run_id = $1", [last.job]);
     return { children: children.rows[0]!.n, onlyJob: (await q(last.job, last.join)).rows[0]!.n, onlyJoin: (await q(last.join, last.job)).rows[0]!.n };
   });

@@ -106,7 +106,10 @@ const tables = Array.from({ length: TABLES }, (_, t) => randomTable(`q${t}`, ran
 const single: PublicationRequest = { threshold, base, tables };
 const joint: PublicationRequest = { ...single, prior };
 
-function time(req: PublicationRequest, runs: number): { medianMs: number; maxMs: number; medianCpuMs: number; result: ReturnType<typeof protectPublication> } {
+function time(
+  req: PublicationRequest,
+  runs: number,
+): { medianMs: number; maxMs: number; medianCpuMs: number; result: ReturnType<typeof protectPublication> } {
   let result = protectPublication(req);
   const wall: number[] = [];
   const cpu: number[] = [];

@@ -56,7 +56,11 @@ GROUP BY t.org_id, t.batch_period, t."group"`;
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: Number((s[Math.floor(s.length / 2)]! / 1000).toFixed(2)), min: Number((s[0]! / 1000).toFixed(2)), max: Number((s[s.length - 1]! / 1000).toFixed(2)) };
+  return {
+    median: Number((s[Math.floor(s.length / 2)]! / 1000).toFixed(2)),
+    min: Number((s[0]! / 1000).toFixed(2)),
+    max: Number((s[s.length - 1]! / 1000).toFixed(2)),
+  };
 };
 
 let embedded: EmbeddedDatabase | undefined;

@@ -39,8 +39,9 @@ async function main(): Promise<void> {
       `rest of Basildon ${stats.restHouseholds} in ${stats.outputAreas.rest} OAs)`,
   );
   out.push(
-    `Children: ${stats.children} (${Object.entries(stats.childrenByYear).map(([y, n]) => `${y}: ${n}`).join(", ")}), ` +
-      `${stats.excludedFromGld} excluded from GLD as absent`,
+    `Children: ${stats.children} (${Object.entries(stats.childrenByYear)
+      .map(([y, n]) => `${y}: ${n}`)
+      .join(", ")}), ` + `${stats.excludedFromGld} excluded from GLD as absent`,
   );
   out.push(
     `GLD: Vange ${pct(stats.gld.vange.rate)} of ${stats.gld.vange.assessed}, rest ${pct(stats.gld.rest.rate)} of ` +

@@ -23,7 +23,13 @@ export async function createOrganisation(over: Partial<{ slug: string; name: str
   const slug = over.slug ?? `org-${randomUUID().slice(0, 8)}`;
   return withContext({ kind: "system", purpose: "test" }, (tx) =>
     tx.organisation.create({
-      data: { slug, name: over.name ?? `Test organisation ${slug}`, kind: over.kind ?? "borough_council", active: over.active ?? true, dpContactEmail: `dpo@${slug}.example` },
+      data: {
+        slug,
+        name: over.name ?? `Test organisation ${slug}`,
+        kind: over.kind ?? "borough_council",
+        active: over.active ?? true,
+        dpContactEmail: `dpo@${slug}.example`,
+      },
     }),
   );
 }
@@ -76,7 +82,15 @@ export async function createAgreement(opts: {
   const endDate = opts.endDate ?? daysFromToday(335);
   return withContext({ kind: "system", purpose: "test" }, async (tx) => {
     const a = await tx.agreement.create({
-      data: { slug, name: opts.name ?? `Test agreement ${slug}`, purpose: "tests", ownerOrgId: opts.ownerOrgId, startDate, reviewDate: endDate, endDate },
+      data: {
+        slug,
+        name: opts.name ?? `Test agreement ${slug}`,
+        purpose: "tests",
+        ownerOrgId: opts.ownerOrgId,
+        startDate,
+        reviewDate: endDate,
+        endDate,
+      },
     });
     const roles = new Map<string, string>([[opts.ownerOrgId, "owner"]]);
     for (const p of opts.parties ?? []) if (!roles.has(p.orgId)) roles.set(p.orgId, p.role ?? "partner");

@@ -13,9 +13,8 @@ export function Notices({ flash, labels = {} }: { flash: Flash | null; labels?: 
           {flash.activationUrl && (
             <>
               <p>
-                The activation link has been e-mailed to the person (see <Link href="/admin/mail">Sent mail</Link> for its delivery).
-                It is shown here once, in case you need to give it to them another way; it works once, for 7 days, and is
-                never written to a log:
+                The activation link has been e-mailed to the person (see <Link href="/admin/mail">Sent mail</Link> for its delivery). It is shown here
+                once, in case you need to give it to them another way; it works once, for 7 days, and is never written to a log:
               </p>
               <p>
                 <code className="secret" id="activation-url">

@@ -2,7 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { definePage } from "@/lib/http/adapter";
 import { auditChainStatus, type ChainStatus } from "@/lib/audit/chain-check";
-import { AuditFilterError, auditFilterOptions, filtersQuery, listAuditEvents, parseAuditFilters, type AuditFilters, type AuditRow } from "@/lib/audit/viewer";
+import {
+  AuditFilterError,
+  auditFilterOptions,
+  filtersQuery,
+  listAuditEvents,
+  parseAuditFilters,
+  type AuditFilters,
+  type AuditRow,
+} from "@/lib/audit/viewer";
 import { checkChainNow } from "./actions";
 
 export const metadata: Metadata = { title: "Audit trail" };
@@ -28,13 +36,17 @@ const LABELS: Record<string, string> = {
 function ChainPanel({ status }: { status: ChainStatus }) {
   const { latest, pending } = status;
   return (
-    <section className={latest?.status === "broken" ? "error-summary" : "panel"} aria-labelledby="chain-heading" role={latest?.status === "broken" ? "alert" : undefined}>
+    <section
+      className={latest?.status === "broken" ? "error-summary" : "panel"}
+      aria-labelledby="chain-heading"
+      role={latest?.status === "broken" ? "alert" : undefined}
+    >
       <h2 id="chain-heading">Integrity of the audit trail</h2>
       {!latest && <p>The hash chain has not been checked yet.</p>}
       {latest?.status === "ok" && (
         <p>
-          <strong className="tag tag--green">Intact</strong> All {latest.checked?.toLocaleString("en-GB")} events matched their hashes when the chain was last checked,{" "}
-          {when(latest.finishedAt!)} ({latest.trigger === "scheduled" ? "scheduled check" : "checked on request"}).
+          <strong className="tag tag--green">Intact</strong> All {latest.checked?.toLocaleString("en-GB")} events matched their hashes when the chain
+          was last checked, {when(latest.finishedAt!)} ({latest.trigger === "scheduled" ? "scheduled check" : "checked on request"}).
         </p>
       )}
       {latest?.status === "broken" && (
@@ -46,7 +58,9 @@ function ChainPanel({ status }: { status: ChainStatus }) {
       )}
       {latest?.status === "failed" && <p>The last check could not be completed ({latest.problem}).</p>}
       {pending ? (
-        <p>A check is {pending.status === "running" ? "running now" : "waiting to start"} (requested {when(pending.requestedAt)}).</p>
+        <p>
+          A check is {pending.status === "running" ? "running now" : "waiting to start"} (requested {when(pending.requestedAt)}).
+        </p>
       ) : (
         <form action={checkChainNow}>
           <button type="submit" className="button button--secondary">
@@ -103,7 +117,15 @@ function Filters({ filters, options }: { filters: AuditFilters; options: { organ
         <span className="hint" id="batch-hint">
           The batch&apos;s identifier, as shown on its upload page
         </span>
-        <input type="text" id="batch" name="batch" defaultValue={filters.batch ?? ""} aria-describedby="batch-hint" autoComplete="off" spellCheck={false} />
+        <input
+          type="text"
+          id="batch"
+          name="batch"
+          defaultValue={filters.batch ?? ""}
+          aria-describedby="batch-hint"
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
       <div className="form-group">
         <button type="submit" className="button">

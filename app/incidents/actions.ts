@@ -3,7 +3,14 @@
 import { redirect } from "next/navigation";
 import { defineFormAction } from "@/lib/http/adapter";
 import { log } from "@/lib/log";
-import { addIncidentNote, assignIncidentOwner, changeIncidentStatus, IncidentAccessError, IncidentInputError, reportBreach } from "@/lib/incidents/register";
+import {
+  addIncidentNote,
+  assignIncidentOwner,
+  changeIncidentStatus,
+  IncidentAccessError,
+  IncidentInputError,
+  reportBreach,
+} from "@/lib/incidents/register";
 import { setIncidentFlash } from "./_flash";
 
 // Each action checks the role itself (a server action is a public endpoint) and calls one domain
@@ -35,14 +42,21 @@ export const reportBreachAction = defineFormAction("incidents.report", async ({ 
     return back("/incidents/new", { errors: errorsOf(e), values: input });
   }
   await back(`/incidents/${out.incidentId}`, {
-    notice: out.notified ? `The incident is recorded and the data-protection contacts of all ${out.notified} parties are being e-mailed now.` : "The incident is recorded. No party has a data-protection contact address, so nobody could be e-mailed: tell them directly.",
+    notice: out.notified
+      ? `The incident is recorded and the data-protection contacts of all ${out.notified} parties are being e-mailed now.`
+      : "The incident is recorded. No party has a data-protection contact address, so nobody could be e-mailed: tell them directly.",
   });
 });
 
 export const changeStatusAction = defineFormAction("incidents.status", async ({ actor: user }, id: string, form: FormData): Promise<void> => {
   const input = values(form, ["to", "icoReference", "reason", "lessons"]);
   try {
-    await changeIncidentStatus(user, id, { to: input.to, icoReference: input.icoReference || undefined, reason: input.reason || undefined, lessons: input.lessons || undefined });
+    await changeIncidentStatus(user, id, {
+      to: input.to,
+      icoReference: input.icoReference || undefined,
+      reason: input.reason || undefined,
+      lessons: input.lessons || undefined,
+    });
   } catch (e) {
     return back(`/incidents/${id}`, { errors: errorsOf(e), values: input });
   }

@@ -17,8 +17,8 @@ export default definePage("incidents", async ({ actor: user }) => {
       <span className="caption">{admin ? "Administration" : user.orgName}</span>
       <h1>Breach register</h1>
       <p className="lead">
-        Data-protection incidents: lost devices, outputs published without approval, data sent to the wrong recipient. Every party
-        of the agreement is e-mailed as soon as one is recorded; the agreement requires that within 24 hours of discovery.
+        Data-protection incidents: lost devices, outputs published without approval, data sent to the wrong recipient. Every party of the agreement is
+        e-mailed as soon as one is recorded; the agreement requires that within 24 hours of discovery.
         {admin ? "" : " You see your organisation's incidents."}
       </p>
       <p>
@@ -69,7 +69,13 @@ export default definePage("incidents", async ({ actor: user }) => {
                   <td>
                     {c.hours} h {c.minutes} min
                     <span className="hint">
-                      {c.settled ? "decided" : c.overdue ? "past the 24-hour deadline" : c.warn ? "escalated: report due soon" : `discovered ${when(i.discoveredAt)}`}
+                      {c.settled
+                        ? "decided"
+                        : c.overdue
+                          ? "past the 24-hour deadline"
+                          : c.warn
+                            ? "escalated: report due soon"
+                            : `discovered ${when(i.discoveredAt)}`}
                     </span>
                   </td>
                 </tr>

@@ -31,8 +31,8 @@ export default definePage("matching", async ({ actor: user, unit, searchParams, 
       {own && <span className="caption">{user.orgName}</span>}
       <h1>Matching and match rates</h1>
       <p className="lead">
-        The platform links the partners&apos; extracts on the pseudonymised household and person keys. A run starts after every loaded or
-        withdrawn extract; {own ? "you see the match rates of your organisation's datasets." : "match rates of every dataset are shown."}
+        The platform links the partners&apos; extracts on the pseudonymised household and person keys. A run starts after every loaded or withdrawn
+        extract; {own ? "you see the match rates of your organisation's datasets." : "match rates of every dataset are shown."}
       </p>
       {typeof requested === "string" && REQUESTED[requested] && (
         <div className={requested === "unavailable" || requested === "agreement-ended" ? "notice-error" : "notice-success"} role="status">
@@ -68,8 +68,8 @@ export default definePage("matching", async ({ actor: user, unit, searchParams, 
             <>
               <h2>Match rates in run {data.runVersion}</h2>
               <p className="hint">
-                Finished {formatWhen(data.runFinishedAt)}. A key is matched when the school-readiness cohort has the same key (for the
-                cohort itself: when the child links to at least one other dataset).
+                Finished {formatWhen(data.runFinishedAt)}. A key is matched when the school-readiness cohort has the same key (for the cohort itself:
+                when the child links to at least one other dataset).
               </p>
               {data.rates.length === 0 ? (
                 <p>None of your organisation&apos;s extracts is in this run.</p>
@@ -82,10 +82,18 @@ export default definePage("matching", async ({ actor: user, unit, searchParams, 
                       {!own && <th scope="col">Partner</th>}
                       <th scope="col">Linked on</th>
                       <th scope="col">Extract loaded</th>
-                      <th scope="col" className="num">Rows</th>
-                      <th scope="col" className="num">Distinct keys</th>
-                      <th scope="col" className="num">Matched keys</th>
-                      <th scope="col" className="num">Match rate (%)</th>
+                      <th scope="col" className="num">
+                        Rows
+                      </th>
+                      <th scope="col" className="num">
+                        Distinct keys
+                      </th>
+                      <th scope="col" className="num">
+                        Matched keys
+                      </th>
+                      <th scope="col" className="num">
+                        Match rate (%)
+                      </th>
                     </tr>
                   </thead>
                   <tbody>

@@ -24,14 +24,13 @@ export default definePage("pseudonymise", async ({ actor: user }) => {
       <h1>Pseudonymise a file</h1>
       <div className="inset">
         <p>
-          Turn your raw extract into a file ready to upload. The file and your salt stay on this computer: they are read and
-          hashed in this browser tab and never sent anywhere. Once this page has loaded it works without a network connection.
-          Only if you choose <strong>Upload</strong> at the end is the pseudonymised result sent to the portal.
+          Turn your raw extract into a file ready to upload. The file and your salt stay on this computer: they are read and hashed in this browser
+          tab and never sent anywhere. Once this page has loaded it works without a network connection. Only if you choose <strong>Upload</strong> at
+          the end is the pseudonymised result sent to the portal.
         </p>
         <p>
-          The digest is OpenPseudonymiser&apos;s: SHA-256 of the identifier values in the alphabetical order of their headings,
-          with spaces, tabs and line breaks removed, followed by the salt. See the <Link href="/specification">data specification</Link>{" "}
-          for each dataset&apos;s columns.
+          The digest is OpenPseudonymiser&apos;s: SHA-256 of the identifier values in the alphabetical order of their headings, with spaces, tabs and
+          line breaks removed, followed by the salt. See the <Link href="/specification">data specification</Link> for each dataset&apos;s columns.
         </p>
       </div>
       <PseudonymiseTool datasets={datasets} />

@@ -29,8 +29,8 @@ export default definePage("releases", async ({ searchParams, currentActor }) => 
     <>
       <h1>Register of releases</h1>
       <p className="lead">
-        Every output approved for release from the Essex Data Platform, with who approved it and the SHA-256 of each file. Only files
-        listed here are approved for publication. The register holds no data itself.
+        Every output approved for release from the Essex Data Platform, with who approved it and the SHA-256 of each file. Only files listed here are
+        approved for publication. The register holds no data itself.
       </p>
       <ReleaseNotices flash={flash} />
       {problem && PROBLEMS[problem] && (

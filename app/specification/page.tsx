@@ -27,18 +27,17 @@ export default definePage("specification", async () => {
         <li>A header not listed for the dataset is refused: an unexpected column may carry identifiers.</li>
         <li>An empty cell means missing, allowed only where a column is optional.</li>
         <li>
-          Keys are pseudonyms: 64 hexadecimal characters (SHA-256, as OpenPseudonymiser writes it), any case. A key column
-          holding a name, postcode, address, NHS number, date of birth, e-mail or phone number means the file was not
-          pseudonymised: the whole file is deleted and a data-protection incident is recorded.
+          Keys are pseudonyms: 64 hexadecimal characters (SHA-256, as OpenPseudonymiser writes it), any case. A key column holding a name, postcode,
+          address, NHS number, date of birth, e-mail or phone number means the file was not pseudonymised: the whole file is deleted and a
+          data-protection incident is recorded.
         </li>
         <li>
-          By default a file with any error is refused whole; when uploading you may choose to load the valid rows instead.
-          A newer loaded file of the same dataset (and batch period) replaces the older one in every analysis.
+          By default a file with any error is refused whole; when uploading you may choose to load the valid rows instead. A newer loaded file of the
+          same dataset (and batch period) replaces the older one in every analysis.
         </li>
         <li>
-          Over SFTP, name each file after its dataset, for example <code>housing-benefits.csv</code> or{" "}
-          <code>troubled-families_2016-H1.csv</code>, and either add an empty <code>&lt;file&gt;.done</code> marker when the
-          transfer is complete or leave the file unchanged until the next poll.
+          Over SFTP, name each file after its dataset, for example <code>housing-benefits.csv</code> or <code>troubled-families_2016-H1.csv</code>,
+          and either add an empty <code>&lt;file&gt;.done</code> marker when the transfer is complete or leave the file unchanged until the next poll.
         </li>
       </ul>
       <nav aria-label="Datasets">

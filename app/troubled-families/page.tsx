@@ -24,8 +24,8 @@ export default definePage("troubled-families", async ({ unit, searchParams, audi
       <h2 id="h-batches">Your council&apos;s batches</h2>
       {own.batches.length === 0 ? (
         <p>
-          Your council has not sent a Troubled Families batch yet. Batches are sent every six months;{" "}
-          <Link href="/uploads/new">upload one</Link> with its half-year (for example 2016-H1).
+          Your council has not sent a Troubled Families batch yet. Batches are sent every six months; <Link href="/uploads/new">upload one</Link> with
+          its half-year (for example 2016-H1).
         </p>
       ) : (
         <>
@@ -79,8 +79,8 @@ export default definePage("troubled-families", async ({ unit, searchParams, audi
       <span className="caption">Troubled Families programme evaluation</span>
       <h1>Troubled Families evaluation</h1>
       <p className="lead">
-        Whether outcomes changed for families on the programme (treatment) compared with eligible families not yet worked with
-        (comparison), in the 12 months before and after. Showing {scopeLabel.toLowerCase() === "all councils" ? "all councils" : scopeLabel},{" "}
+        Whether outcomes changed for families on the programme (treatment) compared with eligible families not yet worked with (comparison), in the 12
+        months before and after. Showing {scopeLabel.toLowerCase() === "all councils" ? "all councils" : scopeLabel},{" "}
         {selected.cohort === "all" ? "all cohorts pooled" : `the ${selected.cohort} cohort`}.
       </p>
       {view.ignored && (
@@ -89,9 +89,9 @@ export default definePage("troubled-families", async ({ unit, searchParams, audi
         </div>
       )}
       <p className="hint">
-        Evaluation run {view.run.version}, finished {formatWhen(view.run.finishedAt)}. Counts of {view.run.threshold} or fewer families are
-        shown as [c], with others withheld so they cannot be worked out. Means and estimates are shown only for groups of at least{" "}
-        {published.rules.minUnits} families and when no two families dominate a count; each withheld figure says why.
+        Evaluation run {view.run.version}, finished {formatWhen(view.run.finishedAt)}. Counts of {view.run.threshold} or fewer families are shown as
+        [c], with others withheld so they cannot be worked out. Means and estimates are shown only for groups of at least {published.rules.minUnits}{" "}
+        families and when no two families dominate a count; each withheld figure says why.
       </p>
       <form method="get" action="/troubled-families" className="filters" aria-label="Choose the council and cohort">
         {view.scopes.length > 1 && (
@@ -148,9 +148,9 @@ export default definePage("troubled-families", async ({ unit, searchParams, audi
       <section id="outcomes" aria-labelledby="h-outcomes">
         <h2 id="h-outcomes">Outcomes and estimated effects</h2>
         <p>
-          The effect is the change for treatment families minus the change for comparison families (difference in differences). The
-          matched estimate compares each treated person with the most similar comparison person of the same council, cohort and age band
-          (propensity score on the six criteria, age and the outcomes before), which removes the bias of comparing unlike families.
+          The effect is the change for treatment families minus the change for comparison families (difference in differences). The matched estimate
+          compares each treated person with the most similar comparison person of the same council, cohort and age band (propensity score on the six
+          criteria, age and the outcomes before), which removes the bias of comparing unlike families.
         </p>
         <div className="figures">
           {published.outcomes.map((o) => (

@@ -21,8 +21,8 @@ export default definePage("uploads", async ({ actor: user, unit }) => {
       <span className="caption">{user.orgName}</span>
       <h1>Your uploads</h1>
       <p className="lead">
-        Each upload is one file of one dataset. A newer loaded file of the same dataset replaces the older one in every
-        analysis. Files must follow the <Link href="/specification">data specification</Link>.
+        Each upload is one file of one dataset. A newer loaded file of the same dataset replaces the older one in every analysis. Files must follow
+        the <Link href="/specification">data specification</Link>.
       </p>
       <p>
         <Link className="button" href="/uploads/new">
@@ -32,10 +32,7 @@ export default definePage("uploads", async ({ actor: user, unit }) => {
       {batches.length === 0 ? (
         <div className="panel">
           <h2>You have not uploaded anything yet</h2>
-          <p>
-            When you upload a file, in the browser or over your organisation&apos;s SFTP inbox, it appears here with its
-            validation result.
-          </p>
+          <p>When you upload a file, in the browser or over your organisation&apos;s SFTP inbox, it appears here with its validation result.</p>
         </div>
       ) : (
         <table>

@@ -4,7 +4,8 @@ import { ConfirmStep } from "@/components/form/confirm";
 const STEPS: Record<ConfirmedAccountAction, { title: string; consequence: string; confirm: string }> = {
   disable: {
     title: "Are you sure you want to disable this account?",
-    consequence: "The person is signed out straight away and cannot sign in until an administrator enables the account again. Their uploads are kept.",
+    consequence:
+      "The person is signed out straight away and cannot sign in until an administrator enables the account again. Their uploads are kept.",
     confirm: "Yes, disable the account",
   },
   "reset-second-factor": {

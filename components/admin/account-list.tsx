@@ -58,7 +58,9 @@ export function AccountList({ accounts, filter, badFilter }: { accounts: Account
       ) : (
         <table>
           <caption>
-            {filter === "all" ? `${accounts.length} accounts` : `${shown.length} of ${accounts.length} accounts: ${ACCOUNT_FILTERS[filter].toLowerCase()}`}
+            {filter === "all"
+              ? `${accounts.length} accounts`
+              : `${shown.length} of ${accounts.length} accounts: ${ACCOUNT_FILTERS[filter].toLowerCase()}`}
           </caption>
           <thead>
             <tr>

@@ -54,7 +54,12 @@ export function ProtectedBarChart(props: {
   const height = horizontal ? Math.max(220, 40 + data.length * (18 + 10 * series.length)) : 300;
   // Ticks are whole numbers (0%, 25%, …); values keep their one decimal in the tooltip and table.
   const tick = (v: unknown) => (typeof v === "number" ? (unit === "percent" ? `${Math.round(v)}%` : v.toLocaleString("en-GB")) : String(v));
-  const valueAxis = { type: "number" as const, domain: unit === "percent" ? ([0, 100] as [number, number]) : undefined, tickFormatter: tick, width: 56 };
+  const valueAxis = {
+    type: "number" as const,
+    domain: unit === "percent" ? ([0, 100] as [number, number]) : undefined,
+    tickFormatter: tick,
+    width: 56,
+  };
   return (
     <BarChart
       data={data}

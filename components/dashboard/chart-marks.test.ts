@@ -30,7 +30,17 @@ describe("chart marks", () => {
   });
 
   it("counts withheld figures of a view", () => {
-    expect(withheldCount([{ rows: [["a", "[c]", "3"], ["b", "[c]", "[c]"]] }, { rows: [["c", "1"]] }])).toEqual({ withheld: 3, total: 5 });
+    expect(
+      withheldCount([
+        {
+          rows: [
+            ["a", "[c]", "3"],
+            ["b", "[c]", "[c]"],
+          ],
+        },
+        { rows: [["c", "1"]] },
+      ]),
+    ).toEqual({ withheld: 3, total: 5 });
   });
 });
 

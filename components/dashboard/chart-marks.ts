@@ -64,4 +64,3 @@ export function unofferedFilters(params: Params, shown: VangeFilters, options: {
   }
   return out;
 }
-

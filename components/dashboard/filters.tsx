@@ -2,7 +2,17 @@ import type { VangeFilters } from "@/lib/dashboards/vange";
 import { districtLabel } from "./place-names";
 
 /** A plain GET form: works without JavaScript and gives every view its own URL. */
-export function DashboardFilters({ action, filters, years, districts }: { action: string; filters: VangeFilters; years: number[]; districts: string[] }) {
+export function DashboardFilters({
+  action,
+  filters,
+  years,
+  districts,
+}: {
+  action: string;
+  filters: VangeFilters;
+  years: number[];
+  districts: string[];
+}) {
   return (
     <form method="get" action={action} className="filters" aria-label="Filter the dashboard">
       <div className="form-group">

@@ -8,7 +8,9 @@ export function RunStatusPanel({ latest, liveVersion }: { latest: RunStatus | nu
   if (latest.status === "queued" || latest.status === "running") {
     return (
       <div className="panel" role="status">
-        <h2>Matching run {latest.version} is {latest.status === "queued" ? "waiting to start" : "running"}</h2>
+        <h2>
+          Matching run {latest.version} is {latest.status === "queued" ? "waiting to start" : "running"}
+        </h2>
         <label htmlFor={`run-${latest.id}`}>{latest.stage}</label>
         <progress id={`run-${latest.id}`} max={100} value={latest.progress}>
           {latest.progress}%

@@ -29,7 +29,14 @@ export function TableFigure({
       <p className="hint">{table.measure}</p>
       {hasData ? (
         <div className="chart" data-testid={`chart-${table.id}`}>
-          <ProtectedBarChart title={table.title} category={table.chart.category} series={table.chart.series} data={table.chart.data} unit={table.chart.unit} marks={marks} />
+          <ProtectedBarChart
+            title={table.title}
+            category={table.chart.category}
+            series={table.chart.series}
+            data={table.chart.data}
+            unit={table.chart.unit}
+            marks={marks}
+          />
         </div>
       ) : (
         <p className="inset">Every value of this chart is withheld to protect confidentiality; nothing can be drawn.</p>

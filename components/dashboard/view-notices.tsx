@@ -27,8 +27,16 @@ export function ViewNotices({
   const { withheld, total } = withheldCount(sections.flatMap((s) => s.tables));
   const mostly = total > 0 && withheld / total >= MOSTLY_WITHHELD;
   const wider: { href: string; label: string }[] = [];
-  if (filters.district !== null) wider.push({ href: `${action}${viewQuery({ ...filters, district: null })}`, label: `all school districts${filters.year ? ` in ${filters.year}` : ""}` });
-  if (filters.year !== null) wider.push({ href: `${action}${viewQuery({ ...filters, year: null })}`, label: `all assessment years${filters.district ? ` in ${districtLabel(filters.district)}` : ""}` });
+  if (filters.district !== null)
+    wider.push({
+      href: `${action}${viewQuery({ ...filters, district: null })}`,
+      label: `all school districts${filters.year ? ` in ${filters.year}` : ""}`,
+    });
+  if (filters.year !== null)
+    wider.push({
+      href: `${action}${viewQuery({ ...filters, year: null })}`,
+      label: `all assessment years${filters.district ? ` in ${districtLabel(filters.district)}` : ""}`,
+    });
   return (
     <>
       {ignored.length > 0 && (
@@ -42,8 +50,8 @@ export function ViewNotices({
         <div className={mostly ? "notice-error" : "inset"} role={mostly ? "alert" : undefined} data-testid="withheld-summary">
           {mostly && <h2>Most figures are withheld for this filter</h2>}
           <p>
-            {withheld.toLocaleString("en-GB")} of {total.toLocaleString("en-GB")} figures on this page {withheld === 1 ? "is" : "are"} withheld
-            and shown as [c], to protect confidentiality.
+            {withheld.toLocaleString("en-GB")} of {total.toLocaleString("en-GB")} figures on this page {withheld === 1 ? "is" : "are"} withheld and
+            shown as [c], to protect confidentiality.
           </p>
           {mostly && wider.length > 0 && (
             <>

@@ -10,10 +10,7 @@ export function NotFoundBody() {
       <h1>Page not found</h1>
       <p>If you typed the web address, check it is correct.</p>
       <p>If you pasted the web address, check you copied the entire address.</p>
-      <p>
-        If the page was an upload, an account or an organisation, it may have been removed, or it may belong to another
-        organisation.
-      </p>
+      <p>If the page was an upload, an account or an organisation, it may have been removed, or it may belong to another organisation.</p>
       <p>
         <Link href="/">Go to the start page</Link>
       </p>
@@ -25,16 +22,23 @@ export function ForbiddenBody({ roleLabel, home }: { roleLabel: string | null; h
   return (
     <>
       <h1>You cannot use this page</h1>
-      <p className="lead">
-        Your role does not allow this{roleLabel ? `: you are signed in as a ${roleLabel.toLowerCase()}` : ""}.
+      <p className="lead">Your role does not allow this{roleLabel ? `: you are signed in as a ${roleLabel.toLowerCase()}` : ""}.</p>
+      <p>
+        Each role sees only what it needs: partner analysts their organisation&apos;s uploads, researchers the dashboards, administrators the
+        administration pages.
       </p>
-      <p>Each role sees only what it needs: partner analysts their organisation&apos;s uploads, researchers the dashboards, administrators the administration pages.</p>
       <h2>What you can do</h2>
       <ul>
-        <li>{home ? <Link href={home.href}>Go back to {home.label.charAt(0).toLowerCase() + home.label.slice(1)}</Link> : <Link href="/">Go to the start page</Link>}</li>
         <li>
-          If you need this page for your work, ask a portal administrator to change your role. Partner analysts should first
-          ask their organisation&apos;s data-protection contact, who agrees what each organisation may see.
+          {home ? (
+            <Link href={home.href}>Go back to {home.label.charAt(0).toLowerCase() + home.label.slice(1)}</Link>
+          ) : (
+            <Link href="/">Go to the start page</Link>
+          )}
+        </li>
+        <li>
+          If you need this page for your work, ask a portal administrator to change your role. Partner analysts should first ask their
+          organisation&apos;s data-protection contact, who agrees what each organisation may see.
         </li>
       </ul>
     </>

@@ -16,7 +16,13 @@ export function FieldError({ id, message }: { id: string; message: string | unde
  * A labelled control. `children` renders the control with the `aria-describedby` value and
  * whether it is invalid: `{(describedBy, invalid) => <input id="host" aria-describedby={describedBy} aria-invalid={invalid || undefined} />}`.
  */
-export function Field(props: { id: string; label: string; hint?: string; error?: string; children: (describedBy: string | undefined, invalid: boolean) => ReactNode }) {
+export function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
+}) {
   const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="form-group">

@@ -76,7 +76,13 @@ export function LiveRunProgress({ initial }: { initial: LiveRun }) {
       </progress>
       <p className="hint">
         {run.progress}% done.{" "}
-        {live ? "This updates by itself." : lost ? "Live updates stopped: reload the page to see progress." : done ? "" : "Reload the page to see progress."}
+        {live
+          ? "This updates by itself."
+          : lost
+            ? "Live updates stopped: reload the page to see progress."
+            : done
+              ? ""
+              : "Reload the page to see progress."}
       </p>
     </div>
   );

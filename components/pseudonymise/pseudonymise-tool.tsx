@@ -202,9 +202,12 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
 
   const outputName = file ? `${file.name.replace(/\.csv$/i, "")}-pseudonymised.csv` : "pseudonymised.csv";
   const downloadUrl = useMemo(() => (phase.kind === "done" && phase.output ? URL.createObjectURL(phase.output) : null), [phase]);
-  useEffect(() => () => {
-    if (downloadUrl) URL.revokeObjectURL(downloadUrl);
-  }, [downloadUrl]);
+  useEffect(
+    () => () => {
+      if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+    },
+    [downloadUrl],
+  );
 
   function upload(output: Blob) {
     if (!mapping) return;
@@ -247,11 +250,14 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
   }
 
   const fieldError = (field: string) => errors.filter((e) => e.field === field);
-  const describedBy = (field: string, hint?: string) => [hint, fieldError(field).length ? `${field}-error` : undefined].filter(Boolean).join(" ") || undefined;
+  const describedBy = (field: string, hint?: string) =>
+    [hint, fieldError(field).length ? `${field}-error` : undefined].filter(Boolean).join(" ") || undefined;
   const errorText = (field: string) =>
     fieldError(field).length ? (
       <span className="error-message" id={`${field}-error`}>
-        {fieldError(field).map((e) => e.message).join(". ")}
+        {fieldError(field)
+          .map((e) => e.message)
+          .join(". ")}
       </span>
     ) : null;
   const columnOptions = (columns ?? []).map((c) => (
@@ -271,7 +277,14 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
           UTF-8, comma-separated, with a header row. It is read here, in pieces, and never uploaded.
         </span>
         {errorText("extract")}
-        <input type="file" id="extract" accept=".csv,text/csv" aria-describedby={describedBy("extract", "extract-hint")} disabled={busy} onChange={(e) => chooseFile(e.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          id="extract"
+          accept=".csv,text/csv"
+          aria-describedby={describedBy("extract", "extract-hint")}
+          disabled={busy}
+          onChange={(e) => chooseFile(e.target.files?.[0] ?? null)}
+        />
         {file && columns && (
           <p>
             {file.name}: {formatBytes(file.size)}, {columns.length} columns.
@@ -283,7 +296,13 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
       <div className="form-group">
         <label htmlFor="dataset">Dataset</label>
         {errorText("dataset")}
-        <select id="dataset" value={mapping?.dataset ?? ""} onChange={(e) => chooseDataset(e.target.value)} aria-describedby={describedBy("dataset")} disabled={busy}>
+        <select
+          id="dataset"
+          value={mapping?.dataset ?? ""}
+          onChange={(e) => chooseDataset(e.target.value)}
+          aria-describedby={describedBy("dataset")}
+          disabled={busy}
+        >
           <option value="">Choose a dataset</option>
           {datasets.map((d) => (
             <option key={d.id} value={d.id}>
@@ -298,7 +317,14 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
           A mapping saved from this page, or the one your team uses with the command line.
         </span>
         {errorText("mapping-file")}
-        <input type="file" id="mapping-file" accept=".json,application/json" aria-describedby={describedBy("mapping-file", "mapping-file-hint")} disabled={busy} onChange={(e) => void loadMapping(e.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          id="mapping-file"
+          accept=".json,application/json"
+          aria-describedby={describedBy("mapping-file", "mapping-file-hint")}
+          disabled={busy}
+          onChange={(e) => void loadMapping(e.target.files?.[0] ?? null)}
+        />
         {mappingNotice && <p role="status">{mappingNotice}</p>}
       </div>
       {dataset?.needsPeriod && (
@@ -308,7 +334,15 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
             The 6-monthly batch, for example 2016-H1.
           </span>
           {errorText("period")}
-          <input type="text" id="period" className="input--code" value={period} onChange={(e) => setPeriod(e.target.value)} aria-describedby={describedBy("period", "period-hint")} disabled={busy} />
+          <input
+            type="text"
+            id="period"
+            className="input--code"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            aria-describedby={describedBy("period", "period-hint")}
+            disabled={busy}
+          />
         </div>
       )}
 
@@ -324,10 +358,12 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
               return (
                 <fieldset key={key.name} className="form-group">
                   <legend>
-                    <strong>{key.name}</strong>: which of your columns identify the {key.name === "address_key" ? "household" : key.name === "family_key" ? "family" : "person"}
+                    <strong>{key.name}</strong>: which of your columns identify the{" "}
+                    {key.name === "address_key" ? "household" : key.name === "family_key" ? "family" : "person"}
                   </legend>
                   <p className="hint">
-                    Values are joined in the alphabetical order of these agreed headings, so every partner gets the same key whatever their own columns are called.
+                    Values are joined in the alphabetical order of these agreed headings, so every partner gets the same key whatever their own
+                    columns are called.
                   </p>
                   <table>
                     <thead>
@@ -349,9 +385,16 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                               <label className="visually-hidden" htmlFor={`${base}-column`}>
                                 Your column for {h} in {key.name}
                               </label>
-                              <select id={`${base}-column`} value={spec?.column ?? ""} disabled={busy} onChange={(e) => setIdentifier(key.name, h, e.target.value ? { column: e.target.value } : null)}>
+                              <select
+                                id={`${base}-column`}
+                                value={spec?.column ?? ""}
+                                disabled={busy}
+                                onChange={(e) => setIdentifier(key.name, h, e.target.value ? { column: e.target.value } : null)}
+                              >
                                 <option value="">Not used</option>
-                                {spec && columns && !columns.includes(spec.column) && <option value={spec.column}>{spec.column} (not in this file)</option>}
+                                {spec && columns && !columns.includes(spec.column) && (
+                                  <option value={spec.column}>{spec.column} (not in this file)</option>
+                                )}
                                 {columnOptions}
                               </select>
                             </td>
@@ -365,7 +408,13 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                                 disabled={busy || !spec}
                                 onChange={(e) => {
                                   const v = e.target.value;
-                                  setIdentifier(key.name, h, v.startsWith("date:") ? { transform: "date", date: v.slice(5) as DateFormat } : { transform: v as IdentifierSpec["transform"], date: undefined });
+                                  setIdentifier(
+                                    key.name,
+                                    h,
+                                    v.startsWith("date:")
+                                      ? { transform: "date", date: v.slice(5) as DateFormat }
+                                      : { transform: v as IdentifierSpec["transform"], date: undefined },
+                                  );
                                 }}
                               >
                                 <option value="none">As it is</option>
@@ -412,7 +461,8 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                       if (h === "none") return setSource(c.name, null);
                       if (h === "constant") return setSource(c.name, { constant });
                       if (h === "copy") return setSource(c.name, { column });
-                      if (h === "age-band") return setSource(c.name, { derive: "age-band", column, date, at: { fixed: new Date().toISOString().slice(0, 10) } });
+                      if (h === "age-band")
+                        return setSource(c.name, { derive: "age-band", column, date, at: { fixed: new Date().toISOString().slice(0, 10) } });
                       return setSource(c.name, { derive: h, column, date });
                     };
                     return (
@@ -425,7 +475,12 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                           <label className="visually-hidden" htmlFor={`${base}-how`}>
                             How {c.name} is made
                           </label>
-                          <select id={`${base}-how`} value={how} disabled={busy} onChange={(e) => update(e.target.value as How, col || (columns?.[0] ?? ""), fmt, "")}>
+                          <select
+                            id={`${base}-how`}
+                            value={how}
+                            disabled={busy}
+                            onChange={(e) => update(e.target.value as How, col || (columns?.[0] ?? ""), fmt, "")}
+                          >
                             <option value="none">{c.optional ? "Left empty" : "Choose…"}</option>
                             <option value="copy">Copied from your column</option>
                             <option value="date">A date, rewritten YYYY-MM-DD</option>
@@ -453,7 +508,12 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                               <label className="visually-hidden" htmlFor={`${base}-format`}>
                                 Date format of your column for {c.name}
                               </label>
-                              <select id={`${base}-format`} value={fmt} disabled={busy} onChange={(e) => update(how, col, e.target.value as DateFormat, "")}>
+                              <select
+                                id={`${base}-format`}
+                                value={fmt}
+                                disabled={busy}
+                                onChange={(e) => update(how, col, e.target.value as DateFormat, "")}
+                              >
                                 {DATE_FORMATS.map((f) => (
                                   <option key={f} value={f}>
                                     {f}
@@ -465,7 +525,13 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                           {how === "age-band" && source && "at" in source && "fixed" in source.at && (
                             <>
                               <label htmlFor={`${base}-at`}>Age on (YYYY-MM-DD)</label>
-                              <input id={`${base}-at`} className="input--code" value={source.at.fixed} disabled={busy} onChange={(e) => setSource(c.name, { ...source, at: { fixed: e.target.value } })} />
+                              <input
+                                id={`${base}-at`}
+                                className="input--code"
+                                value={source.at.fixed}
+                                disabled={busy}
+                                onChange={(e) => setSource(c.name, { ...source, at: { fixed: e.target.value } })}
+                              />
                             </>
                           )}
                           {how === "constant" && source && "constant" in source && (
@@ -473,7 +539,12 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
                               <label className="visually-hidden" htmlFor={`${base}-constant`}>
                                 Value of {c.name} on every row
                               </label>
-                              <input id={`${base}-constant`} value={source.constant} disabled={busy} onChange={(e) => setSource(c.name, { constant: e.target.value })} />
+                              <input
+                                id={`${base}-constant`}
+                                value={source.constant}
+                                disabled={busy}
+                                onChange={(e) => setSource(c.name, { constant: e.target.value })}
+                              />
                             </>
                           )}
                         </td>
@@ -483,11 +554,7 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
               </tbody>
             </table>
           </fieldset>
-          {columns && (
-            <p>
-              Columns of your file not chosen above are left out of the output.
-            </p>
-          )}
+          {columns && <p>Columns of your file not chosen above are left out of the output.</p>}
           <button type="button" className="button button--secondary" onClick={saveMapping} disabled={busy}>
             Save this mapping
           </button>
@@ -501,7 +568,16 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
           Held only in this page&apos;s memory: it is not stored and never sent. Type it exactly, or load it from a file.
         </span>
         {errorText("salt")}
-        <input type="password" id="salt" autoComplete="off" spellCheck={false} value={salt} onChange={(e) => setSalt(e.target.value)} aria-describedby={describedBy("salt", "salt-hint")} disabled={busy} />
+        <input
+          type="password"
+          id="salt"
+          autoComplete="off"
+          spellCheck={false}
+          value={salt}
+          onChange={(e) => setSalt(e.target.value)}
+          aria-describedby={describedBy("salt", "salt-hint")}
+          disabled={busy}
+        />
       </div>
       <div className="form-group">
         <label htmlFor="salt-file">Or load the salt from a file on this computer</label>
@@ -509,8 +585,11 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
       </div>
       {fingerprint && (
         <p>
-          Salt fingerprint: <strong className="input--code" data-testid="salt-fingerprint">{fingerprint}</strong>. Compare it with your partners&apos; to check you all use the same salt,
-          without revealing it.
+          Salt fingerprint:{" "}
+          <strong className="input--code" data-testid="salt-fingerprint">
+            {fingerprint}
+          </strong>
+          . Compare it with your partners&apos; to check you all use the same salt, without revealing it.
         </p>
       )}
       {warnings.length > 0 && (
@@ -541,7 +620,15 @@ export function PseudonymiseTool({ datasets }: { datasets: DatasetChoice[] }) {
           </div>
         )}
       </div>
-      {phase.kind === "done" && <Result summary={phase.summary} seconds={phase.seconds} downloadUrl={downloadUrl} outputName={outputName} onUpload={phase.output ? () => upload(phase.output!) : null} />}
+      {phase.kind === "done" && (
+        <Result
+          summary={phase.summary}
+          seconds={phase.seconds}
+          downloadUrl={downloadUrl}
+          outputName={outputName}
+          onUpload={phase.output ? () => upload(phase.output!) : null}
+        />
+      )}
       {phase.kind === "uploading" && (
         <div className="panel" role="status">
           <label htmlFor="upload-progress">Uploading the pseudonymised file</label>

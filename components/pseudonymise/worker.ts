@@ -91,5 +91,7 @@ async function run(file: Blob, mapping: Mapping, salt: string, period: string | 
 scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   const work = request.type === "header" ? readHeader(request.file).then(reply) : run(request.file, request.mapping, request.salt, request.period);
-  work.catch(() => reply({ type: "failed", message: "The file could not be read (was it moved or deleted while it was being read?). Nothing was written." }));
+  work.catch(() =>
+    reply({ type: "failed", message: "The file could not be read (was it moved or deleted while it was being read?). Nothing was written." }),
+  );
 };

@@ -116,7 +116,13 @@ function ForestPlot({ rows, unit }: { rows: { label: string; interval: Interval 
   const rowHeight = 34;
   const height = rows.length * rowHeight + 34;
   return (
-    <svg className="forest-plot" viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={`Forest plot of the estimated effect, in ${unit}; the figures are in the table.`}>
+    <svg
+      className="forest-plot"
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="img"
+      aria-label={`Forest plot of the estimated effect, in ${unit}; the figures are in the table.`}
+    >
       <line x1={x(0)} x2={x(0)} y1={4} y2={height - 26} stroke="#0b0c0c" strokeDasharray="4 3" />
       <text x={x(0)} y={height - 8} textAnchor="middle" fontSize="13">
         0 (no effect)

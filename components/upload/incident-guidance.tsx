@@ -42,20 +42,20 @@ export function IncidentGuidance({ incident }: { incident: NonNullable<ReportSum
       )}
       <h3>What the platform did</h3>
       <p>
-        Every copy of the file we received was deleted and nothing was loaded. A data-protection incident was recorded and your
-        organisation&apos;s data-protection contact has been told.
+        Every copy of the file we received was deleted and nothing was loaded. A data-protection incident was recorded and your organisation&apos;s
+        data-protection contact has been told.
       </p>
       <h3>What to do</h3>
       <ol>
         <li>Open the extract and look at the lines above.</li>
         <li>
-          Remove those columns, or pseudonymise them at source with OpenPseudonymiser: keys are 64 hexadecimal characters, and a
-          date of birth is sent as a month only (such as 2011-03).
+          Remove those columns, or pseudonymise them at source with OpenPseudonymiser: keys are 64 hexadecimal characters, and a date of birth is sent
+          as a month only (such as 2011-03).
         </li>
         <li>Check no other column carries names, dates of birth, postcodes, addresses, NHS numbers, phone numbers or e-mail addresses.</li>
         <li>
-          <Link href="/uploads/new">Upload the corrected file</Link>. If you are unsure, ask your organisation&apos;s data-protection
-          contact before sending it again.
+          <Link href="/uploads/new">Upload the corrected file</Link>. If you are unsure, ask your organisation&apos;s data-protection contact before
+          sending it again.
         </li>
       </ol>
     </div>

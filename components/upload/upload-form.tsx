@@ -31,7 +31,17 @@ interface ServerEvent {
  * server can stream it, with a progress bar (bytes sent, then rows validated and loaded) and a
  * Cancel button. Without JavaScript the same form posts to the multipart fallback.
  */
-export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datasets: DatasetOption[]; maxBytes: number; formMaxBytes: number; error?: string }) {
+export function UploadForm({
+  datasets,
+  maxBytes,
+  formMaxBytes,
+  error,
+}: {
+  datasets: DatasetOption[];
+  maxBytes: number;
+  formMaxBytes: number;
+  error?: string;
+}) {
   const [dataset, setDataset] = useState("");
   const [phase, setPhase] = useState<Phase>(error ? { kind: "failed", message: error } : { kind: "idle" });
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
@@ -50,8 +60,13 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
     if (!ds) return setFieldError({ field: "dataset", message: "Choose which dataset the file is" });
     const periodProblem = checkBatchPeriod({ title: ds, needsPeriod }, needsPeriod ? period || null : null);
     if (periodProblem) return setFieldError({ field: "period", message: periodProblem.fieldMessage });
-    if (!(file instanceof File) || file.size === 0) return setFieldError({ field: "file", message: "Choose a CSV file to upload; the file must not be empty" });
-    if (file.size > maxBytes) return setFieldError({ field: "file", message: `The file is ${formatBytes(file.size)}; the browser upload takes up to ${formatBytes(maxBytes)}. Use SFTP for larger files` });
+    if (!(file instanceof File) || file.size === 0)
+      return setFieldError({ field: "file", message: "Choose a CSV file to upload; the file must not be empty" });
+    if (file.size > maxBytes)
+      return setFieldError({
+        field: "file",
+        message: `The file is ${formatBytes(file.size)}; the browser upload takes up to ${formatBytes(maxBytes)}. Use SFTP for larger files`,
+      });
 
     const q = new URLSearchParams({ dataset: ds, filename: file.name });
     if (needsPeriod) q.set("period", period);
@@ -86,7 +101,8 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
     };
     xhr.open("POST", `/api/uploads?${q.toString()}`);
     xhr.setRequestHeader("Content-Type", "text/csv");
-    xhr.upload.onprogress = (p) => setPhase((s) => ({ kind: "sending", sent: p.loaded, total: p.total || file.size, rows: s.kind === "sending" ? s.rows : 0 }));
+    xhr.upload.onprogress = (p) =>
+      setPhase((s) => ({ kind: "sending", sent: p.loaded, total: p.total || file.size, rows: s.kind === "sending" ? s.rows : 0 }));
     xhr.onprogress = readEvents;
     xhr.onload = () => {
       readEvents();
@@ -122,7 +138,11 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
           <span className="hint" id="dataset-hint">
             Which extract this file is. Each dataset has its own columns: see the data specification.
           </span>
-          {errorId("dataset") && <span className="error-message" id="dataset-error">{fieldError!.message}</span>}
+          {errorId("dataset") && (
+            <span className="error-message" id="dataset-error">
+              {fieldError!.message}
+            </span>
+          )}
           <select
             id="dataset"
             name="dataset"
@@ -146,7 +166,11 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
           <span className="hint" id="period-hint">
             The 6-monthly batch this file belongs to, for example 2016-H1. Leave empty for other datasets.
           </span>
-          {errorId("period") && <span className="error-message" id="period-error">{fieldError!.message}</span>}
+          {errorId("period") && (
+            <span className="error-message" id="period-error">
+              {fieldError!.message}
+            </span>
+          )}
           <input
             type="text"
             id="period"
@@ -164,7 +188,11 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
           <span className="hint" id="file-hint">
             UTF-8, comma-separated, one header row. Up to {formatBytes(maxBytes)} ({formatBytes(formMaxBytes)} without JavaScript).
           </span>
-          {errorId("file") && <span className="error-message" id="file-error">{fieldError!.message}</span>}
+          {errorId("file") && (
+            <span className="error-message" id="file-error">
+              {fieldError!.message}
+            </span>
+          )}
           <input
             type="file"
             id="file"
@@ -198,9 +226,7 @@ export function UploadForm({ datasets, maxBytes, formMaxBytes, error }: { datase
       <div aria-live="polite" role="status">
         {phase.kind === "sending" && (
           <div className="panel">
-            <label htmlFor="upload-progress">
-              {phase.sent < phase.total ? "Sending the file" : "File sent; checking the last rows"}
-            </label>
+            <label htmlFor="upload-progress">{phase.sent < phase.total ? "Sending the file" : "File sent; checking the last rows"}</label>
             <progress id="upload-progress" max={phase.total} value={phase.sent}>
               {Math.round((100 * phase.sent) / Math.max(phase.total, 1))}%
             </progress>

@@ -79,7 +79,13 @@ export async function createTestAccount(
     const org = await db.query<{ id: string }>("SELECT id FROM organisation WHERE slug = $1", [orgSlug]);
     if (!org.rows[0]) throw new Error(`no organisation ${orgSlug} in the e2e database`);
     await db.query("BEGIN");
-    await db.query(`INSERT INTO app_user (id, email, display_name, role, org_id) VALUES ($1, $2, $3, $4, $5)`, [id, email, displayName, role, org.rows[0].id]);
+    await db.query(`INSERT INTO app_user (id, email, display_name, role, org_id) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      email,
+      displayName,
+      role,
+      org.rows[0].id,
+    ]);
     await db.query(`INSERT INTO idp_credential (user_id, password_hash, password_changed_at) VALUES ($1, $2, $3)`, [id, passwordHash, changedAt]);
     await db.query(`INSERT INTO idp_password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)`, [id, passwordHash, changedAt]);
     await db.query("COMMIT");
@@ -129,11 +135,7 @@ export async function completeEnrolment(page: Page, account: TestAccount) {
  * Signs in through the real pages, enrolling on the first sign-in, and waits for the portal.
  * Pass a role for a fresh account, or an account from an earlier call to sign in again.
  */
-export async function signIn(
-  page: Page,
-  who: PortalRole | TestAccount,
-  opts: { org?: string; callbackPath?: string } = {},
-): Promise<TestAccount> {
+export async function signIn(page: Page, who: PortalRole | TestAccount, opts: { org?: string; callbackPath?: string } = {}): Promise<TestAccount> {
   const account = typeof who === "string" ? await createTestAccount(who, { org: opts.org }) : who;
   await startSignIn(page, opts.callbackPath ?? "/");
   await enterPassword(page, account);

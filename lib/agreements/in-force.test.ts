@@ -13,7 +13,9 @@ describe("an agreement's phase", () => {
   });
 
   it("reads dates as stored (midnight UTC) the same as their text", () => {
-    expect(agreementPhase({ startDate: new Date("2026-04-01T00:00:00Z"), endDate: new Date("2027-03-31T00:00:00Z") }, new Date("2026-06-01T12:00:00Z"))).toBe("in-force");
+    expect(
+      agreementPhase({ startDate: new Date("2026-04-01T00:00:00Z"), endDate: new Date("2027-03-31T00:00:00Z") }, new Date("2026-06-01T12:00:00Z")),
+    ).toBe("in-force");
   });
 
   it("formats days and London dates plainly", () => {

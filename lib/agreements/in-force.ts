@@ -30,14 +30,14 @@ export function agreementPhase(a: { startDate: Date | string; endDate: Date | st
 
 /** "31 March 2027" */
 export function formatDay(d: Date | string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(new Date(`${isoDay(d)}T00:00:00Z`));
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(
+    new Date(`${isoDay(d)}T00:00:00Z`),
+  );
 }
 
 export type UploadRefusalCode = "not-supplier" | "not-started" | "ended";
 
-export type SupplyDecision =
-  | { ok: true; agreementId: string; agreementName: string }
-  | { ok: false; code: UploadRefusalCode; message: string };
+export type SupplyDecision = { ok: true; agreementId: string; agreementName: string } | { ok: false; code: UploadRefusalCode; message: string };
 
 interface SupplyRow {
   agreement_id: string;
@@ -102,7 +102,9 @@ export async function checkUploadAllowed(
   input: { orgId: string; datasetId: string; source: string; requestId?: string },
   now = new Date(),
 ): Promise<SupplyDecision> {
-  const decision = await withContextClient({ kind: "org", orgId: input.orgId, userId: actor.userId ?? undefined }, (c) => decideSupply(c, input, now));
+  const decision = await withContextClient({ kind: "org", orgId: input.orgId, userId: actor.userId ?? undefined }, (c) =>
+    decideSupply(c, input, now),
+  );
   if (!decision.ok) {
     await recordAuditNow({
       action: "ingest.upload_refused",
@@ -122,13 +124,12 @@ export async function checkUploadAllowed(
  * that has not ended, or the platform operator (whose administrators and data-protection officer
  * serve every agreement). Returns why not, in words for the administrator's form, or null.
  */
-export async function accountOrganisationProblem(
-  tx: Tx,
-  org: { id: string; name: string; kind: string },
-  now = new Date(),
-): Promise<string | null> {
+export async function accountOrganisationProblem(tx: Tx, org: { id: string; name: string; kind: string }, now = new Date()): Promise<string | null> {
   if (org.kind === "platform_operator") return null;
-  const parts = await tx.agreementPartner.findMany({ where: { orgId: org.id }, select: { agreement: { select: { startDate: true, endDate: true } } } });
+  const parts = await tx.agreementPartner.findMany({
+    where: { orgId: org.id },
+    select: { agreement: { select: { startDate: true, endDate: true } } },
+  });
   if (parts.some((p) => agreementPhase(p.agreement, now) !== "ended")) return null;
   return parts.length === 0
     ? `${org.name} is not a party to any data-sharing agreement, so it cannot have accounts. Add it to an agreement first.`
@@ -142,7 +143,9 @@ export class AgreementEndedError extends Error {
     readonly agreementName: string,
     readonly endDate: string,
   ) {
-    super(`The agreement "${agreementName}" ended on ${formatDay(endDate)}. Its data is no longer matched or published; it is kept only until it is destroyed.`);
+    super(
+      `The agreement "${agreementName}" ended on ${formatDay(endDate)}. Its data is no longer matched or published; it is kept only until it is destroyed.`,
+    );
   }
 }
 
@@ -183,7 +186,8 @@ export interface OutputReader {
 }
 
 const PARTY_TTL_MS = 30_000;
-const partyCache = ((globalThis as unknown as { __agreementParties?: Map<string, { at: number; party: Promise<boolean> }> }).__agreementParties ??= new Map());
+const partyCache = ((globalThis as unknown as { __agreementParties?: Map<string, { at: number; party: Promise<boolean> }> }).__agreementParties ??=
+  new Map());
 
 /**
  * Researchers and approvers read the outputs (dashboards, their data and exports) only of
@@ -195,15 +199,17 @@ export async function outputsAccess(actor: OutputReader, input: { agreementSlug:
   const key = `${actor.orgId}|${input.agreementSlug}`;
   let hit = partyCache.get(key);
   if (!hit || Date.now() - hit.at > PARTY_TTL_MS) {
-    const party = withContextClient({ kind: "researcher", userId: actor.userId }, async (c) =>
-      (
-        await c.query(
-          `SELECT 1 FROM agreement a WHERE a.slug = $1 AND (a.owner_org_id = $2
+    const party = withContextClient(
+      { kind: "researcher", userId: actor.userId },
+      async (c) =>
+        (
+          await c.query(
+            `SELECT 1 FROM agreement a WHERE a.slug = $1 AND (a.owner_org_id = $2
              OR EXISTS (SELECT 1 FROM agreement_partner p WHERE p.agreement_id = a.id AND p.org_id = $2)
              OR EXISTS (SELECT 1 FROM agreement_dataset d WHERE d.agreement_id = a.id AND d.supplier_org_id = $2))`,
-          [input.agreementSlug, actor.orgId],
-        )
-      ).rowCount === 1,
+            [input.agreementSlug, actor.orgId],
+          )
+        ).rowCount === 1,
     );
     hit = { at: Date.now(), party };
     partyCache.set(key, hit);
@@ -220,6 +226,7 @@ export async function outputsAccess(actor: OutputReader, input: { agreementSlug:
   });
   return {
     ok: false,
-    message: "Your organisation is not a party to the data-sharing agreement these figures come from, so they cannot be shown to you. Ask the agreement's owner if your organisation should be added.",
+    message:
+      "Your organisation is not a party to the data-sharing agreement these figures come from, so they cannot be shown to you. Ask the agreement's owner if your organisation should be added.",
   };
 }

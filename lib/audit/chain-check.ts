@@ -56,8 +56,12 @@ const COLUMNS = "id, trigger, status, checked::text AS checked, first_bad_event_
 
 /** Reads the chain status in the caller's transaction (contexts admin, dpo, system). */
 export async function readChainStatus(db: pg.ClientBase): Promise<ChainStatus> {
-  const latest = (await db.query<CheckRow>(`SELECT ${COLUMNS} FROM audit_chain_check WHERE status IN ('ok', 'broken', 'failed') ORDER BY finished_at DESC LIMIT 1`)).rows[0];
-  const pending = (await db.query<CheckRow>(`SELECT ${COLUMNS} FROM audit_chain_check WHERE status IN ('queued', 'running') ORDER BY requested_at DESC LIMIT 1`)).rows[0];
+  const latest = (
+    await db.query<CheckRow>(`SELECT ${COLUMNS} FROM audit_chain_check WHERE status IN ('ok', 'broken', 'failed') ORDER BY finished_at DESC LIMIT 1`)
+  ).rows[0];
+  const pending = (
+    await db.query<CheckRow>(`SELECT ${COLUMNS} FROM audit_chain_check WHERE status IN ('queued', 'running') ORDER BY requested_at DESC LIMIT 1`)
+  ).rows[0];
   return { latest: latest ? toCheck(latest) : null, pending: pending ? toCheck(pending) : null };
 }
 
@@ -109,14 +113,22 @@ export async function verifyAndRecord(db: pg.ClientBase, checkId: string): Promi
   const verdict = await verifyAuditChain(db as pg.PoolClient);
   const { rows } = await db.query<CheckRow>(
     `UPDATE audit_chain_check SET status = $2, checked = $3, first_bad_event_id = $4, problem = $5, finished_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-    [checkId, verdict.ok ? "ok" : "broken", verdict.checked, verdict.ok ? null : verdict.firstBadEventId.toString(), verdict.ok ? null : verdict.problem],
+    [
+      checkId,
+      verdict.ok ? "ok" : "broken",
+      verdict.checked,
+      verdict.ok ? null : verdict.firstBadEventId.toString(),
+      verdict.ok ? null : verdict.problem,
+    ],
   );
   await recordAudit(db as pg.PoolClient, {
     action: "audit.chain_checked",
     outcome: verdict.ok ? "success" : "failure",
     actor: { label: "system:audit-verify" },
     target: { type: "audit_chain_check", id: checkId },
-    details: verdict.ok ? { checked: verdict.checked } : { checked: verdict.checked, firstBadEventId: verdict.firstBadEventId.toString(), problem: verdict.problem },
+    details: verdict.ok
+      ? { checked: verdict.checked }
+      : { checked: verdict.checked, firstBadEventId: verdict.firstBadEventId.toString(), problem: verdict.problem },
   });
   return toCheck(rows[0]!);
 }
@@ -132,7 +144,10 @@ export async function runChainCheck(checkId: string): Promise<ChainCheck | null>
     });
   } catch (e) {
     await withContextClient({ kind: "system", purpose: "audit-verify" }, (c) =>
-      c.query(`UPDATE audit_chain_check SET status = 'failed', problem = $2, finished_at = now() WHERE id = $1`, [checkId, "The check could not be completed; it has been logged and will run again."]),
+      c.query(`UPDATE audit_chain_check SET status = 'failed', problem = $2, finished_at = now() WHERE id = $1`, [
+        checkId,
+        "The check could not be completed; it has been logged and will run again.",
+      ]),
     ).catch(() => {});
     throw e;
   }
@@ -158,7 +173,8 @@ export async function startAuditVerifyWorker(log: (line: string) => void): Promi
     });
     if (due) await requestChainCheck(null);
   };
-  const safeTick = () => void tick().catch((e: unknown) => log(`audit chain check could not be scheduled: ${e instanceof Error ? e.message : String(e)}`));
+  const safeTick = () =>
+    void tick().catch((e: unknown) => log(`audit chain check could not be scheduled: ${e instanceof Error ? e.message : String(e)}`));
   timer = setInterval(safeTick, 10 * 60 * 1000);
   timer.unref();
   safeTick();

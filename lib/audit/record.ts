@@ -86,7 +86,10 @@ async function appendPending(): Promise<void> {
       pending = pending.slice(group.length);
       const rows = group.map((_, i) => `(${Array.from({ length: COLUMNS }, (_, j) => `$${i * COLUMNS + j + 1}`).join(", ")}, 0, '', '')`);
       try {
-        await pool().query(`${APPEND_COLUMNS} VALUES ${rows.join(", ")}`, group.flatMap((g) => g.values));
+        await pool().query(
+          `${APPEND_COLUMNS} VALUES ${rows.join(", ")}`,
+          group.flatMap((g) => g.values),
+        );
         for (const g of group) g.resolve();
       } catch (e) {
         for (const g of group) g.reject(e);

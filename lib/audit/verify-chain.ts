@@ -2,9 +2,7 @@ import "server-only";
 import type pg from "pg";
 import type { Tx } from "@/lib/db/tenant";
 
-export type ChainVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; firstBadEventId: bigint; problem: string };
+export type ChainVerification = { ok: true; checked: number } | { ok: false; checked: number; firstBadEventId: bigint; problem: string };
 
 /** Recomputes every event's hash in order and names the first one that does not match. */
 export async function verifyAuditChain(db: Tx | pg.PoolClient): Promise<ChainVerification> {

@@ -48,10 +48,22 @@ const filtersSchema = z
     to: z.preprocess(blank, z.string().regex(DAY, { error: "Enter the last day as a date, for example 2026-11-30" }).optional()),
     actor: z.preprocess(blank, z.string().max(320, { error: "Enter an e-mail address or system name of 320 characters or fewer" }).optional()),
     org: z.preprocess(blank, z.string().regex(UUID, { error: "Choose an organisation from the list" }).optional()),
-    action: z.preprocess(blank, z.string().regex(/^[a-z0-9_.-]{1,100}$/, { error: "Choose an event type from the list" }).optional()),
-    batch: z.preprocess(blank, z.string().regex(UUID, { error: "Enter the batch's identifier as shown on its upload page (36 characters)" }).optional()),
+    action: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^[a-z0-9_.-]{1,100}$/, { error: "Choose an event type from the list" })
+        .optional(),
+    ),
+    batch: z.preprocess(
+      blank,
+      z.string().regex(UUID, { error: "Enter the batch's identifier as shown on its upload page (36 characters)" }).optional(),
+    ),
   })
-  .refine((f) => !f.from || !f.to || !DAY.test(f.from) || !DAY.test(f.to) || f.from <= f.to, { error: "The last day must be the same as or after the first day", path: ["to"] });
+  .refine((f) => !f.from || !f.to || !DAY.test(f.from) || !DAY.test(f.to) || f.from <= f.to, {
+    error: "The last day must be the same as or after the first day",
+    path: ["to"],
+  });
 
 export type AuditFilters = z.infer<typeof filtersSchema>;
 
@@ -112,7 +124,8 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null;
   const [at, id] = Buffer.from(s, "base64url").toString("utf8").split("|");
-  if (!at || !id || !/^\d+$/.test(id) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at)) throw new AuditFilterError({ cursor: "The page link is not valid: start again from the newest events" });
+  if (!at || !id || !/^\d+$/.test(id) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at))
+    throw new AuditFilterError({ cursor: "The page link is not valid: start again from the newest events" });
   return { at, id };
 }
 
@@ -131,7 +144,12 @@ function whereClause(f: AuditFilters, cursor: Cursor | null): { sql: string; par
   // Days are calendar days in London (the partners' days), inclusive at both ends.
   if (f.from) conds.push(`e.at >= (${p(f.from)}::date)::timestamp AT TIME ZONE 'Europe/London'`);
   if (f.to) conds.push(`e.at < ((${p(f.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/London')`);
-  if (f.actor) conds.push(UUID.test(f.actor) ? `e.actor_user_id = ${p(f.actor)}::uuid` : `e.actor_label = ${p(f.actor.includes("@") && !f.actor.includes(":") ? f.actor.toLowerCase() : f.actor)}`);
+  if (f.actor)
+    conds.push(
+      UUID.test(f.actor)
+        ? `e.actor_user_id = ${p(f.actor)}::uuid`
+        : `e.actor_label = ${p(f.actor.includes("@") && !f.actor.includes(":") ? f.actor.toLowerCase() : f.actor)}`,
+    );
   if (f.org) conds.push(`e.org_id = ${p(f.org)}::uuid`);
   if (f.action) conds.push(`e.action = ${p(f.action)}`);
   if (f.batch) conds.push(`e.target_id = ${p(f.batch.toLowerCase())} AND e.target_type = 'upload_batch'`);
@@ -196,7 +214,19 @@ export async function listAuditEvents(
   return { events: out.rows, next: out.next ? encodeCursor(out.next) : null };
 }
 
-export const AUDIT_CSV_HEADER = ["id", "at_utc", "actor", "role", "organisation", "organisation_id", "event", "target_type", "target_id", "outcome", "details"] as const;
+export const AUDIT_CSV_HEADER = [
+  "id",
+  "at_utc",
+  "actor",
+  "role",
+  "organisation",
+  "organisation_id",
+  "event",
+  "target_type",
+  "target_id",
+  "outcome",
+  "details",
+] as const;
 
 /**
  * Every event the filters select, newest first, as CSV rows pulled in pages of 1,000 (one short
@@ -211,13 +241,21 @@ export async function exportAuditEvents(actor: AuditReader, filters: AuditFilter
     outcome: "success",
     actor: { userId: actor.userId, label: actor.email, role: actor.role },
     orgId: actor.orgId,
-    details: { from: filters.from ?? null, to: filters.to ?? null, actor: filters.actor ?? null, org: filters.org ?? null, event: filters.action ?? null, batch: filters.batch ?? null },
+    details: {
+      from: filters.from ?? null,
+      to: filters.to ?? null,
+      actor: filters.actor ?? null,
+      org: filters.org ?? null,
+      event: filters.action ?? null,
+      batch: filters.batch ?? null,
+    },
   });
   async function* rows(): AsyncGenerator<(string | null)[]> {
     let cursor: Cursor | null = null;
     for (;;) {
       const out = await withContextClient(ctx, (c) => page(c, filters, cursor, 1_000));
-      for (const r of out.rows) yield [r.id, r.at, r.actor, r.role, r.organisation, r.orgId, r.action, r.targetType, r.targetId, r.outcome, r.details];
+      for (const r of out.rows)
+        yield [r.id, r.at, r.actor, r.role, r.organisation, r.orgId, r.action, r.targetType, r.targetId, r.outcome, r.details];
       if (!out.next) return;
       cursor = out.next;
     }

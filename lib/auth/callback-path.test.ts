@@ -11,16 +11,80 @@ function browserTarget(location: string): URL {
 
 // Pieces attackers combine: separators, controls, encodings, schemes, hosts.
 const pieces = fc.constantFrom(
-  "/", "//", "\\", "/\\", "\\/", "\t", "\n", "\r", "\u0000", "\u0001", "\u001f", "\u007f", " ", "\u00a0",
-  "%2F", "%2f", "%5C", "%5c", "%09", "%0A", "%0D", "%00", "%252F", "%E3%80%82",
-  ".", "..", "./", "../", "/./", "/../", "@", ":", "?", "#", "&", "=",
-  "evil.example", "evil.example:443", "user:pass@", "localhost", "127.0.0.1", "[::1]",
-  "http:", "https:", "javascript:", "data:", "vbscript:", "HTTP://", "jAvAsCrIpT:", "file:",
-  "uploads", "dashboards", "signin", "api", "auth", "\u3002", "\uff0f", "\u2215", "é", "\ud83d\ude00",
+  "/",
+  "//",
+  "\\",
+  "/\\",
+  "\\/",
+  "\t",
+  "\n",
+  "\r",
+  "\u0000",
+  "\u0001",
+  "\u001f",
+  "\u007f",
+  " ",
+  "\u00a0",
+  "%2F",
+  "%2f",
+  "%5C",
+  "%5c",
+  "%09",
+  "%0A",
+  "%0D",
+  "%00",
+  "%252F",
+  "%E3%80%82",
+  ".",
+  "..",
+  "./",
+  "../",
+  "/./",
+  "/../",
+  "@",
+  ":",
+  "?",
+  "#",
+  "&",
+  "=",
+  "evil.example",
+  "evil.example:443",
+  "user:pass@",
+  "localhost",
+  "127.0.0.1",
+  "[::1]",
+  "http:",
+  "https:",
+  "javascript:",
+  "data:",
+  "vbscript:",
+  "HTTP://",
+  "jAvAsCrIpT:",
+  "file:",
+  "uploads",
+  "dashboards",
+  "signin",
+  "api",
+  "auth",
+  "\u3002",
+  "\uff0f",
+  "\u2215",
+  "é",
+  "\ud83d\ude00",
 );
 const hostile = fc.array(pieces, { minLength: 1, maxLength: 12 }).map((a) => a.join(""));
 const withDecoding = hostile.chain((s) =>
-  fc.constantFrom(s, `/${s}`, (() => { try { return decodeURIComponent(s); } catch { return s; } })()),
+  fc.constantFrom(
+    s,
+    `/${s}`,
+    (() => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    })(),
+  ),
 );
 
 describe("safeCallbackPath", () => {

@@ -16,9 +16,7 @@ const TOUCH_AFTER_MS = 60 * 1000;
 /** The signed-in user of a live session: the request path's one Actor. */
 export type SessionUser = Actor;
 
-export type SessionLookup =
-  | { status: "ok"; user: SessionUser }
-  | { status: "expired" | "ended" | "unknown" | "disabled" };
+export type SessionLookup = { status: "ok"; user: SessionUser } | { status: "expired" | "ended" | "unknown" | "disabled" };
 
 const system = { kind: "system", purpose: "portal-session" } as const;
 
@@ -113,10 +111,7 @@ export async function loadPortalSession(sessionId: string, now = new Date()): Pr
   if (row.ended_at) return { status: "ended" };
   const sinceSeen = now.getTime() - row.last_seen_at.getTime();
   const needsWrite =
-    sinceSeen > TOUCH_AFTER_MS ||
-    now.getTime() - row.created_at.getTime() > ABSOLUTE_TIMEOUT_MS ||
-    !row.user_active ||
-    !row.org_active;
+    sinceSeen > TOUCH_AFTER_MS || now.getTime() - row.created_at.getTime() > ABSOLUTE_TIMEOUT_MS || !row.user_active || !row.org_active;
   if (needsWrite) return settlePortalSession(sessionId, now);
   return {
     status: "ok",

@@ -62,7 +62,12 @@ export function restoreDataFiles(backupDir: string, m: BackupManifest, dataDir: 
  * whole restore back. Triggers stay off meanwhile (the audit chain's rows come back as they were,
  * not re-chained), which needs a superuser connection.
  */
-export async function restoreRows(opts: { adminUrl: string; backupDir: string; manifest: BackupManifest; log?: (line: string) => void }): Promise<void> {
+export async function restoreRows(opts: {
+  adminUrl: string;
+  backupDir: string;
+  manifest: BackupManifest;
+  log?: (line: string) => void;
+}): Promise<void> {
   const log = opts.log ?? (() => {});
   const m = opts.manifest;
   const c = new pg.Client({ connectionString: opts.adminUrl });
@@ -91,7 +96,8 @@ export async function restoreRows(opts: { adminUrl: string; backupDir: string; m
       const now = await hashTable(c, t);
       if (now.rows !== t.rows || now.sha256 !== t.sha256) differ.push(`${t.schema}.${t.name} (${now.rows} rows, backup ${t.rows})`);
     }
-    if (differ.length > 0) throw new BackupError(`After loading, these tables differ from the backup, so nothing was restored: ${differ.join(", ")}.`);
+    if (differ.length > 0)
+      throw new BackupError(`After loading, these tables differ from the backup, so nothing was restored: ${differ.join(", ")}.`);
     await c.query("COMMIT");
     const chain = await c.query<{ first_bad_id: string | null; problem: string | null; checked: string }>("SELECT * FROM audit_verify_chain()");
     const r = chain.rows[0]!;

@@ -47,7 +47,12 @@ export async function restoreInstallation(t: Target & { backupDir: string }): Pr
  * The shell of `npm run backup` and `npm run restore`: one folder argument (usage error: exit 2),
  * the environment, and a plain message with exit 1 on failure.
  */
-export async function runFolderCommand(name: string, usage: string, argv: string[], act: (folder: string, target: Target) => Promise<string>): Promise<void> {
+export async function runFolderCommand(
+  name: string,
+  usage: string,
+  argv: string[],
+  act: (folder: string, target: Target) => Promise<string>,
+): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (positionals.length !== 1) {
     console.error(usage);

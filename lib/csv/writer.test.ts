@@ -31,7 +31,7 @@ describe("csvCell", () => {
   });
 
   it("neutralises the classic injection payloads", () => {
-    expect(csvCell("=HYPERLINK(\"http://x\",\"y\")")).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
     expect(csvCell("@SUM(1+1)*cmd|' /C calc'!A0")).toBe("'@SUM(1+1)*cmd|' /C calc'!A0");
     expect(csvCell("+1")).toBe("'+1");
   });
@@ -64,7 +64,10 @@ describe("csvRow / csvDocument", () => {
       fc.property(fc.array(fc.array(fc.string(), { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (rows) => {
         const width = rows[0]!.length;
         const table = rows.map((r) => r.slice(0, width).concat(Array(Math.max(0, width - r.length)).fill("")));
-        const text = csvDocument(table[0]!.map((_, i) => `c${i}`), table);
+        const text = csvDocument(
+          table[0]!.map((_, i) => `c${i}`),
+          table,
+        );
         const parsed = Papa.parse<string[]>(text, { delimiter: ",", newline: "\r\n", skipEmptyLines: false }).data;
         const body = parsed.slice(1, 1 + table.length);
         expect(body).toEqual(table.map((r) => r.map(neutraliseFormula)));
@@ -80,7 +83,7 @@ describe("csvStream", () => {
       yield ["2", "x,y"];
     }
     const text = await readAll(csvStream(["n", "v"], rows(), { bom: true }));
-    expect(text).toBe("\uFEFFn,v\r\n1,'=cmd\r\n2,\"x,y\"\r\n");
+    expect(text).toBe('\uFEFFn,v\r\n1,\'=cmd\r\n2,"x,y"\r\n');
   });
 
   it("refuses ragged rows rather than writing a misaligned file", async () => {

@@ -53,11 +53,7 @@ export function csvRow(values: readonly CsvValue[]): string {
 }
 
 /** A whole (small) CSV document in memory; use {@link csvStream} for anything row-count dependent. */
-export function csvDocument(
-  header: readonly string[],
-  rows: Iterable<readonly CsvValue[]>,
-  options: CsvWriteOptions = {},
-): string {
+export function csvDocument(header: readonly string[], rows: Iterable<readonly CsvValue[]>, options: CsvWriteOptions = {}): string {
   let out = (options.bom ? BOM : "") + csvRow(header);
   for (const row of rows) out += csvRow(row);
   return out;

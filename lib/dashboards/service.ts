@@ -4,7 +4,17 @@ import { agreementDates, formatDay } from "@/lib/agreements/in-force";
 import { withContextClient, type UnitContext } from "@/lib/db/tenant";
 import { PILOT_AGREEMENT } from "@/lib/matching/sources";
 import type { ProtectedPublication, UnitCell } from "@/lib/disclosure";
-import { buildViews, publicationFor, runDomains, unitCells, viewKey, type DashboardSection, type Layout, type RunDomains, type VangeFilters } from "./vange";
+import {
+  buildViews,
+  publicationFor,
+  runDomains,
+  unitCells,
+  viewKey,
+  type DashboardSection,
+  type Layout,
+  type RunDomains,
+  type VangeFilters,
+} from "./vange";
 
 export interface LiveRun {
   id: string;
@@ -67,8 +77,15 @@ export async function liveRun(db: pg.ClientBase, agreementSlug = PILOT_AGREEMENT
 
 export async function latestRun(db: pg.ClientBase, agreementSlug = PILOT_AGREEMENT): Promise<RunStatus | null> {
   const { rows } = await db.query<{
-    id: string; version: number; status: string; progress: number; stage: string; error: string | null;
-    created_at: Date; started_at: Date | null; finished_at: Date | null;
+    id: string;
+    version: number;
+    status: string;
+    progress: number;
+    stage: string;
+    error: string | null;
+    created_at: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
   }>(
     `SELECT r.id, r.version, r.status, r.progress, r.stage, r.error, r.created_at, r.started_at, r.finished_at
      FROM matching_run r JOIN agreement a ON a.id = r.agreement_id WHERE a.slug = $1 ORDER BY r.version DESC LIMIT 1`,
@@ -76,7 +93,17 @@ export async function latestRun(db: pg.ClientBase, agreementSlug = PILOT_AGREEME
   );
   const r = rows[0];
   return r
-    ? { id: r.id, version: r.version, status: r.status, progress: r.progress, stage: r.stage, error: r.error, createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at }
+    ? {
+        id: r.id,
+        version: r.version,
+        status: r.status,
+        progress: r.progress,
+        stage: r.stage,
+        error: r.error,
+        createdAt: r.created_at,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+      }
     : null;
 }
 
@@ -176,7 +203,8 @@ interface RunState {
   latest: RunStatus | null;
   ended: EndedAgreement | null;
 }
-const runStates = ((globalThis as unknown as { __vangeRunStates?: Map<string, { at: number; state: Promise<RunState> }> }).__vangeRunStates ??= new Map());
+const runStates = ((globalThis as unknown as { __vangeRunStates?: Map<string, { at: number; state: Promise<RunState> }> }).__vangeRunStates ??=
+  new Map());
 
 function runState(ctx: UnitContext, agreementSlug: string): Promise<RunState> {
   const hit = runStates.get(agreementSlug);
@@ -214,7 +242,11 @@ async function resolveView(ctx: UnitContext, requested: VangeFilters, agreementS
  * The data endpoint's body for one view: the same protected sections the page renders, with the
  * sections' JSON computed once per run rather than per request.
  */
-export async function vangeDashboardJson(ctx: UnitContext, requested: VangeFilters, agreementSlug = PILOT_AGREEMENT): Promise<{ body: Buffer<ArrayBuffer>; run: LiveRun | null; filters: VangeFilters }> {
+export async function vangeDashboardJson(
+  ctx: UnitContext,
+  requested: VangeFilters,
+  agreementSlug = PILOT_AGREEMENT,
+): Promise<{ body: Buffer<ArrayBuffer>; run: LiveRun | null; filters: VangeFilters }> {
   const v = await resolveView(ctx, requested, agreementSlug);
   if (v.ended) return { body: Buffer.from(JSON.stringify({ state: "ended", message: v.ended.message })), run: null, filters: requested };
   if (!v.run) return { body: Buffer.from(JSON.stringify({ state: "no-run", message: "No matching run yet." })), run: null, filters: requested };

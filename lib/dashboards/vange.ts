@@ -119,10 +119,34 @@ function layouts(domains: Record<string, readonly DimensionValue[]>, oaArea: Rea
       } as TableSpec,
       labels: { area: AREA_LABELS },
     })),
-    { section: "characteristics", title: "By gender", measure: GLD_MEASURE, spec: { id: "gld-gender", rows: ["gender"], ...gldSpec }, labels: { gender: GENDER_LABELS } },
-    { section: "characteristics", title: "By free school meals", measure: GLD_MEASURE, spec: { id: "gld-fsm", rows: ["fsm"], ...gldSpec }, labels: { fsm: FSM_LABELS } },
-    { section: "characteristics", title: "By ethnic group", measure: GLD_MEASURE, spec: { id: "gld-ethnicity", rows: ["ethnicity"], ...gldSpec }, labels: { ethnicity: ETHNICITY_LABELS } },
-    { section: "characteristics", title: "By season of birth", measure: GLD_MEASURE, spec: { id: "gld-season", rows: ["season"], ...gldSpec }, labels: { season: SEASON_LABELS } },
+    {
+      section: "characteristics",
+      title: "By gender",
+      measure: GLD_MEASURE,
+      spec: { id: "gld-gender", rows: ["gender"], ...gldSpec },
+      labels: { gender: GENDER_LABELS },
+    },
+    {
+      section: "characteristics",
+      title: "By free school meals",
+      measure: GLD_MEASURE,
+      spec: { id: "gld-fsm", rows: ["fsm"], ...gldSpec },
+      labels: { fsm: FSM_LABELS },
+    },
+    {
+      section: "characteristics",
+      title: "By ethnic group",
+      measure: GLD_MEASURE,
+      spec: { id: "gld-ethnicity", rows: ["ethnicity"], ...gldSpec },
+      labels: { ethnicity: ETHNICITY_LABELS },
+    },
+    {
+      section: "characteristics",
+      title: "By season of birth",
+      measure: GLD_MEASURE,
+      spec: { id: "gld-season", rows: ["season"], ...gldSpec },
+      labels: { season: SEASON_LABELS },
+    },
     ...FACTORS.map((f) => ({
       section: "household",
       title: f.label,
@@ -137,15 +161,29 @@ function layouts(domains: Record<string, readonly DimensionValue[]>, oaArea: Rea
       spec: { id: "gld-risk", rows: ["risk"], ...gldSpec },
       labels: { risk: RISK_BAND_LABELS },
     },
-    { section: "geography", title: "By output area", measure: GLD_MEASURE, spec: { id: "gld-oa", rows: ["oa"], ...gldSpec }, labels: { oa: oaLabels } },
+    {
+      section: "geography",
+      title: "By output area",
+      measure: GLD_MEASURE,
+      spec: { id: "gld-oa", rows: ["oa"], ...gldSpec },
+      labels: { oa: oaLabels },
+    },
   ];
 }
 
 export const SECTIONS: { id: string; title: string; intro: string }[] = [
-  { id: "headline", title: "Headline", intro: "Children assessed at the end of Reception and the share reaching a Good Level of Development, in Vange and in the rest of the data." },
+  {
+    id: "headline",
+    title: "Headline",
+    intro: "Children assessed at the end of Reception and the share reaching a Good Level of Development, in Vange and in the rest of the data.",
+  },
   { id: "areas", title: "Areas of learning", intro: "Share of children at the expected level or above in every early learning goal of each area." },
   { id: "characteristics", title: "Child characteristics", intro: "Good Level of Development by the child's characteristics." },
-  { id: "household", title: "Household factors from the linked data", intro: "Good Level of Development by what the partners' data shows about the child's household." },
+  {
+    id: "household",
+    title: "Household factors from the linked data",
+    intro: "Good Level of Development by what the partners' data shows about the child's household.",
+  },
   { id: "geography", title: "Output areas", intro: "Good Level of Development by output area, the lowest geography the agreement allows." },
 ];
 
@@ -286,11 +324,13 @@ export function displayTable(layout: Layout, table: ProtectedTable): DisplayTabl
     rows = rowKeys.map((r) => [label(layout.labels, rowDim, r), ...colKeys.map((c) => formatValue(cellAt(r, c)!.value, table.measure))]);
     chartCategory = dimTitle(rowDim);
     chartSeriesSpec = colKeys.filter((c) => c !== null).map((c) => ({ key: String(c), label: label(layout.labels, colDim, c) }));
-    data = rowKeys.filter((r) => r !== null).map((r) => {
-      const point: Record<string, string | number> = { category: label(layout.labels, rowDim, r) };
-      for (const p of series.points) if (p.key[rowDim] === r && p.key[colDim] !== null) point[String(p.key[colDim])] = p.value;
-      return point;
-    });
+    data = rowKeys
+      .filter((r) => r !== null)
+      .map((r) => {
+        const point: Record<string, string | number> = { category: label(layout.labels, rowDim, r) };
+        for (const p of series.points) if (p.key[rowDim] === r && p.key[colDim] !== null) point[String(p.key[colDim])] = p.value;
+        return point;
+      });
   } else {
     const dim = (rowDim ?? colDim)!;
     const keys = rowDim ? rowKeys : colKeys;
@@ -298,17 +338,24 @@ export function displayTable(layout: Layout, table: ProtectedTable): DisplayTabl
     rows = keys.map((k) => {
       const cell = rowDim ? cellAt(k, null)! : cellAt(null, k)!;
       return pct
-        ? [label(layout.labels, dim, k), formatValue(cell.denominator!, "count"), formatValue(cell.numerator!, "count"), formatValue(cell.value, "percentage")]
+        ? [
+            label(layout.labels, dim, k),
+            formatValue(cell.denominator!, "count"),
+            formatValue(cell.numerator!, "count"),
+            formatValue(cell.value, "percentage"),
+          ]
         : [label(layout.labels, dim, k), formatValue(cell.value, "count")];
     });
     chartCategory = dimTitle(dim);
     chartSeriesSpec = [{ key: "value", label: layout.measure }];
-    data = keys.filter((k) => k !== null).map((k) => {
-      const p = series.points.find((pt) => pt.key[dim] === k);
-      const point: Record<string, string | number> = { category: label(layout.labels, dim, k) };
-      if (p) point.value = p.value;
-      return point;
-    });
+    data = keys
+      .filter((k) => k !== null)
+      .map((k) => {
+        const p = series.points.find((pt) => pt.key[dim] === k);
+        const point: Record<string, string | number> = { category: label(layout.labels, dim, k) };
+        if (p) point.value = p.value;
+        return point;
+      });
   }
   return {
     id: table.id,

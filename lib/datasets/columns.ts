@@ -2,19 +2,7 @@
  * Column kinds of data specification version 1. Each kind fixes the accepted text,
  * the normalised value and the PostgreSQL type, so a column definition never repeats them.
  */
-export type ColumnKind =
-  | "key"
-  | "flag"
-  | "money"
-  | "date"
-  | "month"
-  | "year"
-  | "enum"
-  | "int"
-  | "number"
-  | "text-code"
-  | "urn"
-  | "elg";
+export type ColumnKind = "key" | "flag" | "money" | "date" | "month" | "year" | "enum" | "int" | "number" | "text-code" | "urn" | "elg";
 
 interface ColumnCommon<N extends string, K extends ColumnKind, O extends boolean> {
   readonly name: N;
@@ -31,8 +19,7 @@ export type MonthColumn<N extends string = string, O extends boolean = boolean> 
 export type YearColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "year", O>;
 export type UrnColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "urn", O>;
 export type ElgColumn<N extends string = string, O extends boolean = boolean> = ColumnCommon<N, "elg", O>;
-export interface EnumColumn<N extends string = string, O extends boolean = boolean, V extends string = string>
-  extends ColumnCommon<N, "enum", O> {
+export interface EnumColumn<N extends string = string, O extends boolean = boolean, V extends string = string> extends ColumnCommon<N, "enum", O> {
   readonly values: readonly V[];
 }
 export interface IntColumn<N extends string = string, O extends boolean = boolean> extends ColumnCommon<N, "int", O> {
@@ -139,11 +126,13 @@ export const col = {
     optional: false,
     description,
   }),
-  enumOf: <N extends string, const V extends string>(
-    name: N,
-    values: readonly V[],
-    description: string,
-  ): EnumColumn<N, false, V> => ({ name, kind: "enum", optional: false, values, description }),
+  enumOf: <N extends string, const V extends string>(name: N, values: readonly V[], description: string): EnumColumn<N, false, V> => ({
+    name,
+    kind: "enum",
+    optional: false,
+    values,
+    description,
+  }),
   int: <N extends string>(name: N, min: number, max: number, description: string): IntColumn<N, false> => ({
     name,
     kind: "int",
@@ -160,12 +149,14 @@ export const col = {
     max,
     description,
   }),
-  textCode: <N extends string>(
-    name: N,
-    pattern: RegExp,
-    patternLabel: string,
-    description: string,
-  ): TextCodeColumn<N, false> => ({ name, kind: "text-code", optional: false, pattern, patternLabel, description }),
+  textCode: <N extends string>(name: N, pattern: RegExp, patternLabel: string, description: string): TextCodeColumn<N, false> => ({
+    name,
+    kind: "text-code",
+    optional: false,
+    pattern,
+    patternLabel,
+    description,
+  }),
 };
 
 /** Marks a column optional: an empty cell is accepted and normalised to `null`. */

@@ -87,9 +87,7 @@ describe("compiled validator details", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.invalidColumns).toEqual([2]);
-    expect(result.crossField).toEqual([
-      { column: "end_date", rule: "end-before-start", expected: "a date on or after start_date (2016-05-01)" },
-    ]);
+    expect(result.crossField).toEqual([{ column: "end_date", rule: "end-before-start", expected: "a date on or after start_date (2016-05-01)" }]);
   });
 
   it("skips a cross-field rule whose inputs are invalid", () => {

@@ -43,10 +43,7 @@ function parseKey(raw: string): unknown {
   return seen & 2 ? raw.toLowerCase() : raw;
 }
 
-const FLAG_VALUES = new Map<string, boolean>([
-  ...FLAG_TRUE.map((v) => [v, true] as const),
-  ...FLAG_FALSE.map((v) => [v, false] as const),
-]);
+const FLAG_VALUES = new Map<string, boolean>([...FLAG_TRUE.map((v) => [v, true] as const), ...FLAG_FALSE.map((v) => [v, false] as const)]);
 
 function parseFlag(raw: string): unknown {
   // The overwhelmingly common spellings skip the lowercase allocation.
@@ -202,7 +199,8 @@ export interface FieldFailure {
 export function explainCell(column: ColumnDef, raw: string): FieldFailure {
   const result = columnSchema(column).safeParse(raw);
   const message = result.success ? "invalid-format" : (result.error.issues[0]?.message ?? "invalid-format");
-  const rule = (["required", "invalid-format", "not-a-real-date", "out-of-range", "not-allowed-value"] as const).find((r) => r === message) ?? "invalid-format";
+  const rule =
+    (["required", "invalid-format", "not-a-real-date", "out-of-range", "not-allowed-value"] as const).find((r) => r === message) ?? "invalid-format";
   if (rule === "not-a-real-date") return { rule, expected: `a date that exists in the calendar: ${expectedFormat(column)}` };
   return { rule, expected: rule === "required" ? "a value: this column is required" : expectedFormat(column) };
 }

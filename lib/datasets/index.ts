@@ -84,19 +84,6 @@ export {
   type FieldFailure,
 } from "@/lib/datasets/compiled";
 export { CopyTextWriter } from "@/lib/datasets/copy-text";
-export {
-  copyRowWriter,
-  sqlColumnDefinitions,
-  sqlColumns,
-  sqlTableName,
-  type SqlColumn,
-} from "@/lib/datasets/sql";
-export {
-  EXAMPLE_PERIOD,
-  csvTemplate,
-  describeAllDatasets,
-  describeDataset,
-  type ColumnSpec,
-  type DatasetSpec,
-} from "@/lib/datasets/spec";
+export { copyRowWriter, sqlColumnDefinitions, sqlColumns, sqlTableName, type SqlColumn } from "@/lib/datasets/sql";
+export { EXAMPLE_PERIOD, csvTemplate, describeAllDatasets, describeDataset, type ColumnSpec, type DatasetSpec } from "@/lib/datasets/spec";
 export { BATCH_PERIOD_HTML_PATTERN, checkBatchPeriod, type BatchPeriodProblem } from "./period";

@@ -18,13 +18,21 @@ export interface BatchPeriodProblem {
 export function checkBatchPeriod(dataset: { title: string; needsPeriod: boolean }, period: string | null): BatchPeriodProblem | null {
   const example = "Enter the batch as YYYY-H1 or YYYY-H2, for example 2016-H1";
   if (dataset.needsPeriod && !period) {
-    return { code: "period-required", message: `${dataset.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`, fieldMessage: example };
+    return {
+      code: "period-required",
+      message: `${dataset.title} files are sent in 6-monthly batches: say which batch this file is (for example 2016-H1).`,
+      fieldMessage: example,
+    };
   }
   if (dataset.needsPeriod && period && !BATCH_PERIOD_PATTERN.test(period)) {
     return { code: "bad-period", message: `The batch period "${period.slice(0, 20)}" is not of the form YYYY-H1 or YYYY-H2.`, fieldMessage: example };
   }
   if (!dataset.needsPeriod && period) {
-    return { code: "period-not-allowed", message: `${dataset.title} files are not sent in batches by period; leave the period empty.`, fieldMessage: "Leave the batch empty: this dataset is not sent in batches" };
+    return {
+      code: "period-not-allowed",
+      message: `${dataset.title} files are not sent in batches by period; leave the period empty.`,
+      fieldMessage: "Leave the batch empty: this dataset is not sent in batches",
+    };
   }
   return null;
 }

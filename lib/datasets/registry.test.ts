@@ -125,7 +125,11 @@ describe("specification description and templates", () => {
 
   it.each(DATASET_IDS)("template of %s has the header, and its example row is valid", (id) => {
     const header = csvTemplate(id);
-    expect(header).toBe(getDataset(id).columns.map((c) => c.name).join(",") + "\r\n");
+    expect(header).toBe(
+      getDataset(id)
+        .columns.map((c) => c.name)
+        .join(",") + "\r\n",
+    );
     const parsed = Papa.parse<Record<string, string>>(csvTemplate(id, { example: true }), {
       header: true,
       skipEmptyLines: true,

@@ -91,9 +91,7 @@ export interface DatasetDef<Id extends DatasetId = DatasetId, Cols extends reado
   readonly needsPeriod: boolean;
 }
 
-function defineDataset<const Id extends DatasetId, const Cols extends readonly ColumnDef[]>(
-  def: DatasetDef<Id, Cols>,
-): DatasetDef<Id, Cols> {
+function defineDataset<const Id extends DatasetId, const Cols extends readonly ColumnDef[]>(def: DatasetDef<Id, Cols>): DatasetDef<Id, Cols> {
   return def;
 }
 
@@ -136,9 +134,7 @@ const housingColumns = [
   optional(col.money("employment_income_gross_weekly", "Claimant employment income, gross, pounds per week.")),
   optional(col.money("employment_income_net_weekly", "Claimant employment income, net, pounds per week; not above gross.")),
   optional(col.money("self_employment_income_gross_weekly", "Claimant self-employment income, gross, pounds per week.")),
-  optional(
-    col.money("self_employment_income_net_weekly", "Claimant self-employment income, net, pounds per week; not above gross."),
-  ),
+  optional(col.money("self_employment_income_net_weekly", "Claimant self-employment income, net, pounds per week; not above gross.")),
   optional(col.money("earned_income_disregard_weekly", "Weekly earned-income disregard, pounds.")),
   optional(col.money("childcare_disregard_weekly", "Weekly childcare disregard, pounds.")),
 ] as const;
@@ -201,8 +197,26 @@ const socialCare = defineDataset({
 /* ---------- school-readiness ---------- */
 
 const ETHNICITY_CODES = [
-  "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-  "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+  "WBRI",
+  "WIRI",
+  "WIRT",
+  "WOTH",
+  "WROM",
+  "MWBC",
+  "MWBA",
+  "MWAS",
+  "MOTH",
+  "AIND",
+  "APKN",
+  "ABAN",
+  "AOTH",
+  "BCRB",
+  "BAFR",
+  "BOTH",
+  "CHNE",
+  "OOTH",
+  "REFU",
+  "NOBT",
 ] as const;
 
 const schoolReadinessColumns = [
@@ -233,10 +247,7 @@ const schoolReadinessColumns = [
   col.elg("elg16_media_materials", "Expressive arts and design: exploring and using media and materials."),
   col.elg("elg17_being_imaginative", "Expressive arts and design: being imaginative."),
   optional(
-    col.flag(
-      "school_ready",
-      "Good Level of Development: Y exactly when every one of elg01–elg12 is 2 or 3; empty when any of elg01–elg12 is A.",
-    ),
+    col.flag("school_ready", "Good Level of Development: Y exactly when every one of elg01–elg12 is 2 or 3; empty when any of elg01–elg12 is A."),
   ),
 ] as const;
 export type SchoolReadinessRow = RowOfColumns<typeof schoolReadinessColumns>;
@@ -258,9 +269,7 @@ const schoolReadiness = defineDataset({
       reads: ["school_ready", ...ELG_GLD_COLUMNS],
       description: "school_ready is empty when any of elg01–elg12 is A.",
       check: (row: SchoolReadinessRow) =>
-        goodLevelOfDevelopment(row) === null && row.school_ready !== null
-          ? "empty, because one of elg01–elg12 is A (absent)"
-          : null,
+        goodLevelOfDevelopment(row) === null && row.school_ready !== null ? "empty, because one of elg01–elg12 is A (absent)" : null,
     },
     {
       code: "school-ready-mismatch",
@@ -292,18 +301,7 @@ const youthOffending = defineDataset({
     optional(
       col.enumOf(
         "offence_category",
-        [
-          "violence_against_person",
-          "robbery",
-          "theft",
-          "burglary",
-          "criminal_damage",
-          "drugs",
-          "public_order",
-          "motoring",
-          "sexual",
-          "other",
-        ],
+        ["violence_against_person", "robbery", "theft", "burglary", "criminal_damage", "drugs", "public_order", "motoring", "sexual", "other"],
         "Offence category.",
       ),
     ),
@@ -326,9 +324,7 @@ const drugAlcohol = defineDataset({
     col.enumOf("in_treatment", ["alcohol", "opiate", "non_opiate", "alcohol_and_non_opiate", "none"], "In treatment for."),
     col.flag("in_treatment_last_12m", "In treatment within the last 12 months."),
     col.flag("successful_completion_last_12m", "Successful completion within the last 12 months."),
-    optional(
-      col.enumOf("referral_source", ["self", "gp", "criminal_justice", "social_care", "hospital", "other"], "Referral source."),
-    ),
+    optional(col.enumOf("referral_source", ["self", "gp", "criminal_justice", "social_care", "hospital", "other"], "Referral source.")),
     optional(col.enumOf("intervention_type", ["pharmacological", "psychosocial", "recovery_support"], "Intervention type.")),
   ] as const,
   unique: null,
@@ -350,19 +346,7 @@ const policeColumns = [
   optional(
     col.enumOf(
       "crime_group",
-      [
-        "violence",
-        "sexual",
-        "robbery",
-        "theft",
-        "burglary",
-        "vehicle",
-        "criminal_damage",
-        "drugs",
-        "public_order",
-        "weapons",
-        "other",
-      ],
+      ["violence", "sexual", "robbery", "theft", "burglary", "vehicle", "criminal_damage", "drugs", "public_order", "weapons", "other"],
       "Crime group.",
     ),
   ),
@@ -376,9 +360,7 @@ const policeColumns = [
   col.flag("dv_alcohol_related", "DV alcohol related."),
   col.flag("dv_child_present", "DV child present."),
   col.flag("dv_repeat_victim", "DV repeat victim."),
-  optional(
-    col.enumOf("dv_risk_category", RISK_CATEGORIES, "DV risk category: required when dv_victim_address is Y, else empty."),
-  ),
+  optional(col.enumOf("dv_risk_category", RISK_CATEGORIES, "DV risk category: required when dv_victim_address is Y, else empty.")),
 ] as const;
 export type PoliceCrimeRow = RowOfColumns<typeof policeColumns>;
 
@@ -517,7 +499,9 @@ const troubledFamilies = defineDataset({
       description: `attached_date is on or after ${TF_EARLIEST_ATTACHED} (agreement 6.2a: records from September 2014).`,
       // ISO dates compare correctly as strings.
       check: (row: TroubledFamiliesRow) =>
-        row.attached_date < TF_EARLIEST_ATTACHED ? `a date on or after ${TF_EARLIEST_ATTACHED} (the agreement covers records from 1 September 2014)` : null,
+        row.attached_date < TF_EARLIEST_ATTACHED
+          ? `a date on or after ${TF_EARLIEST_ATTACHED} (the agreement covers records from 1 September 2014)`
+          : null,
     },
     {
       code: "attached-after-period",

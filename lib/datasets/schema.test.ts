@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DATASET_IDS,
-  columnSchema,
-  fileSchema,
-  getDataset,
-  rowSchema,
-  schemaIssues,
-  type DatasetId,
-  type RawRow,
-} from "@/lib/datasets";
+import { DATASET_IDS, columnSchema, fileSchema, getDataset, rowSchema, schemaIssues, type DatasetId, type RawRow } from "@/lib/datasets";
 import { sampleRowCells } from "@/lib/datasets/testing/generate";
 
 function raw(id: DatasetId, row = 0, period = "2016-H1"): Record<string, string> {
@@ -150,15 +141,15 @@ describe("row schemas and cross-field rules", () => {
   it("school readiness: school_ready equals the GLD and is empty when a GLD goal is absent", () => {
     const base = raw("school-readiness");
     const all = (v: string) =>
-      Object.fromEntries(getDataset("school-readiness").columns.filter((c) => c.kind === "elg").map((c) => [c.name, v]));
+      Object.fromEntries(
+        getDataset("school-readiness")
+          .columns.filter((c) => c.kind === "elg")
+          .map((c) => [c.name, v]),
+      );
     const ready = { ...base, ...all("2"), school_ready: "Y" };
     expect(issues("school-readiness", ready)).toEqual([]);
-    expect(issues("school-readiness", { ...ready, school_ready: "N" })).toEqual([
-      { column: "school_ready", rule: "school-ready-mismatch" },
-    ]);
-    expect(issues("school-readiness", { ...ready, school_ready: "" })).toEqual([
-      { column: "school_ready", rule: "school-ready-mismatch" },
-    ]);
+    expect(issues("school-readiness", { ...ready, school_ready: "N" })).toEqual([{ column: "school_ready", rule: "school-ready-mismatch" }]);
+    expect(issues("school-readiness", { ...ready, school_ready: "" })).toEqual([{ column: "school_ready", rule: "school-ready-mismatch" }]);
     expect(issues("school-readiness", { ...ready, elg12_shape_space_measures: "1", school_ready: "N" })).toEqual([]);
     // ELG 13–17 do not count towards the GLD.
     expect(issues("school-readiness", { ...ready, elg17_being_imaginative: "1" })).toEqual([]);
@@ -171,15 +162,11 @@ describe("row schemas and cross-field rules", () => {
   it("police: risk categories are required exactly when their flag is Y", () => {
     const base = { ...raw("police-crime"), asb_address: "N", asb_risk_category: "", dv_victim_address: "N", dv_risk_category: "" };
     expect(issues("police-crime", base)).toEqual([]);
-    expect(issues("police-crime", { ...base, asb_address: "Y" })).toEqual([
-      { column: "asb_risk_category", rule: "risk-category-required" },
-    ]);
+    expect(issues("police-crime", { ...base, asb_address: "Y" })).toEqual([{ column: "asb_risk_category", rule: "risk-category-required" }]);
     expect(issues("police-crime", { ...base, asb_risk_category: "high" })).toEqual([
       { column: "asb_risk_category", rule: "risk-category-not-allowed" },
     ]);
-    expect(issues("police-crime", { ...base, dv_victim_address: "yes" })).toEqual([
-      { column: "dv_risk_category", rule: "risk-category-required" },
-    ]);
+    expect(issues("police-crime", { ...base, dv_victim_address: "yes" })).toEqual([{ column: "dv_risk_category", rule: "risk-category-required" }]);
     expect(issues("police-crime", { ...base, dv_victim_address: "1", dv_risk_category: "standard" })).toEqual([]);
   });
 
@@ -201,9 +188,7 @@ describe("row schemas and cross-field rules", () => {
   });
 
   it("refuses unknown and missing properties", () => {
-    expect(issues("youth-offending", { ...raw("youth-offending"), postcode: "CM1 1AA" })).toEqual([
-      { column: "postcode", rule: "unknown-column" },
-    ]);
+    expect(issues("youth-offending", { ...raw("youth-offending"), postcode: "CM1 1AA" })).toEqual([{ column: "postcode", rule: "unknown-column" }]);
     const { yos_known: _, ...missing } = raw("youth-offending");
     expect(issues("youth-offending", missing)).toEqual([{ column: "yos_known", rule: "required" }]);
   });

@@ -1,14 +1,5 @@
 import { z } from "zod";
-import {
-  ELG_VALUES,
-  FLAG_FALSE,
-  FLAG_TRUE,
-  MONEY_MAX,
-  NUMBER_MAX_DECIMALS,
-  YEAR_MAX,
-  YEAR_MIN,
-  type ColumnDef,
-} from "@/lib/datasets/columns";
+import { ELG_VALUES, FLAG_FALSE, FLAG_TRUE, MONEY_MAX, NUMBER_MAX_DECIMALS, YEAR_MAX, YEAR_MIN, type ColumnDef } from "@/lib/datasets/columns";
 import {
   BATCH_PERIOD_PATTERN,
   DATASETS,
@@ -60,29 +51,15 @@ function baseSchema(column: ColumnDef): z.ZodType<unknown, string> {
         .regex(PATTERNS.key, FORMAT)
         .transform((s) => s.toLowerCase());
     case "flag":
-      return present().pipe(
-        z.stringbool({ truthy: [...FLAG_TRUE], falsy: [...FLAG_FALSE], case: "insensitive", error: "invalid-format" }),
-      );
+      return present().pipe(z.stringbool({ truthy: [...FLAG_TRUE], falsy: [...FLAG_FALSE], case: "insensitive", error: "invalid-format" }));
     case "money":
-      return present()
-        .regex(PATTERNS.money, FORMAT)
-        .transform(Number)
-        .pipe(z.number().min(0, RANGE).max(MONEY_MAX, RANGE));
+      return present().regex(PATTERNS.money, FORMAT).transform(Number).pipe(z.number().min(0, RANGE).max(MONEY_MAX, RANGE));
     case "number":
-      return present()
-        .regex(PATTERNS.number, FORMAT)
-        .transform(Number)
-        .pipe(z.number().min(column.min, RANGE).max(column.max, RANGE));
+      return present().regex(PATTERNS.number, FORMAT).transform(Number).pipe(z.number().min(column.min, RANGE).max(column.max, RANGE));
     case "int":
-      return present()
-        .regex(PATTERNS.int, FORMAT)
-        .transform(Number)
-        .pipe(z.number().min(column.min, RANGE).max(column.max, RANGE));
+      return present().regex(PATTERNS.int, FORMAT).transform(Number).pipe(z.number().min(column.min, RANGE).max(column.max, RANGE));
     case "year":
-      return present()
-        .regex(PATTERNS.year, FORMAT)
-        .transform(Number)
-        .pipe(z.number().min(YEAR_MIN, RANGE).max(YEAR_MAX, RANGE));
+      return present().regex(PATTERNS.year, FORMAT).transform(Number).pipe(z.number().min(YEAR_MIN, RANGE).max(YEAR_MAX, RANGE));
     case "date":
       // The shape first, then the calendar: 2016-02-30 has the right format but is not a real date,
       // and the partner is told so rather than "wrong format".

@@ -123,11 +123,7 @@ export function describeDataset(id: DatasetId): DatasetSpec {
     columns: def.columns.map((c) => columnSpec(c, c.kind === "key" ? keyIndex++ : 0)),
     unique: def.unique,
     rules: def.rules.map((r) => ({ code: r.code, column: r.column, description: r.description })),
-    rowRules: [
-      ...(def.unique ? [def.unique.description] : []),
-      ...(def.consistent ?? []).map((r) => r.description),
-      ...(def.batchNotes ?? []),
-    ],
+    rowRules: [...(def.unique ? [def.unique.description] : []), ...(def.consistent ?? []).map((r) => r.description), ...(def.batchNotes ?? [])],
     needsPeriod: def.needsPeriod,
     templateFileName: `${id}-template-v${SPEC_VERSION}.csv`,
   };

@@ -144,7 +144,9 @@ describe("COPY lines from accepted cells", () => {
         if (!result.ok) return;
         checked++;
         const a = fromCells(cells, result.row).slice(0, -1).split("\t");
-        const b = copyLine(id, result.row as never).slice(0, -1).split("\t");
+        const b = copyLine(id, result.row as never)
+          .slice(0, -1)
+          .split("\t");
         expect(a).toHaveLength(b.length);
         a.forEach((field, i) => {
           if (numeric.has(kinds[i]!) && field !== "\\N") expect(Number(field), compiled.columns[i]!.name).toBe(Number(b[i]));

@@ -40,7 +40,12 @@ export function databaseAvailability(
 }
 
 async function probe(connectionString: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS, application_name: "essex-portal-health" });
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    query_timeout: PROBE_TIMEOUT_MS,
+    application_name: "essex-portal-health",
+  });
   // A server that goes away under an open probe must not crash the process.
   client.on("error", () => {});
   try {

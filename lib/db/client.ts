@@ -21,9 +21,7 @@ export class DatabaseNotConfiguredError extends Error {
 function appUrl(): string {
   const url = appDatabaseUrl();
   if (!url) {
-    throw new DatabaseNotConfiguredError(
-      "DATABASE_APP_URL is not set: start the portal with `npm start`, which prepares the database first.",
-    );
+    throw new DatabaseNotConfiguredError("DATABASE_APP_URL is not set: start the portal with `npm start`, which prepares the database first.");
   }
   return url;
 }

@@ -95,8 +95,7 @@ async function startOnPort(opts: {
   }
   return {
     port,
-    superuserUrl: (database) =>
-      `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
+    superuserUrl: (database) => `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
 }

@@ -86,7 +86,12 @@ export async function setContextOn(client: pg.ClientBase, ctx: UnitContext): Pro
  * settings unchanged), then switches back to `back`: for one statement a context's policies do not
  * admit inside that context's own transaction (a matching run reading back its audit event).
  */
-export async function withContextKind<T>(client: pg.ClientBase, kind: UnitContext["kind"], back: UnitContext["kind"], fn: () => Promise<T>): Promise<T> {
+export async function withContextKind<T>(
+  client: pg.ClientBase,
+  kind: UnitContext["kind"],
+  back: UnitContext["kind"],
+  fn: () => Promise<T>,
+): Promise<T> {
   await client.query("SELECT set_config('app.context', $1, true)", [kind]);
   try {
     return await fn();

@@ -8,14 +8,35 @@ describe("parseDemoArgs", () => {
 
   it("reads every option", () => {
     const command = parseDemoArgs([
-      "--seed", "7", "--out", "/tmp/x", "--households", "600000", "--children-per-year", "50",
-      "--years", "2015, 2016", "--salt", "k", "--troubled-families", "2016-H2", "--quirks", "--tf-evaluation",
+      "--seed",
+      "7",
+      "--out",
+      "/tmp/x",
+      "--households",
+      "600000",
+      "--children-per-year",
+      "50",
+      "--years",
+      "2015, 2016",
+      "--salt",
+      "k",
+      "--troubled-families",
+      "2016-H2",
+      "--quirks",
+      "--tf-evaluation",
     ]);
     expect(command).toEqual({
       help: false,
       options: {
-        outDir: "/tmp/x", seed: 7, households: 600_000, childrenPerYear: 50, years: [2015, 2016], salt: "k",
-        troubledFamiliesPeriod: "2016-H2", quirks: true, troubledFamiliesEvaluation: true,
+        outDir: "/tmp/x",
+        seed: 7,
+        households: 600_000,
+        childrenPerYear: 50,
+        years: [2015, 2016],
+        salt: "k",
+        troubledFamiliesPeriod: "2016-H2",
+        quirks: true,
+        troubledFamiliesEvaluation: true,
       },
     });
   });

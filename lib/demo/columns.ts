@@ -8,9 +8,10 @@ import { DATASET_IDS, DATASETS, ELG_COLUMNS, type DatasetId } from "@/lib/datase
 
 export { ELG_COLUMNS, type DatasetId };
 
-export const DATASET_COLUMNS = Object.fromEntries(
-  DATASET_IDS.map((id) => [id, DATASETS[id].columns.map((c) => c.name)]),
-) as unknown as Record<DatasetId, readonly string[]>;
+export const DATASET_COLUMNS = Object.fromEntries(DATASET_IDS.map((id) => [id, DATASETS[id].columns.map((c) => c.name)])) as unknown as Record<
+  DatasetId,
+  readonly string[]
+>;
 
 export const GROUND_TRUTH_COLUMNS = [
   "person_key",

@@ -44,9 +44,7 @@ const MONEY = /^\d+(\.\d{1,2})?$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const ELG = new Set(["1", "2", "3", "A"]);
-const ETHNICITIES = new Set(
-  "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT".split(" "),
-);
+const ETHNICITIES = new Set("WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT".split(" "));
 const TF_PERIOD = "2016-H1";
 
 let root = "";
@@ -161,9 +159,15 @@ describe("row rules hold on every row", () => {
     const rows = rowsOf("housing-benefits");
     expect(new Set(rows.map((r) => r.address_key)).size).toBe(rows.length);
     const money = [
-      "council_tax_reduction_gbp", "housing_benefit_gbp", "arrears_gbp", "employment_income_gross_weekly",
-      "employment_income_net_weekly", "self_employment_income_gross_weekly", "self_employment_income_net_weekly",
-      "earned_income_disregard_weekly", "childcare_disregard_weekly",
+      "council_tax_reduction_gbp",
+      "housing_benefit_gbp",
+      "arrears_gbp",
+      "employment_income_gross_weekly",
+      "employment_income_net_weekly",
+      "self_employment_income_gross_weekly",
+      "self_employment_income_net_weekly",
+      "earned_income_disregard_weekly",
+      "childcare_disregard_weekly",
     ];
     const flags = ["social_housing", "child_benefit", "child_tax_credits", "lone_parent_premium", "incapacity_benefit", "long_term_family_premium"];
     for (const r of rows) {
@@ -176,7 +180,10 @@ describe("row rules hold on every row", () => {
         expect(Number(r.council_tax_reduction_pct)).toBeGreaterThanOrEqual(0);
         expect(Number(r.council_tax_reduction_pct)).toBeLessThanOrEqual(100);
       }
-      for (const [gross, net] of [["employment_income_gross_weekly", "employment_income_net_weekly"], ["self_employment_income_gross_weekly", "self_employment_income_net_weekly"]] as const) {
+      for (const [gross, net] of [
+        ["employment_income_gross_weekly", "employment_income_net_weekly"],
+        ["self_employment_income_gross_weekly", "self_employment_income_net_weekly"],
+      ] as const) {
         expect(r[gross] === "").toBe(r[net] === "");
         if (r[gross] !== "") expect(Number(r[net])).toBeLessThanOrEqual(Number(r[gross]));
       }
@@ -227,7 +234,18 @@ describe("row rules hold on every row", () => {
   });
 
   it("youth-offending, drug-alcohol and police-crime", () => {
-    const categories = ["violence_against_person", "robbery", "theft", "burglary", "criminal_damage", "drugs", "public_order", "motoring", "sexual", "other"];
+    const categories = [
+      "violence_against_person",
+      "robbery",
+      "theft",
+      "burglary",
+      "criminal_damage",
+      "drugs",
+      "public_order",
+      "motoring",
+      "sexual",
+      "other",
+    ];
     for (const r of rowsOf("youth-offending")) {
       expect(r.address_key).toMatch(KEY);
       expect(r.yos_known).toMatch(FLAG);
@@ -339,7 +357,11 @@ describe("the population", () => {
     const hb = new Map(rowsOf("housing-benefits").map((r) => [r.address_key, r]));
     const police = new Set(rowsOf("police-crime").map((r) => r.address_key));
     const drugs = new Set(rowsOf("drug-alcohol").map((r) => r.address_key));
-    const yos = new Set(rowsOf("youth-offending").filter((r) => r.yos_known === "Y").map((r) => r.address_key));
+    const yos = new Set(
+      rowsOf("youth-offending")
+        .filter((r) => r.yos_known === "Y")
+        .map((r) => r.address_key),
+    );
     const care = new Set(rowsOf("social-care").map((r) => r.person_key));
     const children = rowsOf("school-readiness");
     const claimant = (r: Row) => {

@@ -2,15 +2,7 @@ import "server-only";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createPseudonymiser } from "@/lib/pseudonymise";
-import {
-  DATASET_COLUMNS,
-  ELG_COLUMNS,
-  GROUND_TRUTH_COLUMNS,
-  OUTPUT_AREAS_COLUMNS,
-  QUIRKS_COLUMNS,
-  type DatasetId,
-  type Row,
-} from "./columns";
+import { DATASET_COLUMNS, ELG_COLUMNS, GROUND_TRUTH_COLUMNS, OUTPUT_AREAS_COLUMNS, QUIRKS_COLUMNS, type DatasetId, type Row } from "./columns";
 import { getDataset } from "@/lib/datasets";
 import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";
 import { generateTroubledFamilies } from "@/lib/troubled-families/generate";
@@ -30,14 +22,7 @@ import {
   type AddressIdentity,
   type PersonIdentity,
 } from "./identities";
-import {
-  drawEthnicity,
-  drawHousehold,
-  drawHouseholdCore,
-  householdRisks,
-  type Household,
-  type Pence,
-} from "./model";
+import { drawEthnicity, drawHousehold, drawHouseholdCore, householdRisks, type Household, type Pence } from "./model";
 import { QuirkInjector, fileQuirks, type QuirkRecord } from "./quirks";
 import { Rng, logistic } from "./rng";
 import { schoolsIn, SCHOOL_DISTRICTS } from "./schools";
@@ -203,7 +188,11 @@ function ageBand(age: number): string {
 /** Social-care episodes between birth and the extract date: sequential, the last one possibly open. */
 function drawEpisodes(rng: Rng, birthDay: number, extractDay: number): { start: number; end: number | null }[] {
   const episodes: { start: number; end: number | null }[] = [];
-  const count = rng.weighted([[1, 75], [2, 20], [3, 5]] as const);
+  const count = rng.weighted([
+    [1, 75],
+    [2, 20],
+    [3, 5],
+  ] as const);
   let earliest = birthDay;
   for (let n = 0; n < count && earliest < extractDay - 14; n++) {
     const start = earliest + Math.floor(rng.next() * Math.min(extractDay - 14 - earliest, 900));
@@ -358,12 +347,15 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
         const gender: "F" | "M" = rng.chance(0.49) ? "F" : "M";
         const birthDay = day(c.year - 6, 9, 1) + rng.int(0, day(c.year - 5, 8, 31) - day(c.year - 6, 9, 1));
         const childSurname = rng.chance(0.85) ? surname : rng.pick(SURNAMES);
-        const person = makePerson(() => ({
-          forename: forenameFor(rng, gender),
-          surname: childSurname,
-          date_of_birth: isoDate(birthDay),
-          gender,
-        }), birthDay);
+        const person = makePerson(
+          () => ({
+            forename: forenameFor(rng, gender),
+            surname: childSurname,
+            date_of_birth: isoDate(birthDay),
+            gender,
+          }),
+          birthDay,
+        );
         return { person, rng, year: c.year };
       });
 
@@ -399,9 +391,7 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
       }
 
       for (const { person, rng, year } of cohort) {
-        const fsm = rng.chance(
-          h.claimant ? (h.working ? 0.2 : 0.75) : 0.02,
-        );
+        const fsm = rng.chance(h.claimant ? (h.working ? 0.2 : 0.75) : 0.02);
         const monthsYounger = (new Date(person.birthDay * DAY).getUTCMonth() + 4) % 12;
         const inSocialCare = personsInSocialCare.has(person.key);
         const development =
@@ -475,7 +465,13 @@ export async function generateDemoData(options: DemoOptions): Promise<DemoResult
       (a, b) => order.indexOf(a.datasetId) - order.indexOf(b.datasetId) || (a.line ?? 0) - (b.line ?? 0),
     );
     for (const q of records) {
-      quirksFile.write({ dataset_id: q.datasetId, line: q.line === null ? "" : String(q.line), column: q.column, quirk: q.quirk, expected: q.expected });
+      quirksFile.write({
+        dataset_id: q.datasetId,
+        line: q.line === null ? "" : String(q.line),
+        column: q.column,
+        quirk: q.quirk,
+        expected: q.expected,
+      });
     }
     await quirksFile.close();
   }
@@ -588,24 +584,34 @@ function drawMembers(
     const female = n === 0 ? !h.loneParent || rng.chance(0.9) : false;
     const birthDay = extractDay - rng.int(19 * 365, 52 * 365);
     const names = female ? ADULT_FORENAMES.slice(0, 10) : ADULT_FORENAMES.slice(10);
-    adults.push(makePerson(() => ({
-      forename: rng.pick(names),
-      surname,
-      date_of_birth: isoDate(birthDay),
-      gender: female ? "F" : "M",
-    }), birthDay));
+    adults.push(
+      makePerson(
+        () => ({
+          forename: rng.pick(names),
+          surname,
+          date_of_birth: isoDate(birthDay),
+          gender: female ? "F" : "M",
+        }),
+        birthDay,
+      ),
+    );
   }
   const otherChildren: Person[] = [];
   const count = rng.int(0, 3);
   for (let n = 0; n < count; n++) {
     const gender: "F" | "M" = rng.chance(0.49) ? "F" : "M";
     const birthDay = extractDay - rng.int(30, 17 * 365);
-    otherChildren.push(makePerson(() => ({
-      forename: forenameFor(rng, gender),
-      surname,
-      date_of_birth: isoDate(birthDay),
-      gender,
-    }), birthDay));
+    otherChildren.push(
+      makePerson(
+        () => ({
+          forename: forenameFor(rng, gender),
+          surname,
+          date_of_birth: isoDate(birthDay),
+          gender,
+        }),
+        birthDay,
+      ),
+    );
   }
   return { adults, otherChildren };
 }
@@ -757,13 +763,7 @@ function youthOffendingRow(addressKey: string, h: Household): Row {
   };
 }
 
-function summarise(
-  seed: number,
-  geography: Geography,
-  children: ChildOutcome[],
-  years: readonly number[],
-  elapsedMs: number,
-): DemoStats {
+function summarise(seed: number, geography: Geography, children: ChildOutcome[], years: readonly number[], elapsedMs: number): DemoStats {
   const gld = { vange: emptyRate(), rest: emptyRate(), overall: emptyRate() };
   const childrenByYear: Record<string, number> = Object.fromEntries(years.map((y) => [String(y), 0]));
   const linked = { hb: 0, scp: 0, sca: 0, yos: 0, da: 0, pc: 0, tf: 0 };

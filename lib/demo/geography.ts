@@ -84,10 +84,7 @@ export function buildGeography(households: number): Geography {
   }
   const vangeHouseholds = Math.min(Math.round(households * VANGE_SHARE), VANGE_MAX_HOUSEHOLDS);
   const restHouseholds = households - vangeHouseholds;
-  const restOas = Math.min(
-    Math.max(MIN_REST_OUTPUT_AREAS, Math.ceil(restHouseholds / REST_HOUSEHOLDS_PER_OA)),
-    POSTCODE_CAPACITY.rest,
-  );
+  const restOas = Math.min(Math.max(MIN_REST_OUTPUT_AREAS, Math.ceil(restHouseholds / REST_HOUSEHOLDS_PER_OA)), POSTCODE_CAPACITY.rest);
   const rng = new Rng(GEOGRAPHY_SEED);
   const outputAreas: OutputArea[] = [];
   let code = 160_000 + rng.int(0, 4_000);

@@ -10,13 +10,7 @@ import { logistic, type Rng } from "./rng";
  * synthetic, tuned so prevalences land near the figures listed in docs/decisions/030-demo-data.md.
  */
 
-export type Tenure =
-  | "owner_occupied"
-  | "private_rented"
-  | "social_rented"
-  | "shared_ownership"
-  | "temporary_accommodation"
-  | "other";
+export type Tenure = "owner_occupied" | "private_rented" | "social_rented" | "shared_ownership" | "temporary_accommodation" | "other";
 
 const BANDS = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
 export type CouncilTaxBand = (typeof BANDS)[number];
@@ -115,9 +109,26 @@ export function drawHouseholdCore(rng: Rng, oa: OutputArea): HouseholdCore {
 }
 
 const ETHNICITY_WEIGHTS: readonly (readonly [string, number])[] = [
-  ["WBRI", 780], ["WOTH", 35], ["WIRI", 4], ["WIRT", 1], ["WROM", 2], ["MWBC", 18], ["MWBA", 12],
-  ["MWAS", 10], ["MOTH", 14], ["AIND", 12], ["APKN", 5], ["ABAN", 6], ["AOTH", 8], ["BAFR", 45],
-  ["BCRB", 6], ["BOTH", 4], ["CHNE", 4], ["OOTH", 8], ["REFU", 8], ["NOBT", 3],
+  ["WBRI", 780],
+  ["WOTH", 35],
+  ["WIRI", 4],
+  ["WIRT", 1],
+  ["WROM", 2],
+  ["MWBC", 18],
+  ["MWBA", 12],
+  ["MWAS", 10],
+  ["MOTH", 14],
+  ["AIND", 12],
+  ["APKN", 5],
+  ["ABAN", 6],
+  ["AOTH", 8],
+  ["BAFR", 45],
+  ["BCRB", 6],
+  ["BOTH", 4],
+  ["CHNE", 4],
+  ["OOTH", 8],
+  ["REFU", 8],
+  ["NOBT", 3],
 ];
 
 export function drawEthnicity(rng: Rng): string {
@@ -151,12 +162,25 @@ function drawBand(rng: Rng, d: number, tenure: Tenure): CouncilTaxBand {
 }
 
 function drawRisk(rng: Rng): RiskCategory {
-  return rng.weighted<RiskCategory>([["standard", 0.62], ["medium", 0.28], ["high", 0.1]]);
+  return rng.weighted<RiskCategory>([
+    ["standard", 0.62],
+    ["medium", 0.28],
+    ["high", 0.1],
+  ]);
 }
 
 const CRIME_GROUPS: readonly (readonly [string, number])[] = [
-  ["violence", 30], ["sexual", 3], ["robbery", 2], ["theft", 18], ["burglary", 9], ["vehicle", 8],
-  ["criminal_damage", 14], ["drugs", 6], ["public_order", 6], ["weapons", 1], ["other", 3],
+  ["violence", 30],
+  ["sexual", 3],
+  ["robbery", 2],
+  ["theft", 18],
+  ["burglary", 9],
+  ["vehicle", 8],
+  ["criminal_damage", 14],
+  ["drugs", 6],
+  ["public_order", 6],
+  ["weapons", 1],
+  ["other", 3],
 ];
 
 function drawPolice(rng: Rng, d: number, h: { family: boolean; loneParent: boolean }): PoliceRecord {
@@ -189,29 +213,55 @@ function drawPolice(rng: Rng, d: number, h: { family: boolean; loneParent: boole
 
 function drawDrugAlcohol(rng: Rng): DrugAlcoholRecord {
   const inTreatment = rng.weighted<Treatment>([
-    ["alcohol", 35], ["opiate", 20], ["non_opiate", 15], ["alcohol_and_non_opiate", 10], ["none", 20],
+    ["alcohol", 35],
+    ["opiate", 20],
+    ["non_opiate", 15],
+    ["alcohol_and_non_opiate", 10],
+    ["none", 20],
   ]);
   const current = inTreatment !== "none";
   const last12m = current || rng.chance(0.7);
   const successfulCompletion = current ? rng.chance(0.1) : last12m && rng.chance(0.55);
   const referralSource = rng.chance(0.05)
     ? null
-    : rng.weighted([["self", 40], ["gp", 15], ["criminal_justice", 20], ["social_care", 8], ["hospital", 7], ["other", 10]]);
+    : rng.weighted([
+        ["self", 40],
+        ["gp", 15],
+        ["criminal_justice", 20],
+        ["social_care", 8],
+        ["hospital", 7],
+        ["other", 10],
+      ]);
   let interventionType: string | null;
   if (!last12m && rng.chance(0.5)) interventionType = null;
   else if (inTreatment === "opiate") {
-    interventionType = rng.weighted([["pharmacological", 70], ["psychosocial", 20], ["recovery_support", 10]]);
+    interventionType = rng.weighted([
+      ["pharmacological", 70],
+      ["psychosocial", 20],
+      ["recovery_support", 10],
+    ]);
   } else {
-    interventionType = rng.weighted([["pharmacological", 10], ["psychosocial", 65], ["recovery_support", 25]]);
+    interventionType = rng.weighted([
+      ["pharmacological", 10],
+      ["psychosocial", 65],
+      ["recovery_support", 25],
+    ]);
   }
   return { inTreatment, last12m, successfulCompletion, referralSource, interventionType };
 }
 
 const OFFENCES: readonly (readonly [string, number, number, number])[] = [
   // category, weight, min gravity, max gravity (typical of the Youth Justice Board gravity scale)
-  ["violence_against_person", 28, 3, 5], ["robbery", 5, 5, 6], ["theft", 20, 1, 3], ["burglary", 8, 4, 5],
-  ["criminal_damage", 12, 2, 3], ["drugs", 9, 2, 4], ["public_order", 8, 2, 3], ["motoring", 5, 1, 3],
-  ["sexual", 2, 5, 7], ["other", 3, 1, 3],
+  ["violence_against_person", 28, 3, 5],
+  ["robbery", 5, 5, 6],
+  ["theft", 20, 1, 3],
+  ["burglary", 8, 4, 5],
+  ["criminal_damage", 12, 2, 3],
+  ["drugs", 9, 2, 4],
+  ["public_order", 8, 2, 3],
+  ["motoring", 5, 1, 3],
+  ["sexual", 2, 5, 7],
+  ["other", 3, 1, 3],
 ];
 
 function drawYouthOffending(rng: Rng): YouthOffendingRecord {
@@ -269,9 +319,7 @@ function drawBenefits(
   }
 
   const children = h.family ? rng.int(1, 4) : 0;
-  const childcare = h.working && h.family && rng.chance(0.3)
-    ? pence(Math.min(children > 1 ? 300 : 175, Math.round(rng.logNormal(85, 0.5))))
-    : null;
+  const childcare = h.working && h.family && rng.chance(0.3) ? pence(Math.min(children > 1 ? 300 : 175, Math.round(rng.logNormal(85, 0.5)))) : null;
 
   return {
     ...none,
@@ -303,19 +351,14 @@ export function drawHousehold(rng: Rng, index: number, oa: OutputArea, core: Hou
   const tenure = drawTenure(rng, d);
   const socialHousing = tenure === "social_rented";
   const loneParent = family && rng.chance(logistic(-1.3 + 0.9 * d));
-  const claimant = rng.chance(
-    logistic(-1.9 + 1.2 * d + (socialHousing ? 0.9 : 0) + (tenure === "private_rented" ? 0.3 : 0) + (family ? 0.3 : 0)),
-  );
+  const claimant = rng.chance(logistic(-1.9 + 1.2 * d + (socialHousing ? 0.9 : 0) + (tenure === "private_rented" ? 0.3 : 0) + (family ? 0.3 : 0)));
   const working = rng.chance(claimant ? logistic(0.1 - 0.6 * d - (loneParent ? 0.5 : 0)) : 0.85);
   const benefits = drawBenefits(rng, d, { family, claimant, loneParent, working, tenure });
   const inHousingBenefitsFile = claimant || rng.chance(NON_CLAIMANT_SAMPLE);
 
-  const police = rng.chance(logistic(-3.1 + 1.0 * d + (socialHousing ? 0.3 : 0)))
-    ? drawPolice(rng, d, { family, loneParent })
-    : null;
+  const police = rng.chance(logistic(-3.1 + 1.0 * d + (socialHousing ? 0.3 : 0))) ? drawPolice(rng, d, { family, loneParent }) : null;
   const drugAlcohol = rng.chance(logistic(-4.2 + 0.8 * d + (police ? 0.6 : 0))) ? drawDrugAlcohol(rng) : null;
-  const youthOffending =
-    family && rng.chance(logistic(-4.1 + 0.8 * d + (police?.offender ? 0.8 : 0))) ? drawYouthOffending(rng) : null;
+  const youthOffending = family && rng.chance(logistic(-4.1 + 0.8 * d + (police?.offender ? 0.8 : 0))) ? drawYouthOffending(rng) : null;
 
   return {
     index,

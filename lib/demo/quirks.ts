@@ -43,96 +43,151 @@ function rowQuirks(salt: string, batchPeriod: string | null): RowQuirk[] {
   const emptyKey = emptyIdentifierDigest(salt);
   const quirks: RowQuirk[] = [
     {
-      dataset: "housing-benefits", quirk: "duplicate_address_key", column: "address_key", expected: "error",
+      dataset: "housing-benefits",
+      quirk: "duplicate_address_key",
+      column: "address_key",
+      expected: "error",
       applies: () => true,
       apply: (row) => ({ rows: [row, { ...row, council_tax_band: row.council_tax_band === "A" ? "B" : "A" }], at: 1 }),
     },
     {
-      dataset: "housing-benefits", quirk: "net_exceeds_gross", column: "employment_income_net_weekly", expected: "error",
+      dataset: "housing-benefits",
+      quirk: "net_exceeds_gross",
+      column: "employment_income_net_weekly",
+      expected: "error",
       applies: (row) => (row.employment_income_gross_weekly ?? "") !== "",
       apply: (row) => one({ ...row, employment_income_net_weekly: bumpPence(row.employment_income_gross_weekly ?? "0", 10) }),
     },
     {
-      dataset: "housing-benefits", quirk: "money_three_decimals", column: "housing_benefit_gbp", expected: "error",
+      dataset: "housing-benefits",
+      quirk: "money_three_decimals",
+      column: "housing_benefit_gbp",
+      expected: "error",
       applies: (row) => (row.housing_benefit_gbp ?? "") !== "",
       apply: (row) => one({ ...row, housing_benefit_gbp: `${row.housing_benefit_gbp}5` }),
     },
     {
-      dataset: "housing-benefits", quirk: "money_currency_symbol", column: "arrears_gbp", expected: "error",
+      dataset: "housing-benefits",
+      quirk: "money_currency_symbol",
+      column: "arrears_gbp",
+      expected: "error",
       applies: (row) => (row.arrears_gbp ?? "") !== "",
       apply: (row) => one({ ...row, arrears_gbp: `£${row.arrears_gbp}` }),
     },
     {
-      dataset: "housing-benefits", quirk: "lowercase_key", column: "address_key", expected: "accepted",
+      dataset: "housing-benefits",
+      quirk: "lowercase_key",
+      column: "address_key",
+      expected: "accepted",
       applies: () => true,
       apply: (row) => one({ ...row, address_key: (row.address_key ?? "").toLowerCase() }),
     },
     {
-      dataset: "social-care", quirk: "end_before_start", column: "end_date", expected: "error",
+      dataset: "social-care",
+      quirk: "end_before_start",
+      column: "end_date",
+      expected: "error",
       applies: (row) => (row.end_date ?? "") !== "" && (row.end_date ?? "") > (row.start_date ?? ""),
       apply: (row) => one({ ...row, start_date: row.end_date ?? "", end_date: row.start_date ?? "" }),
     },
     {
-      dataset: "social-care", quirk: "invalid_month", column: "birth_month", expected: "error",
+      dataset: "social-care",
+      quirk: "invalid_month",
+      column: "birth_month",
+      expected: "error",
       applies: () => true,
       apply: (row) => one({ ...row, birth_month: `${(row.birth_month ?? "2010-01").slice(0, 4)}-13` }),
     },
     {
-      dataset: "school-readiness", quirk: "school_ready_contradicts_elgs", column: "school_ready", expected: "error",
+      dataset: "school-readiness",
+      quirk: "school_ready_contradicts_elgs",
+      column: "school_ready",
+      expected: "error",
       applies: (row) => row.school_ready === "Y" || row.school_ready === "N",
       apply: (row) => one({ ...row, school_ready: row.school_ready === "Y" ? "N" : "Y" }),
     },
     {
-      dataset: "school-readiness", quirk: "duplicate_person_key_in_year", column: "person_key", expected: "error",
+      dataset: "school-readiness",
+      quirk: "duplicate_person_key_in_year",
+      column: "person_key",
+      expected: "error",
       applies: () => true,
       apply: (row) => ({ rows: [row, { ...row }], at: 1 }),
     },
     {
-      dataset: "school-readiness", quirk: "elg_out_of_range", column: "elg09_reading", expected: "error",
+      dataset: "school-readiness",
+      quirk: "elg_out_of_range",
+      column: "elg09_reading",
+      expected: "error",
       applies: () => true,
       apply: (row) => one({ ...row, elg09_reading: "4" }),
     },
     {
-      dataset: "school-readiness", quirk: "invalid_gender", column: "gender", expected: "error",
+      dataset: "school-readiness",
+      quirk: "invalid_gender",
+      column: "gender",
+      expected: "error",
       applies: () => true,
       apply: (row) => one({ ...row, gender: "U" }),
     },
     {
-      dataset: "youth-offending", quirk: "flag_spelled_yes_no", column: "yos_known", expected: "accepted",
+      dataset: "youth-offending",
+      quirk: "flag_spelled_yes_no",
+      column: "yos_known",
+      expected: "accepted",
       applies: () => true,
       apply: (row) => one({ ...row, yos_known: isFlagY(row.yos_known) ? "yes" : "no" }),
     },
     {
-      dataset: "youth-offending", quirk: "gravity_out_of_range", column: "offence_gravity", expected: "error",
+      dataset: "youth-offending",
+      quirk: "gravity_out_of_range",
+      column: "offence_gravity",
+      expected: "error",
       applies: (row) => (row.offence_gravity ?? "") !== "",
       apply: (row) => one({ ...row, offence_gravity: "9" }),
     },
     {
-      dataset: "drug-alcohol", quirk: "flag_spelled_one_zero", column: "in_treatment_last_12m", expected: "accepted",
+      dataset: "drug-alcohol",
+      quirk: "flag_spelled_one_zero",
+      column: "in_treatment_last_12m",
+      expected: "accepted",
       applies: () => true,
-      apply: (row) => one({
-        ...row,
-        in_treatment_last_12m: isFlagY(row.in_treatment_last_12m) ? "1" : "0",
-        successful_completion_last_12m: isFlagY(row.successful_completion_last_12m) ? "true" : "false",
-      }),
+      apply: (row) =>
+        one({
+          ...row,
+          in_treatment_last_12m: isFlagY(row.in_treatment_last_12m) ? "1" : "0",
+          successful_completion_last_12m: isFlagY(row.successful_completion_last_12m) ? "true" : "false",
+        }),
     },
     {
-      dataset: "drug-alcohol", quirk: "invalid_enum", column: "in_treatment", expected: "error",
+      dataset: "drug-alcohol",
+      quirk: "invalid_enum",
+      column: "in_treatment",
+      expected: "error",
       applies: () => true,
       apply: (row) => one({ ...row, in_treatment: "cannabis" }),
     },
     {
-      dataset: "drug-alcohol", quirk: "truncated_key", column: "address_key", expected: "error",
+      dataset: "drug-alcohol",
+      quirk: "truncated_key",
+      column: "address_key",
+      expected: "error",
       applies: () => true,
       apply: (row) => one({ ...row, address_key: (row.address_key ?? "").slice(0, 63) }),
     },
     {
-      dataset: "police-crime", quirk: "missing_asb_risk_category", column: "asb_risk_category", expected: "error",
+      dataset: "police-crime",
+      quirk: "missing_asb_risk_category",
+      column: "asb_risk_category",
+      expected: "error",
       applies: (row) => isFlagY(row.asb_address),
       apply: (row) => one({ ...row, asb_risk_category: "" }),
     },
     {
-      dataset: "police-crime", quirk: "unexpected_dv_risk_category", column: "dv_risk_category", expected: "error",
+      dataset: "police-crime",
+      quirk: "unexpected_dv_risk_category",
+      column: "dv_risk_category",
+      expected: "error",
       applies: (row) => row.dv_victim_address === "N",
       apply: (row) => one({ ...row, dv_risk_category: "high" }),
     },
@@ -140,7 +195,10 @@ function rowQuirks(salt: string, batchPeriod: string | null): RowQuirk[] {
   // Two rows whose identifiers were blank at source: they collide with each other under the key.
   for (let n = 0; n < 2; n++) {
     quirks.push({
-      dataset: "police-crime", quirk: "empty_identifier_digest", column: "address_key", expected: "warning",
+      dataset: "police-crime",
+      quirk: "empty_identifier_digest",
+      column: "address_key",
+      expected: "warning",
       applies: () => true,
       apply: (row) => one({ ...row, address_key: emptyKey }),
     });
@@ -148,12 +206,18 @@ function rowQuirks(salt: string, batchPeriod: string | null): RowQuirk[] {
   if (batchPeriod !== null) {
     quirks.push(
       {
-        dataset: "troubled-families", quirk: "wrong_batch_period", column: "batch_period", expected: "error",
+        dataset: "troubled-families",
+        quirk: "wrong_batch_period",
+        column: "batch_period",
+        expected: "error",
         applies: () => true,
         apply: (row) => one({ ...row, batch_period: "2015-H2" === batchPeriod ? "2015-H1" : "2015-H2" }),
       },
       {
-        dataset: "troubled-families", quirk: "absence_rate_over_100", column: "absence_rate_after", expected: "error",
+        dataset: "troubled-families",
+        quirk: "absence_rate_over_100",
+        column: "absence_rate_after",
+        expected: "error",
         applies: (row) => (row.absence_rate_after ?? "") !== "",
         apply: (row) => one({ ...row, absence_rate_after: "104.5" }),
       },
@@ -163,7 +227,10 @@ function rowQuirks(salt: string, batchPeriod: string | null): RowQuirk[] {
 }
 
 /** Whole-file quirks that the spec allows: byte-order mark, LF endings, header case and order. */
-export function fileQuirks(datasetId: DatasetId, columns: readonly string[]): {
+export function fileQuirks(
+  datasetId: DatasetId,
+  columns: readonly string[],
+): {
   options: CsvFileOptions;
   columns: readonly string[];
   records: QuirkRecord[];
@@ -180,7 +247,9 @@ export function fileQuirks(datasetId: DatasetId, columns: readonly string[]): {
       };
     case "police-crime":
       return {
-        options: { header: columns.map((c, i) => (i % 3 === 0 ? ` ${c.toUpperCase()} ` : i % 3 === 1 ? c.replace(/^./, (m) => m.toUpperCase()) : c)) },
+        options: {
+          header: columns.map((c, i) => (i % 3 === 0 ? ` ${c.toUpperCase()} ` : i % 3 === 1 ? c.replace(/^./, (m) => m.toUpperCase()) : c)),
+        },
         columns,
         records: [{ datasetId, line: 1, column: "", quirk: "header_case_and_spaces", expected: "accepted" }],
       };

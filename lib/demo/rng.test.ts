@@ -4,7 +4,14 @@ import { Rng, mixSeed } from "@/lib/demo/rng";
 
 describe("Rng", () => {
   it("repeats its sequence for the same seed and differs for another", () => {
-    const draw = (seed: number) => Array.from({ length: 8 }, ((r) => () => r.nextUint32())(new Rng(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 8 },
+        (
+          (r) => () =>
+            r.nextUint32()
+        )(new Rng(seed)),
+      );
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
   });

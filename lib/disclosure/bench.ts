@@ -63,7 +63,8 @@ function makeBase(children: number, seed: number): UnitCell[] {
     for (const c of combos) {
       domain.forEach((v, k) => {
         let p = c.p;
-        if (dim === "gld") p *= (c.values.fsm === true ? 0.55 : 0.72) * (v === true ? 1 : 0) + (v === true ? 0 : 1 - (c.values.fsm === true ? 0.55 : 0.72));
+        if (dim === "gld")
+          p *= (c.values.fsm === true ? 0.55 : 0.72) * (v === true ? 1 : 0) + (v === true ? 0 : 1 - (c.values.fsm === true ? 0.55 : 0.72));
         else p *= shares[dim]?.[k] ?? 0;
         next.push({ values: { ...c.values, [dim]: v }, p });
       });
@@ -89,7 +90,7 @@ function request(cells: UnitCell[], threshold: number): Request {
       { id: "gld-by-year", rows: ["year"], measure: gld, totals: true },
       { id: "gld-by-ethnicity", rows: ["ethnicity"], measure: gld, totals: true },
       { id: "gld-by-district", rows: ["district"], measure: gld, totals: true },
-            { id: "gld-by-gender-fsm", rows: ["gender"], columns: ["fsm"], measure: gld, totals: true },
+      { id: "gld-by-gender-fsm", rows: ["gender"], columns: ["fsm"], measure: gld, totals: true },
       { id: "gld-by-birth-term", rows: ["birthTerm"], measure: gld, totals: true },
       { id: "gld-by-year-gender", rows: ["year"], columns: ["gender"], measure: gld, totals: true },
       { id: "gld-by-district-fsm", rows: ["district"], columns: ["fsm"], measure: gld, totals: true },

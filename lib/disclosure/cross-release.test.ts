@@ -129,7 +129,9 @@ describe("cross-release: a population total in one release and a gender table in
     const tampered: PriorTable = {
       source: "R-1",
       spec: first[0]!,
-      cells: r1!.publication.tables[0]!.cells.map((c) => (c.value.suppressed || c.value.value === null ? c : { ...c, value: { suppressed: false, value: c.value.value + 1 } })),
+      cells: r1!.publication.tables[0]!.cells.map((c) =>
+        c.value.suppressed || c.value.value === null ? c : { ...c, value: { suppressed: false, value: c.value.value + 1 } },
+      ),
     };
     expect(() => protectPublication({ threshold: 5, base, tables: second, prior: [tampered] })).toThrow(/does not match this analysis base/);
   });
@@ -222,10 +224,17 @@ const caseArb = fc
     const all = dims.reduce<Record<string, DimensionValue>[]>((acc, [d, domain]) => acc.flatMap((c) => domain.map((v) => ({ ...c, [d]: v }))), [{}]);
     return fc
       .record({
-        counts: fc.array(fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 7 }) }, { weight: 5, arbitrary: fc.integer({ min: 6, max: 40 }) }), {
-          minLength: all.length,
-          maxLength: all.length,
-        }),
+        counts: fc.array(
+          fc.oneof(
+            { weight: 1, arbitrary: fc.constant(0) },
+            { weight: 3, arbitrary: fc.integer({ min: 1, max: 7 }) },
+            { weight: 5, arbitrary: fc.integer({ min: 6, max: 40 }) },
+          ),
+          {
+            minLength: all.length,
+            maxLength: all.length,
+          },
+        ),
         publications: fc.tuple(...shape.map((n, p) => fc.tuple(...Array.from({ length: n }, (_, t) => tableArb(dims, `p${p}t${t}`))))),
       })
       .map(({ counts, publications }) => ({
@@ -254,7 +263,8 @@ describe("cross-release properties over random sequences of releases", () => {
         // Nothing once released is ever shown differently later.
         for (let k = 1; k < releases.length; k++) {
           const pub = releases[k]!.publication;
-          for (const t of pub.tables) for (const c of t.cells) if (c.forcedBy) expect(c.forcedBy.every((s) => releases.slice(0, k).some((r) => r.source === s))).toBe(true);
+          for (const t of pub.tables)
+            for (const c of t.cells) if (c.forcedBy) expect(c.forcedBy.every((s) => releases.slice(0, k).some((r) => r.source === s))).toBe(true);
         }
       }),
       { numRuns: Number(process.env.CROSS_RELEASE_RUNS ?? 150), seed: Number(process.env.CROSS_RELEASE_SEED ?? 20261201) },

@@ -1,13 +1,7 @@
 import "server-only";
 
 export type DisclosureErrorCode =
-  | "invalid-threshold"
-  | "invalid-base"
-  | "invalid-table"
-  | "unsupported-measure"
-  | "too-complex"
-  | "arithmetic-limit"
-  | "prior-mismatch";
+  "invalid-threshold" | "invalid-base" | "invalid-table" | "unsupported-measure" | "too-complex" | "arithmetic-limit" | "prior-mismatch";
 
 /**
  * The only error the engine throws on purpose. Callers must treat every one of them as

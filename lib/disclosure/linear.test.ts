@@ -40,9 +40,11 @@ describe("EchelonBasis", () => {
     const vec = (n: number) => fc.array(fc.integer({ min: -2, max: 2 }), { minLength: n, maxLength: n });
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 7 }).chain((n) =>
-          fc.record({ rows: fc.array(vec(n), { minLength: 0, maxLength: 8 }), probes: fc.array(vec(n), { minLength: 1, maxLength: 5 }) }),
-        ),
+        fc
+          .integer({ min: 1, max: 7 })
+          .chain((n) =>
+            fc.record({ rows: fc.array(vec(n), { minLength: 0, maxLength: 8 }), probes: fc.array(vec(n), { minLength: 1, maxLength: 5 }) }),
+          ),
         ({ rows, probes }) => {
           const basis = new EchelonBasis();
           const width = rows[0]?.length ?? probes[0]!.length;

@@ -32,10 +32,7 @@ function checked(n: number): number {
   // Doubles are exact only up to 2^53; past that the elimination would silently round, and a
   // rounded "zero" could declare a disclosive cell safe. Failing closed is the only honest answer.
   if (!Number.isSafeInteger(n)) {
-    throw new DisclosureError(
-      "arithmetic-limit",
-      "Exact elimination exceeded the safe integer range; the publication cannot be certified.",
-    );
+    throw new DisclosureError("arithmetic-limit", "Exact elimination exceeded the safe integer range; the publication cannot be certified.");
   }
   return n;
 }

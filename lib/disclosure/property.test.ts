@@ -60,22 +60,21 @@ const requestArb: fc.Arbitrary<PublicationRequest> = fc
   .filter(({ sizes }) => sizes.reduce((a, b) => a * b, 1) <= 81)
   .chain(({ sizes, threshold, tableCount }) => {
     const dims = sizes.map((k, i) => [`d${i}`, domainFor(i, k)] as const);
-    const all = dims.reduce<Record<string, DimensionValue>[]>(
-      (acc, [d, domain]) => acc.flatMap((c) => domain.map((v) => ({ ...c, [d]: v }))),
-      [{}],
-    );
-    return fc.record({
-      counts: fc.array(countArb, { minLength: all.length, maxLength: all.length }),
-      tables: fc.tuple(...Array.from({ length: tableCount }, (_, t) => tableArb(dims, `t${t}`))),
-    }).map(({ counts, tables }): PublicationRequest => ({
-      threshold,
-      base: {
-        dimensions: Object.fromEntries(dims),
-        // Zero cells are sometimes listed and sometimes left out: both must mean the same.
-        cells: all.flatMap((values, i) => (counts[i] === 0 && i % 2 === 0 ? [] : [{ values, count: counts[i]! }])),
-      },
-      tables,
-    }));
+    const all = dims.reduce<Record<string, DimensionValue>[]>((acc, [d, domain]) => acc.flatMap((c) => domain.map((v) => ({ ...c, [d]: v }))), [{}]);
+    return fc
+      .record({
+        counts: fc.array(countArb, { minLength: all.length, maxLength: all.length }),
+        tables: fc.tuple(...Array.from({ length: tableCount }, (_, t) => tableArb(dims, `t${t}`))),
+      })
+      .map(({ counts, tables }): PublicationRequest => ({
+        threshold,
+        base: {
+          dimensions: Object.fromEntries(dims),
+          // Zero cells are sometimes listed and sometimes left out: both must mean the same.
+          cells: all.flatMap((values, i) => (counts[i] === 0 && i % 2 === 0 ? [] : [{ values, count: counts[i]! }])),
+        },
+        tables,
+      }));
   });
 
 function groupTruth(request: PublicationRequest) {
@@ -84,12 +83,9 @@ function groupTruth(request: PublicationRequest) {
   return (spec: TableSpec, key: Readonly<Record<string, DimensionValue | null>>, numerator: boolean): number => {
     let total = 0;
     all.forEach((c, i) => {
-      const inFilter = Object.entries(spec.filter ?? {}).every(([d, w]) =>
-        Array.isArray(w) ? (w as DimensionValue[]).includes(c[d]!) : w === c[d],
-      );
+      const inFilter = Object.entries(spec.filter ?? {}).every(([d, w]) => (Array.isArray(w) ? (w as DimensionValue[]).includes(c[d]!) : w === c[d]));
       const inKey = Object.entries(key).every(([d, v]) => v === null || v === c[d]);
-      const inNumerator =
-        !numerator || spec.measure.kind !== "percentage" || Object.entries(spec.measure.numerator).every(([d, w]) => w === c[d]);
+      const inNumerator = !numerator || spec.measure.kind !== "percentage" || Object.entries(spec.measure.numerator).every(([d, w]) => w === c[d]);
       if (inFilter && inKey && inNumerator) total += truth[i]!;
     });
     return total;
@@ -106,7 +102,10 @@ describe("protectPublication properties over random bases and table sets", () =>
         pub.tables.forEach((table, k) => {
           const spec = request.tables[k]!;
           for (const cell of table.cells) {
-            const counts = spec.measure.kind === "count" ? [[cell.value, false] as const] : [[cell.numerator!, true] as const, [cell.denominator!, false] as const];
+            const counts =
+              spec.measure.kind === "count"
+                ? [[cell.value, false] as const]
+                : [[cell.numerator!, true] as const, [cell.denominator!, false] as const];
             for (const [value, isNumerator] of counts) {
               // No structural zeros are declared here, so [z] may only mean an empty intersection
               // of the table's own conditions.
@@ -153,7 +152,10 @@ describe("protectPublication properties over random bases and table sets", () =>
             // The complement may only be small when it is empty by construction: the cell's own
             // category already meets the numerator condition, so 100% tells nothing new.
             const implied = Object.entries(numeratorCondition).every(
-              ([d, w]) => cell.key[d] === w || spec.filter?.[d] === w || (Array.isArray(spec.filter?.[d]) && (spec.filter[d] as DimensionValue[]).every((x) => x === w)),
+              ([d, w]) =>
+                cell.key[d] === w ||
+                spec.filter?.[d] === w ||
+                (Array.isArray(spec.filter?.[d]) && (spec.filter[d] as DimensionValue[]).every((x) => x === w)),
             );
             if (implied) expect(numerator!.value).toBe(denominator!.value);
             else expect(denominator!.value - numerator!.value).toBeGreaterThan(t);

@@ -1,26 +1,8 @@
 import "server-only";
 import { DisclosureError } from "./errors";
 import { EchelonBasis, type SparseVector } from "./linear";
-import {
-  add,
-  BoxCounter,
-  boxKey,
-  boxVector,
-  buildSpace,
-  intersectBoxes,
-  subtract,
-  valueKey,
-  type Box,
-  type Space,
-} from "./space";
-import type {
-  CellValue,
-  DimensionValue,
-  ProtectedCell,
-  ProtectedPublication,
-  ProtectedTable,
-  PublicationRequest,
-} from "./types";
+import { add, BoxCounter, boxKey, boxVector, buildSpace, intersectBoxes, subtract, valueKey, type Box, type Space } from "./space";
+import type { CellValue, DimensionValue, ProtectedCell, ProtectedPublication, ProtectedTable, PublicationRequest } from "./types";
 import { resolveRequest, type ResolvedCondition, type ResolvedRequest, type ResolvedTable } from "./validate";
 
 /** Bounds the hidden groups checked per publication so a pathological spec fails fast instead of timing out. */
@@ -146,10 +128,7 @@ export function planPublication(request: PublicationRequest): Plan {
   const distinctions = dims.map((dim, d) => {
     const sets: Set<string>[] = [];
     if (grouped.has(dim)) for (const v of domains[d] as readonly DimensionValue[]) sets.push(new Set([valueKey(v)]));
-    const conditions = [
-      ...resolved.tables.flatMap((t) => [t.filter, t.numerator]),
-      ...resolved.structuralZeros,
-    ];
+    const conditions = [...resolved.tables.flatMap((t) => [t.filter, t.numerator]), ...resolved.structuralZeros];
     for (const c of conditions) {
       const values = c.get(dim);
       if (values !== undefined) sets.push(new Set(values.map(valueKey)));
@@ -239,7 +218,10 @@ export function planPublication(request: PublicationRequest): Plan {
       const colPart = t.columns.map((d) => JSON.stringify(cell.key[d] ?? null)).join(",");
       const rowIsTotal = t.rows.some((d) => cell.key[d] === null);
       const colIsTotal = t.columns.some((d) => cell.key[d] === null);
-      for (const [measure, form] of [["base", cell.baseForm], ["numerator", cell.numeratorForm]] as const) {
+      for (const [measure, form] of [
+        ["base", cell.baseForm],
+        ["numerator", cell.numeratorForm],
+      ] as const) {
         if (t.rows.length > 0 && !rowIsTotal) addToLine(`${measure}|col|${colPart}`, form);
         if (t.columns.length > 0 && !colIsTotal) addToLine(`${measure}|row|${rowPart}`, form);
       }
@@ -401,7 +383,9 @@ export function secondarySuppression(plan: Plan, primary: SuppressionMarks, cros
   // promise that the value stays hidden, so it is kept underivable like a small group.
   const sensitive = new Set([...sensitiveForms(plan), ...(cross?.locked ?? [])]);
   let pending: Target[] = [
-    ...[...sensitive].sort((a, b) => a - b).map((i) => ({ key: (plan.forms[i] as Form).key, vector: (plan.forms[i] as Form).vector, optional: false })),
+    ...[...sensitive]
+      .sort((a, b) => a - b)
+      .map((i) => ({ key: (plan.forms[i] as Form).key, vector: (plan.forms[i] as Form).vector, optional: false })),
     ...lineSums(),
   ];
   const positionOf = new Map(order.map((i, p) => [i, p]));
@@ -568,7 +552,12 @@ export function protectPublication(request: PublicationRequest): ProtectedPublic
         throw new DisclosureError("prior-mismatch", `Release ${p.source} has a cell its table definition does not produce.`, { source: p.source });
       }
       const parts: [number, CellValue | undefined][] =
-        at.numeratorForm === null ? [[at.baseForm, cell.value]] : [[at.baseForm, cell.denominator], [at.numeratorForm, cell.numerator]];
+        at.numeratorForm === null
+          ? [[at.baseForm, cell.value]]
+          : [
+              [at.baseForm, cell.denominator],
+              [at.numeratorForm, cell.numerator],
+            ];
       for (const [form, value] of parts) {
         if (value === undefined || plan.known.has(form)) continue;
         if (value.suppressed) {
@@ -603,7 +592,8 @@ export function protectPublication(request: PublicationRequest): ProtectedPublic
   for (const k of keep) {
     const t = plan.tables.findIndex((x, i) => i < own && x.spec.id === k.table);
     const at = t < 0 ? undefined : cellIndex((plan.tables[t] as PlannedTable).cells).get(keyOf(k.key));
-    if (at === undefined) throw new DisclosureError("invalid-table", `There is no cell ${JSON.stringify(k.key)} in table "${k.table}" to keep suppressed.`);
+    if (at === undefined)
+      throw new DisclosureError("invalid-table", `There is no cell ${JSON.stringify(k.key)} in table "${k.table}" to keep suppressed.`);
     const forms = k.part === "numerator" ? [at.numeratorForm] : k.part === undefined ? [at.baseForm, at.numeratorForm] : [at.baseForm];
     for (const form of forms) {
       if (form === null || plan.known.has(form) || fixed.has(form)) continue;
@@ -616,7 +606,9 @@ export function protectPublication(request: PublicationRequest): ProtectedPublic
   const rendered = renderPublication({ ...plan, tables: plan.tables.slice(0, own) }, final, forcedBy);
 
   // The summary speaks of the new tables only.
-  const ownForms = new Set(plan.tables.slice(0, own).flatMap((t) => t.cells.flatMap((c) => (c.numeratorForm === null ? [c.baseForm] : [c.baseForm, c.numeratorForm]))));
+  const ownForms = new Set(
+    plan.tables.slice(0, own).flatMap((t) => t.cells.flatMap((c) => (c.numeratorForm === null ? [c.baseForm] : [c.baseForm, c.numeratorForm]))),
+  );
   let primary = 0;
   let secondary = 0;
   let published = 0;
@@ -642,5 +634,9 @@ export function protectPublication(request: PublicationRequest): ProtectedPublic
 }
 
 function keyOf(key: Readonly<Record<string, DimensionValue | null>>): string {
-  return JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k] ?? null, typeof key[k]]));
+  return JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((k) => [k, key[k] ?? null, typeof key[k]]),
+  );
 }

@@ -5,12 +5,12 @@ import type { PublicationRequest } from "./types";
 
 const request: PublicationRequest = {
   base: {
-    dimensions: { ethnicity: ["White British", "=HYPERLINK(\"x\")", "Mixed, other"], gld: [true, false] },
+    dimensions: { ethnicity: ["White British", '=HYPERLINK("x")', "Mixed, other"], gld: [true, false] },
     cells: [
       { values: { ethnicity: "White British", gld: true }, count: 120 },
       { values: { ethnicity: "White British", gld: false }, count: 48 },
-      { values: { ethnicity: "=HYPERLINK(\"x\")", gld: true }, count: 3 },
-      { values: { ethnicity: "=HYPERLINK(\"x\")", gld: false }, count: 9 },
+      { values: { ethnicity: '=HYPERLINK("x")', gld: true }, count: 3 },
+      { values: { ethnicity: '=HYPERLINK("x")', gld: false }, count: 9 },
       { values: { ethnicity: "Mixed, other", gld: true }, count: 14 },
       { values: { ethnicity: "Mixed, other", gld: false }, count: 11 },
     ],

@@ -36,7 +36,11 @@ function hasSuppression(cell: ProtectedCell): { any: boolean; secondary: boolean
 export function tableNote(table: ProtectedTable, unit = "cases"): string | null {
   const flags = table.cells.map(hasSuppression);
   if (!flags.some((f) => f.any)) return null;
-  return suppressionNote(table.threshold, unit, flags.some((f) => f.secondary));
+  return suppressionNote(
+    table.threshold,
+    unit,
+    flags.some((f) => f.secondary),
+  );
 }
 
 function keyCell(value: DimensionValue | null | undefined): CsvValue {

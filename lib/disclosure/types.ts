@@ -34,9 +34,7 @@ export interface Base {
  * representable on purpose: a minimum or maximum is a unit record, and a mean over a published
  * count leaks the sum of the group (see docs/decisions/020-disclosure-control.md).
  */
-export type Measure =
-  | { readonly kind: "count" }
-  | { readonly kind: "percentage"; readonly numerator: Condition };
+export type Measure = { readonly kind: "count" } | { readonly kind: "percentage"; readonly numerator: Condition };
 
 export interface TableSpec {
   readonly id: string;

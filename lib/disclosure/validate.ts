@@ -1,12 +1,7 @@
 import "server-only";
 import { DisclosureError } from "./errors";
 import { valueKey } from "./space";
-import {
-  DEFAULT_THRESHOLD,
-  type Condition,
-  type DimensionValue,
-  type PublicationRequest,
-} from "./types";
+import { DEFAULT_THRESHOLD, type Condition, type DimensionValue, type PublicationRequest } from "./types";
 
 /** A condition resolved against the declared domains: dimension → allowed values, in domain order. */
 export type ResolvedCondition = ReadonlyMap<string, readonly DimensionValue[]>;
@@ -35,9 +30,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isDimensionValue(value: unknown): value is DimensionValue {
-  return (
-    typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
-  );
+  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
 function resolveCondition(
@@ -69,11 +62,7 @@ function resolveCondition(
   return resolved;
 }
 
-function resolveAxis(
-  raw: unknown,
-  dimensions: ReadonlyMap<string, readonly DimensionValue[]>,
-  id: string,
-): readonly string[] {
+function resolveAxis(raw: unknown, dimensions: ReadonlyMap<string, readonly DimensionValue[]>, id: string): readonly string[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new DisclosureError("invalid-table", `Table "${id}" axes must be arrays.`, { id });
   for (const dim of raw as unknown[]) {
@@ -152,7 +141,9 @@ export function resolveRequest(request: PublicationRequest): ResolvedRequest {
   const names = [...dimensions.keys()];
   for (const cell of cells) {
     if (cell.count === 0 || structuralZeros.length === 0) continue;
-    const values = new Map(names.map((dim, d) => [dim, (dimensions.get(dim) as readonly DimensionValue[])[cell.indices[d] as number] as DimensionValue]));
+    const values = new Map(
+      names.map((dim, d) => [dim, (dimensions.get(dim) as readonly DimensionValue[])[cell.indices[d] as number] as DimensionValue]),
+    );
     if (structuralZeros.some((z) => matches(z, values))) {
       throw new DisclosureError("invalid-base", "A declared structural zero has a non-zero count.", {
         values: Object.fromEntries(values),

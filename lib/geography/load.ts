@@ -16,7 +16,10 @@ async function header(file: string): Promise<string[]> {
   const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
   for await (const line of lines) {
     lines.close();
-    return line.replace(/^\uFEFF/, "").split(",").map((h) => h.trim().toLowerCase());
+    return line
+      .replace(/^\uFEFF/, "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase());
   }
   return [];
 }
@@ -41,7 +44,8 @@ export async function loadOutputAreas(file: string, actorLabel = "system:geograp
     const bad = await c.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM geo_stage WHERE address_key !~ '^[0-9A-Fa-f]{64}$' OR coalesce(oa_code, '') = '' OR coalesce(ward_name, '') = ''",
     );
-    if (bad.rows[0]!.n > 0) throw new GeographyFileError(`${bad.rows[0]!.n} row(s) of the output-area lookup are not a pseudonymised key with an output area and ward.`);
+    if (bad.rows[0]!.n > 0)
+      throw new GeographyFileError(`${bad.rows[0]!.n} row(s) of the output-area lookup are not a pseudonymised key with an output area and ward.`);
     const res = await c.query(
       `INSERT INTO geo_address_area (address_key, oa_code, ward_name)
        SELECT DISTINCT ON (lower(address_key)) lower(address_key), oa_code, ward_name FROM geo_stage ORDER BY lower(address_key), oa_code

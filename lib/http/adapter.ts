@@ -177,7 +177,8 @@ export function definePage<K extends PageKey>(key: K, fn: (ctx: PageContext<K>) 
 
 /** generateMetadata of a page, read from its search parameters only (a title that says "Error: …"). */
 export function definePageMetadata<K extends PageKey, M>(key: K, fn: (input: { searchParams: Search }) => M | Promise<M>) {
-  const generateMetadata = async (props: { searchParams?: Promise<Search> }): Promise<M> => fn({ searchParams: await awaitRecord(props.searchParams) });
+  const generateMetadata = async (props: { searchParams?: Promise<Search> }): Promise<M> =>
+    fn({ searchParams: await awaitRecord(props.searchParams) });
   return brand(generateMetadata, key);
 }
 

@@ -42,8 +42,18 @@ const VANGE = { type: "dashboard", id: "vange" };
 
 // Generic so that each entry keeps its literal path and access: the adapter types a route's
 // params from its pattern and its actor from its access ("public" routes get none).
-const page = <P extends string, A extends RouteAccess>(path: P, access: A, audit: RouteAudit | null = null) => ({ kind: "page" as const, path, access, audit });
-const handler = <P extends string, A extends RouteAccess>(path: P, access: A, audit: RouteAudit | null = null) => ({ kind: "handler" as const, path, access, audit });
+const page = <P extends string, A extends RouteAccess>(path: P, access: A, audit: RouteAudit | null = null) => ({
+  kind: "page" as const,
+  path,
+  access,
+  audit,
+});
+const handler = <P extends string, A extends RouteAccess>(path: P, access: A, audit: RouteAudit | null = null) => ({
+  kind: "handler" as const,
+  path,
+  access,
+  audit,
+});
 const action = <A extends RouteAccess>(access: A) => ({ kind: "action" as const, path: null, access, audit: null });
 
 export const ROUTES = {
@@ -52,7 +62,7 @@ export const ROUTES = {
 
   // Signing in and out (lib/auth, lib/idp). The interaction pages are bound to the browser by
   // the identity provider's interaction cookie, not by a portal session.
-  "signin": page("/signin", "public"),
+  signin: page("/signin", "public"),
   "signin.error": page("/signin/error", "public"),
   "signin.refused": page("/signin/refused", "public"),
   "signin.not-registered": page("/signin/not-registered", "public"),
@@ -65,14 +75,14 @@ export const ROUTES = {
   "signin.interaction.submit": handler("/signin/interaction/[uid]/submit", "public"),
   "signed-out": page("/signed-out", "public"),
   // The unguessable token in the link is the credential, checked by the domain.
-  "activate": page("/activate/[token]", "public"),
+  activate: page("/activate/[token]", "public"),
   "activate.submit": action("public"),
   "auth.nextauth": handler("/api/auth/[...nextauth]", "public"),
   "auth.prepare": handler("/api/auth/prepare", "public"),
   "auth.sign-out": handler("/api/auth/sign-out", "public"),
 
   // Identity administration (lib/idp/admin.ts): accounts, organisations, password policy, keys.
-  "admin": page("/admin", ADMIN),
+  admin: page("/admin", ADMIN),
   "admin.organisations": page("/admin/organisations", ADMIN),
   "admin.organisations.create": action(ADMIN),
   "admin.organisation": page("/admin/organisations/[id]", ADMIN),
@@ -97,7 +107,7 @@ export const ROUTES = {
   // Ingest (lib/ingest, lib/sftp): partners upload and audit their own files; administrators
   // see incidents and configure SFTP inboxes but never read partner rows. The specification
   // holds no data: partners read it before they have an account.
-  "uploads": page("/uploads", PARTNER),
+  uploads: page("/uploads", PARTNER),
   "uploads.new": page("/uploads/new", PARTNER),
   "uploads.batch": page("/uploads/[batchId]", PARTNER),
   "uploads.withdraw": action(PARTNER),
@@ -107,12 +117,12 @@ export const ROUTES = {
   "api.uploads.original": handler("/api/uploads/[batchId]/original", PARTNER),
   "api.uploads.errors": handler("/api/uploads/[batchId]/errors", PARTNER),
   // Pseudonymisation at source (lib/pseudonymise): the page hashes in the analyst's browser.
-  "pseudonymise": page("/pseudonymise", PARTNER),
+  pseudonymise: page("/pseudonymise", PARTNER),
   "admin.incidents": page("/admin/incidents", ADMIN),
   "admin.sftp": page("/admin/sftp", ADMIN),
   "admin.sftp.save": action(ADMIN),
   "admin.sftp.poll": action(ADMIN),
-  "specification": page("/specification", "public"),
+  specification: page("/specification", "public"),
   "specification.json": handler("/specification/json", "public"),
   "specification.template": handler("/specification/[dataset]/template", "public"),
 
@@ -120,7 +130,7 @@ export const ROUTES = {
   "dashboards.vange": page("/dashboards/vange", RESEARCH, { action: "dashboard.view", target: VANGE }),
   "api.dashboards.vange": handler("/api/dashboards/vange", RESEARCH, { action: "dashboard.view", target: VANGE }),
   "api.dashboards.vange.csv": handler("/api/dashboards/vange/csv", RESEARCH, { action: "dashboard.export", target: VANGE }),
-  "matching": page("/matching", ALL_ROLES),
+  matching: page("/matching", ALL_ROLES),
   // On-demand runs: researchers and administrators only, though every role sees the page.
   "matching.run-now": action(["researcher", "administrator"]),
   "api.matching.progress": handler("/api/matching/runs/[runId]/progress", ALL_ROLES),
@@ -133,7 +143,7 @@ export const ROUTES = {
 
   // Output checking and release (lib/release): researchers request, approvers decide, anyone
   // reads the public register and downloads released files (checked against their SHA-256).
-  "releases": page("/releases", "public"),
+  releases: page("/releases", "public"),
   "releases.file": handler("/releases/files/[fileId]", "public"),
   "releases.requests": page("/releases/requests", RESEARCH),
   "releases.request": page("/releases/requests/[id]", RESEARCH),
@@ -150,13 +160,13 @@ export const ROUTES = {
 
   // The audit trail (lib/audit): data-protection officers (their organisation's events and those
   // about its data) and administrators (all); each export is on record.
-  "audit": page("/audit", ["dpo", "administrator"]),
+  audit: page("/audit", ["dpo", "administrator"]),
   "api.audit.export": handler("/api/audit/export", ["dpo", "administrator"]),
   "audit.check-now": action(["dpo", "administrator"]),
 
   // The breach register (lib/incidents): partners report and follow their agreements' incidents;
   // administrators run the lifecycle.
-  "incidents": page("/incidents", ["partner_analyst", "administrator"]),
+  incidents: page("/incidents", ["partner_analyst", "administrator"]),
   "incidents.new": page("/incidents/new", ["partner_analyst", "administrator"]),
   "incidents.incident": page("/incidents/[id]", ["partner_analyst", "administrator"]),
   "incidents.report": action(["partner_analyst", "administrator"]),

@@ -66,10 +66,7 @@ async function registerUnknownFailure(now: Date): Promise<void> {
 }
 
 /** A refused sign-in is recorded with its real reason, which the user is never told. */
-async function recordRefusal(
-  user: { id: string; email: string; role: string; orgId: string },
-  details: Record<string, string>,
-) {
+async function recordRefusal(user: { id: string; email: string; role: string; orgId: string }, details: Record<string, string>) {
   await withContext(system, (tx) =>
     recordAudit(tx, {
       action: "idp.sign_in_refused",
@@ -91,9 +88,7 @@ const recordLockedAttempt = (user: { id: string; email: string; role: string; or
  * again), or otherwise one message for every other reason.
  */
 export type AttemptRefusal =
-  | { kind: "failed" }
-  | { kind: "throttled"; scope: "address" | "global"; retryAfterMs: number }
-  | { kind: "locked"; until: Date };
+  { kind: "failed" } | { kind: "throttled"; scope: "address" | "global"; retryAfterMs: number } | { kind: "locked"; until: Date };
 
 export type PasswordCheck = { ok: true; userId: string } | { ok: false; refusal: AttemptRefusal };
 
@@ -301,7 +296,11 @@ export async function setPassword(
   tx: Tx,
   userId: string,
   password: string,
-  opts: { now?: Date; reason: "changed" | "expired" | "forced" | "activated"; actor?: { userId?: string | null; label: string; role?: string | null } },
+  opts: {
+    now?: Date;
+    reason: "changed" | "expired" | "forced" | "activated";
+    actor?: { userId?: string | null; label: string; role?: string | null };
+  },
 ): Promise<PasswordChange> {
   const now = opts.now ?? new Date();
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { idpCredential: true, organisation: true } });

@@ -57,9 +57,7 @@ export class PostgresAdapter {
   }
 
   async consume(id: string): Promise<void> {
-    await withContext(ctx, (tx) =>
-      tx.idpStore.updateMany({ where: { model: this.model, id }, data: { consumedAt: new Date() } }),
-    );
+    await withContext(ctx, (tx) => tx.idpStore.updateMany({ where: { model: this.model, id }, data: { consumedAt: new Date() } }));
   }
 
   async destroy(id: string): Promise<void> {

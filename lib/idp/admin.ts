@@ -105,7 +105,11 @@ export async function getAccount(actor: AdminActor, id: string, now = new Date()
 const ROLE_VALUES = ["partner_analyst", "researcher", "approver", "administrator"] as const;
 
 export const accountInputSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter an e-mail address in the right format, like name@example.org" })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "Enter an e-mail address in the right format, like name@example.org" })),
   displayName: z.string().trim().min(1, { error: "Enter the person's name" }).max(200, { error: "The name must be 200 characters or fewer" }),
   role: z.enum(ROLE_VALUES, { error: "Choose a role" }),
   orgId: z.uuid({ error: "Choose an organisation" }),
@@ -148,7 +152,11 @@ async function issueActivation(tx: Tx, user: ActivationFor, createdById: string 
     data: { userId: user.id, tokenHash: sha256(token), createdById, createdAt: now, expiresAt: new Date(now.getTime() + ACTIVATION_TTL_MS) },
   });
   const url = `${publicUrl()}/activate/${token}`;
-  const expires = new Date(now.getTime() + ACTIVATION_TTL_MS).toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/London" });
+  const expires = new Date(now.getTime() + ACTIVATION_TTL_MS).toLocaleString("en-GB", {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "Europe/London",
+  });
   await queueMail(tx, {
     kind: reason === "new" ? "account.activation" : "account.password-reset",
     to: user.email,
@@ -318,7 +326,12 @@ export async function findActivation(token: string, now = new Date()): Promise<{
   });
 }
 
-export async function activateAccount(token: string, password: string, confirm: string, now = new Date()): Promise<PasswordChange | { ok: false; expired: true }> {
+export async function activateAccount(
+  token: string,
+  password: string,
+  confirm: string,
+  now = new Date(),
+): Promise<PasswordChange | { ok: false; expired: true }> {
   if (password !== confirm) return { ok: false, problems: [{ code: "mismatch", message: "Enter the same new password twice" }] };
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, expired: true };
   return withContext({ kind: "system", purpose: "account-activation" }, async (tx) => {
@@ -366,7 +379,9 @@ export const ORG_KINDS: { value: OrgKind; label: string }[] = [
 
 const orgSchema = z.object({
   name: z.string().trim().min(2, { error: "Enter the organisation's name" }).max(200, { error: "The name must be 200 characters or fewer" }),
-  kind: z.enum(["county_council", "borough_council", "police", "university", "local_authority", "platform_operator"], { error: "Choose the kind of organisation" }),
+  kind: z.enum(["county_council", "borough_council", "police", "university", "local_authority", "platform_operator"], {
+    error: "Choose the kind of organisation",
+  }),
   dpContactEmail: z
     .string()
     .trim()

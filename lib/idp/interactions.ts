@@ -98,9 +98,7 @@ function nodeResponse() {
   };
 }
 
-export type Loaded =
-  | { ok: true; interaction: Interaction; pending: PendingView | null }
-  | { ok: false };
+export type Loaded = { ok: true; interaction: Interaction; pending: PendingView | null } | { ok: false };
 
 export interface PendingView {
   userId: string;
@@ -232,9 +230,7 @@ export async function submitCode(uid: string, cookieHeader: string, code: string
   if (pending.secondFactorDone || !pending.enrolled) return continueFrom(uid, cookieHeader, now);
   const check = await verifySecondFactor(pending.userId, code, now, clientAddress);
   if (!check.ok) return { kind: "error", message: refusalMessage(check.refusal, CODE_FAILED), refusal: check.refusal };
-  await withContext(system, (tx) =>
-    tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { secondFactorAt: now } }),
-  );
+  await withContext(system, (tx) => tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { secondFactorAt: now } }));
   await recordSuccessfulSignIn(pending.userId, check.method, now);
   return continueFrom(uid, cookieHeader, now);
 }
@@ -245,9 +241,7 @@ export async function enrolmentSecret(uid: string, cookieHeader: string, now = n
   if (!pending || pending.enrolled || pending.secondFactorDone) return null;
   if (pending.enrolSecret) return { secret: pending.enrolSecret, email: pending.email };
   const secret = newTotpSecret();
-  await withContext(system, (tx) =>
-    tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { enrolSecret: encryptSecret(secret) } }),
-  );
+  await withContext(system, (tx) => tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { enrolSecret: encryptSecret(secret) } }));
   return { secret, email: pending.email };
 }
 
@@ -272,19 +266,11 @@ export async function submitEnrolment(uid: string, cookieHeader: string, code: s
 export async function acknowledgeRecoveryCodes(uid: string, cookieHeader: string, now = new Date()): Promise<StepResult> {
   const pending = await requirePending(uid, cookieHeader, now);
   if (!pending) return { kind: "expired" };
-  await withContext(system, (tx) =>
-    tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { recoveryCodes: null } }),
-  );
+  await withContext(system, (tx) => tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { recoveryCodes: null } }));
   return continueFrom(uid, cookieHeader, now);
 }
 
-export async function submitNewPassword(
-  uid: string,
-  cookieHeader: string,
-  password: string,
-  confirm: string,
-  now = new Date(),
-): Promise<StepResult> {
+export async function submitNewPassword(uid: string, cookieHeader: string, password: string, confirm: string, now = new Date()): Promise<StepResult> {
   const pending = await requirePending(uid, cookieHeader, now);
   if (!pending) return { kind: "expired" };
   // Never before the second factor: a password alone must not be enough to replace itself.
@@ -295,9 +281,7 @@ export async function submitNewPassword(
   const state = await passwordState(pending.userId, now);
   const result = await changePassword(pending.userId, password, state.mustChange ? "forced" : state.expired ? "expired" : "changed", now);
   if (!result.ok) return { kind: "error", message: "Choose a different password", problems: result.problems };
-  await withContext(system, (tx) =>
-    tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { passwordChanged: true } }),
-  );
+  await withContext(system, (tx) => tx.idpPendingLogin.update({ where: { interactionUid: uid }, data: { passwordChanged: true } }));
   return continueFrom(uid, cookieHeader, now);
 }
 

@@ -31,9 +31,22 @@ describe("password policy", () => {
   it("counts age and warns from 14 days before 180-day expiry", () => {
     const changed = new Date("2026-01-01T00:00:00Z");
     const day = 86_400_000;
-    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 100 * day))).toMatchObject({ ageDays: 100, daysToExpiry: 80, expired: false, warn: false });
-    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 166 * day))).toMatchObject({ daysToExpiry: 14, warn: true, expired: false });
-    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 180 * day))).toMatchObject({ expired: true, warn: false, daysToExpiry: 0 });
+    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 100 * day))).toMatchObject({
+      ageDays: 100,
+      daysToExpiry: 80,
+      expired: false,
+      warn: false,
+    });
+    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 166 * day))).toMatchObject({
+      daysToExpiry: 14,
+      warn: true,
+      expired: false,
+    });
+    expect(passwordAge(DEFAULT_POLICY, changed, new Date(changed.getTime() + 180 * day))).toMatchObject({
+      expired: true,
+      warn: false,
+      daysToExpiry: 0,
+    });
   });
 });
 
@@ -55,7 +68,12 @@ describe("lockout", () => {
 });
 
 describe("password strength", () => {
-  const analyst = { email: "sam.okafor@basildon.gov.example", displayName: "Sam Okafor", orgName: "Basildon Borough Council", otherNames: ["Essex Police", "University of Essex"] };
+  const analyst = {
+    email: "sam.okafor@basildon.gov.example",
+    displayName: "Sam Okafor",
+    orgName: "Basildon Borough Council",
+    otherNames: ["Essex Police", "University of Essex"],
+  };
   const problemsOf = (pw: string, who: Parameters<typeof checkPassword>[2] = analyst) => checkPassword(DEFAULT_POLICY, pw, who);
 
   it.each([
@@ -79,7 +97,12 @@ describe("password strength", () => {
   });
 
   it("refuses a password built on another organisation's name, not only the user's own", () => {
-    const researcher = { email: "ali.khan@essex.ac.example", displayName: "Ali Khan", orgName: "University of Essex", otherNames: ["Tendring District Council"] };
+    const researcher = {
+      email: "ali.khan@essex.ac.example",
+      displayName: "Ali Khan",
+      orgName: "University of Essex",
+      otherNames: ["Tendring District Council"],
+    };
     expect(problemsOf("Tendring-District-1999", researcher).map((p) => p.code)).toContain("weak-identity");
   });
 

@@ -127,7 +127,10 @@ export function checkPassword(
   }
   const email = identity.email.toLowerCase();
   const local = email.split("@")[0] ?? "";
-  const nameParts = (identity.displayName ?? "").toLowerCase().split(/\s+/).filter((p) => p.length >= 4);
+  const nameParts = (identity.displayName ?? "")
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((p) => p.length >= 4);
   const pieces = [email, local, ...nameParts].filter((p) => p.length >= 3);
   if (pieces.some((p) => lower.includes(p))) {
     problems.push({ code: "contains_identity", message: "Your password must not contain your e-mail address or your name" });

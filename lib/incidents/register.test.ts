@@ -18,9 +18,23 @@ describe("the breach register's rules", () => {
 
   it("runs the 24-hour clock from discovery until a decision", () => {
     const discoveredAt = new Date("2026-11-30T08:00:00Z");
-    expect(incidentClock({ discoveredAt, status: "open" }, new Date("2026-11-30T09:15:00Z"))).toEqual({ hours: 1, minutes: 15, overdue: false, warn: false, settled: false });
-    expect(incidentClock({ discoveredAt, status: "investigating" }, new Date("2026-12-01T04:00:00Z"))).toMatchObject({ hours: 20, warn: true, overdue: false });
+    expect(incidentClock({ discoveredAt, status: "open" }, new Date("2026-11-30T09:15:00Z"))).toEqual({
+      hours: 1,
+      minutes: 15,
+      overdue: false,
+      warn: false,
+      settled: false,
+    });
+    expect(incidentClock({ discoveredAt, status: "investigating" }, new Date("2026-12-01T04:00:00Z"))).toMatchObject({
+      hours: 20,
+      warn: true,
+      overdue: false,
+    });
     expect(incidentClock({ discoveredAt, status: "open" }, new Date("2026-12-01T08:00:00Z"))).toMatchObject({ overdue: true });
-    expect(incidentClock({ discoveredAt, status: "reported" }, new Date("2026-12-03T08:00:00Z"))).toMatchObject({ overdue: false, warn: false, settled: true });
+    expect(incidentClock({ discoveredAt, status: "reported" }, new Date("2026-12-03T08:00:00Z"))).toMatchObject({
+      overdue: false,
+      warn: false,
+      settled: true,
+    });
   });
 });

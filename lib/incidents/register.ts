@@ -42,7 +42,13 @@ export const INCIDENT_KINDS = {
   other: "Something else",
 } as const;
 export type IncidentKind = keyof typeof INCIDENT_KINDS;
-export const REPORTABLE_KINDS = ["lost-device", "unapproved-output", "wrong-recipient", "unauthorised-access", "other"] as const satisfies readonly IncidentKind[];
+export const REPORTABLE_KINDS = [
+  "lost-device",
+  "unapproved-output",
+  "wrong-recipient",
+  "unauthorised-access",
+  "other",
+] as const satisfies readonly IncidentKind[];
 
 export const INCIDENT_STATUSES = {
   open: "Open",
@@ -71,7 +77,8 @@ export const ESCALATE_AFTER_HOURS = 20;
 export const REPORT_WITHIN_HOURS = 24;
 
 function mayReport(actor: IncidentActor): void {
-  if (actor.role !== "administrator" && actor.role !== "partner_analyst") throw new IncidentAccessError("Only administrators and partner analysts record breaches.");
+  if (actor.role !== "administrator" && actor.role !== "partner_analyst")
+    throw new IncidentAccessError("Only administrators and partner analysts record breaches.");
 }
 
 function asAdmin(actor: IncidentActor): void {
@@ -140,7 +147,10 @@ const reference = (n: string | number) => `INC-${String(n).padStart(5, "0")}`;
 
 const ukTime = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/London" });
 
-async function addEvent(c: pg.ClientBase, e: { incidentId: string; orgId: string; actor: { userId?: string | null; label: string }; kind: string; text: string }): Promise<void> {
+async function addEvent(
+  c: pg.ClientBase,
+  e: { incidentId: string; orgId: string; actor: { userId?: string | null; label: string }; kind: string; text: string },
+): Promise<void> {
   await c.query(`INSERT INTO incident_event (incident_id, org_id, actor_user_id, actor_label, kind, text) VALUES ($1, $2, $3, $4, $5, $6)`, [
     e.incidentId,
     e.orgId,
@@ -175,7 +185,11 @@ export async function openIncident(c: pg.PoolClient, n: NewIncident): Promise<{ 
   const agreement = (await c.query<{ name: string }>(`SELECT name FROM agreement WHERE id = $1`, [n.agreementId])).rows[0];
   if (!agreement) throw new IncidentInputError({ agreementId: "Choose the agreement the data was shared under" });
   const parties = await partiesOf(c, n.agreementId);
-  const org = parties.find((p) => p.orgId === n.orgId) ?? { orgId: n.orgId, name: (await c.query<{ name: string }>(`SELECT name FROM organisation WHERE id = $1`, [n.orgId])).rows[0]?.name ?? "A partner", email: null };
+  const org = parties.find((p) => p.orgId === n.orgId) ?? {
+    orgId: n.orgId,
+    name: (await c.query<{ name: string }>(`SELECT name FROM organisation WHERE id = $1`, [n.orgId])).rows[0]?.name ?? "A partner",
+    email: null,
+  };
   const ctx = (await c.query<{ ctx: string | null }>(`SELECT app_ctx() AS ctx`)).rows[0]?.ctx;
   const { rows } = await c.query<{ id: string; number: string }>(
     `INSERT INTO incident (org_id, agreement_id, kind, title, description, discovered_at, recorded_by_id, ingest_incident_id, parties_notified_at)
@@ -184,7 +198,13 @@ export async function openIncident(c: pg.PoolClient, n: NewIncident): Promise<{ 
   );
   const { id, number } = rows[0]!;
   const label = reference(number);
-  await addEvent(c, { incidentId: id, orgId: n.orgId, actor: n.recordedBy, kind: "recorded", text: `Recorded: ${INCIDENT_KINDS[n.kind]}. Discovered ${ukTime(n.discoveredAt)}.` });
+  await addEvent(c, {
+    incidentId: id,
+    orgId: n.orgId,
+    actor: n.recordedBy,
+    kind: "recorded",
+    text: `Recorded: ${INCIDENT_KINDS[n.kind]}. Discovered ${ukTime(n.discoveredAt)}.`,
+  });
   const link = `${publicUrl()}/incidents/${id}`;
   const deadline = new Date(n.discoveredAt.getTime() + REPORT_WITHIN_HOURS * 3_600_000);
   const told = new Set(n.alreadyNotified ?? []);
@@ -238,14 +258,19 @@ export async function openIncident(c: pg.PoolClient, n: NewIncident): Promise<{ 
  * transaction. A partner analyst records it for their own organisation, under an agreement it is
  * party to; an administrator for any organisation party to the agreement.
  */
-export async function reportBreach(actor: IncidentActor, input: unknown, now = new Date()): Promise<{ incidentId: string; number: number; notified: number }> {
+export async function reportBreach(
+  actor: IncidentActor,
+  input: unknown,
+  now = new Date(),
+): Promise<{ incidentId: string; number: number; notified: number }> {
   mayReport(actor);
   const r = reportSchema.safeParse(input);
   if (!r.success) throw fieldErrors(r.error);
   const data = r.data;
   const discoveredAt = parseUkDateTime(data.discoveredAt);
   if (!discoveredAt) throw new IncidentInputError({ discoveredAt: "Enter the date and time it was discovered, for example 2026-11-30 09:15" });
-  if (discoveredAt.getTime() > now.getTime() + 5 * 60_000) throw new IncidentInputError({ discoveredAt: "The time of discovery cannot be in the future" });
+  if (discoveredAt.getTime() > now.getTime() + 5 * 60_000)
+    throw new IncidentInputError({ discoveredAt: "The time of discovery cannot be in the future" });
   const orgId = actor.role === "administrator" ? (data.orgId ?? actor.orgId) : actor.orgId;
   const out = await withContextClient(contextOf(actor), async (c) => {
     const agreement = (await c.query<{ name: string }>(`SELECT name FROM agreement WHERE id = $1`, [data.agreementId])).rows[0];
@@ -255,7 +280,9 @@ export async function reportBreach(actor: IncidentActor, input: unknown, now = n
     const platform = actor.role === "administrator" && orgId === actor.orgId;
     if (!isParty && !platform) {
       throw new IncidentInputError(
-        actor.role === "administrator" ? { orgId: "The organisation is not a party to that agreement" } : { agreementId: "Your organisation is not a party to that agreement" },
+        actor.role === "administrator"
+          ? { orgId: "The organisation is not a party to that agreement" }
+          : { agreementId: "Your organisation is not a party to that agreement" },
       );
     }
     return openIncident(c, {
@@ -347,7 +374,9 @@ const summary = (r: Row): IncidentSummary => ({
 /** The register as the actor may see it: administrators every incident, a partner analyst their organisation's. */
 export async function listIncidentRegister(actor: IncidentActor): Promise<IncidentSummary[]> {
   mayReport(actor);
-  return withContextClient(contextOf(actor), async (c) => (await c.query<Row>(`${SUMMARY_SQL} ORDER BY i.recorded_at DESC LIMIT 500`)).rows.map(summary));
+  return withContextClient(contextOf(actor), async (c) =>
+    (await c.query<Row>(`${SUMMARY_SQL} ORDER BY i.recorded_at DESC LIMIT 500`)).rows.map(summary),
+  );
 }
 
 export async function getIncident(actor: IncidentActor, id: string): Promise<IncidentDetail | null> {
@@ -377,11 +406,20 @@ export async function getIncident(actor: IncidentActor, id: string): Promise<Inc
 }
 
 /** The 24-hour clock: time since discovery, and whether the report is still owed. */
-export function incidentClock(i: Pick<IncidentSummary, "discoveredAt" | "status">, now = new Date()): { hours: number; minutes: number; overdue: boolean; warn: boolean; settled: boolean } {
+export function incidentClock(
+  i: Pick<IncidentSummary, "discoveredAt" | "status">,
+  now = new Date(),
+): { hours: number; minutes: number; overdue: boolean; warn: boolean; settled: boolean } {
   const ms = Math.max(0, now.getTime() - i.discoveredAt.getTime());
   const settled = i.status === "reported" || i.status === "not_reportable" || i.status === "closed";
   const hours = Math.floor(ms / 3_600_000);
-  return { hours, minutes: Math.floor((ms % 3_600_000) / 60_000), overdue: !settled && ms >= REPORT_WITHIN_HOURS * 3_600_000, warn: !settled && ms >= ESCALATE_AFTER_HOURS * 3_600_000, settled };
+  return {
+    hours,
+    minutes: Math.floor((ms % 3_600_000) / 60_000),
+    overdue: !settled && ms >= REPORT_WITHIN_HOURS * 3_600_000,
+    warn: !settled && ms >= ESCALATE_AFTER_HOURS * 3_600_000,
+    settled,
+  };
 }
 
 const statusSchema = z.object({
@@ -401,10 +439,13 @@ export async function changeIncidentStatus(actor: IncidentActor, id: string, inp
   if (to === "not_reportable" && !reason) throw new IncidentInputError({ reason: "Say why the incident does not need to be reported to the ICO" });
   if (to === "closed" && !lessons) throw new IncidentInputError({ lessons: "Record the lessons learned before closing the incident" });
   await withContextClient(contextOf(actor), async (c) => {
-    const cur = (await c.query<{ status: IncidentStatus; org_id: string }>(`SELECT status, org_id FROM incident WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    const cur = (await c.query<{ status: IncidentStatus; org_id: string }>(`SELECT status, org_id FROM incident WHERE id = $1 FOR UPDATE`, [id]))
+      .rows[0];
     if (!cur) throw new IncidentInputError({ to: "There is no such incident" });
     if (!NEXT[cur.status].includes(to)) {
-      throw new IncidentInputError({ to: `An incident that is ${INCIDENT_STATUSES[cur.status].toLowerCase()} cannot become ${INCIDENT_STATUSES[to].toLowerCase()}` });
+      throw new IncidentInputError({
+        to: `An incident that is ${INCIDENT_STATUSES[cur.status].toLowerCase()} cannot become ${INCIDENT_STATUSES[to].toLowerCase()}`,
+      });
     }
     await c.query(
       `UPDATE incident SET status = $2,
@@ -441,12 +482,26 @@ export async function assignIncidentOwner(actor: IncidentActor, id: string, owne
   asAdmin(actor);
   if (!UUID.safeParse(ownerId).success) throw new IncidentInputError({ ownerId: "Choose the administrator who owns the incident" });
   await withContextClient(contextOf(actor), async (c) => {
-    const owner = (await c.query<{ display_name: string }>(`SELECT display_name FROM app_user WHERE id = $1 AND role = 'administrator' AND active`, [ownerId])).rows[0];
+    const owner = (
+      await c.query<{ display_name: string }>(`SELECT display_name FROM app_user WHERE id = $1 AND role = 'administrator' AND active`, [ownerId])
+    ).rows[0];
     if (!owner) throw new IncidentInputError({ ownerId: "Choose the administrator who owns the incident" });
     const cur = (await c.query<{ org_id: string }>(`UPDATE incident SET owner_id = $2 WHERE id = $1 RETURNING org_id`, [id, ownerId])).rows[0];
     if (!cur) throw new IncidentInputError({ ownerId: "There is no such incident" });
-    await addEvent(c, { incidentId: id, orgId: cur.org_id, actor: { userId: actor.userId, label: actor.email }, kind: "owner", text: `Owner: ${owner.display_name}.` });
-    await recordAudit(c, { action: "incident.owner_assigned", outcome: "success", actor: auditActor(actor), orgId: cur.org_id, target: { type: "incident", id } });
+    await addEvent(c, {
+      incidentId: id,
+      orgId: cur.org_id,
+      actor: { userId: actor.userId, label: actor.email },
+      kind: "owner",
+      text: `Owner: ${owner.display_name}.`,
+    });
+    await recordAudit(c, {
+      action: "incident.owner_assigned",
+      outcome: "success",
+      actor: auditActor(actor),
+      orgId: cur.org_id,
+      target: { type: "incident", id },
+    });
   });
 }
 
@@ -459,7 +514,13 @@ export async function addIncidentNote(actor: IncidentActor, id: string, text: un
     const cur = (await c.query<{ org_id: string }>(`SELECT org_id FROM incident WHERE id = $1`, [id])).rows[0];
     if (!cur) throw new IncidentInputError({ note: "There is no such incident" });
     await addEvent(c, { incidentId: id, orgId: cur.org_id, actor: { userId: actor.userId, label: actor.email }, kind: "note", text: r.data });
-    await recordAudit(c, { action: "incident.note_added", outcome: "success", actor: auditActor(actor), orgId: cur.org_id, target: { type: "incident", id } });
+    await recordAudit(c, {
+      action: "incident.note_added",
+      outcome: "success",
+      actor: auditActor(actor),
+      orgId: cur.org_id,
+      target: { type: "incident", id },
+    });
   });
 }
 
@@ -520,7 +581,9 @@ export async function escalateOverdueIncidents(now = new Date()): Promise<string
 }
 
 /** What the report form offers: the agreements the actor's organisation is party to (all, for administrators) and their parties. */
-export async function reportFormOptions(actor: IncidentActor): Promise<{ agreements: { id: string; name: string; parties: { id: string; name: string }[] }[] }> {
+export async function reportFormOptions(
+  actor: IncidentActor,
+): Promise<{ agreements: { id: string; name: string; parties: { id: string; name: string }[] }[] }> {
   mayReport(actor);
   return withContextClient(contextOf(actor), async (c) => {
     const agreements = (
@@ -542,7 +605,11 @@ export async function reportFormOptions(actor: IncidentActor): Promise<{ agreeme
 export async function incidentOwners(actor: IncidentActor): Promise<{ id: string; name: string }[]> {
   asAdmin(actor);
   return withContextClient(contextOf(actor), async (c) =>
-    (await c.query<{ id: string; display_name: string }>(`SELECT id, display_name FROM app_user WHERE role = 'administrator' AND active ORDER BY display_name`)).rows.map((r) => ({
+    (
+      await c.query<{ id: string; display_name: string }>(
+        `SELECT id, display_name FROM app_user WHERE role = 'administrator' AND active ORDER BY display_name`,
+      )
+    ).rows.map((r) => ({
       id: r.id,
       name: r.display_name,
     })),

@@ -28,9 +28,7 @@ export async function unlockBatch(client: pg.PoolClient, batchId: string): Promi
  */
 export async function sweepInterruptedBatches(): Promise<string[]> {
   return withContextClient({ kind: "system", purpose: "ingest-sweeper" }, async (c) => {
-    const candidates = await c.query<{ id: string; org_id: string }>(
-      `SELECT id, org_id FROM upload_batch WHERE status IN ('received', 'loading')`,
-    );
+    const candidates = await c.query<{ id: string; org_id: string }>(`SELECT id, org_id FROM upload_batch WHERE status IN ('received', 'loading')`);
     const failed: string[] = [];
     for (const b of candidates.rows) {
       // The xact lock is released when this transaction ends; holding it while updating keeps a
@@ -46,7 +44,11 @@ export async function sweepInterruptedBatches(): Promise<string[]> {
         `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary)
          VALUES ($1, $2, 'failed', $3, '{}'::jsonb)
          ON CONFLICT (batch_id) DO UPDATE SET outcome = 'failed', message = EXCLUDED.message`,
-        [b.id, b.org_id, "The upload was interrupted before it finished (the server stopped or the connection was lost). Nothing from it was loaded; please upload the file again."],
+        [
+          b.id,
+          b.org_id,
+          "The upload was interrupted before it finished (the server stopped or the connection was lost). Nothing from it was loaded; please upload the file again.",
+        ],
       );
       await recordAudit(c, {
         action: "ingest.batch_failed",

@@ -15,7 +15,9 @@ export async function loadDemoDataThroughPipeline(opts: { dataDir: string; log: 
   const outDir = path.join(opts.dataDir, "demo");
   const generated = await generateDemoData({ outDir });
   const slugs = [...new Set(Object.values(ESSEX_PILOT_SUPPLIERS))];
-  const orgs = await withContext({ kind: "system", purpose: "demo-load" }, (tx) => tx.organisation.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } }));
+  const orgs = await withContext({ kind: "system", purpose: "demo-load" }, (tx) =>
+    tx.organisation.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } }),
+  );
   const orgBySlug = new Map(orgs.map((o) => [o.slug, o.id]));
   let files = 0;
   let rows = 0;

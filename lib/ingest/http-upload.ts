@@ -121,11 +121,14 @@ export async function startUpload(user: Uploader, input: UploadInput): Promise<R
   const params = uploadParams(input.query);
   const type = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "text/csv") {
-    throw new AppError("unsupported", "Send the file itself as the request body with Content-Type: text/csv (not a form or JSON).", { code: "unsupported-media-type" });
+    throw new AppError("unsupported", "Send the file itself as the request body with Content-Type: text/csv (not a form or JSON).", {
+      code: "unsupported-media-type",
+    });
   }
   const lengthHeader = input.contentLength;
   const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
-  if (announced !== null && announced > MAX_UPLOAD_BYTES) throw new AppError("too_large", new UploadTooLargeError(MAX_UPLOAD_BYTES).message, { code: "too-large" });
+  if (announced !== null && announced > MAX_UPLOAD_BYTES)
+    throw new AppError("too_large", new UploadTooLargeError(MAX_UPLOAD_BYTES).message, { code: "too-large" });
   if (!input.body || announced === 0) throw invalid("empty-file", "The file is empty: it has no header row and no data.");
   const body = input.body;
 
@@ -203,7 +206,9 @@ export async function formUpload(
 ): Promise<{ batchId: string } | { error: string }> {
   const length = Number(input.contentLength ?? "0");
   if (length > MAX_FORM_UPLOAD_BYTES + 64 * 1024) {
-    return { error: `Without JavaScript the upload takes files up to ${MAX_FORM_UPLOAD_BYTES / 1024 ** 2} MB. Turn JavaScript on for files up to 2 GB, or use SFTP.` };
+    return {
+      error: `Without JavaScript the upload takes files up to ${MAX_FORM_UPLOAD_BYTES / 1024 ** 2} MB. Turn JavaScript on for files up to 2 GB, or use SFTP.`,
+    };
   }
   let form: FormData;
   try {

@@ -78,10 +78,7 @@ export function incidentWhere(findings: IncidentFindings): string[] {
 export function incidentMessage(findings: IncidentFindings): string {
   const n = findings.cellCount;
   const where = incidentWhere(findings);
-  const what =
-    where.length > 0
-      ? where.join(" ")
-      : `It looked like it held ${listInWords(Object.keys(findings.rules).map(plainRule))}.`;
+  const what = where.length > 0 ? where.join(" ") : `It looked like it held ${listInWords(Object.keys(findings.rules).map(plainRule))}.`;
   return (
     `${n} cell${n === 1 ? "" : "s"} in this file looked like personal details that were not pseudonymised. ${what} ` +
     `The values are not shown or kept anywhere. The platform only accepts pseudonymised data, so every copy of the file ` +
@@ -114,19 +111,34 @@ export async function recordIncident(c: pg.PoolClient, i: IncidentInput): Promis
   const inserted = await c.query<{ id: string }>(
     `INSERT INTO ingest_incident (org_id, batch_id, dataset_id, source, original_filename, file_size, uploaded_by_id, rules, cell_count, bytes_deleted)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [i.orgId, i.batchId, i.datasetId, i.source, i.originalFilename, i.fileSize, i.actor.userId ?? null, JSON.stringify(i.findings.rules), i.findings.cellCount, i.bytesDeleted],
+    [
+      i.orgId,
+      i.batchId,
+      i.datasetId,
+      i.source,
+      i.originalFilename,
+      i.fileSize,
+      i.actor.userId ?? null,
+      JSON.stringify(i.findings.rules),
+      i.findings.cellCount,
+      i.bytesDeleted,
+    ],
   );
   const incidentId = inserted.rows[0]!.id;
-  await c.query(
-    `UPDATE upload_batch SET status = 'incident', completed_at = now(), file_size = $2, file_sha256 = NULL WHERE id = $1`,
-    [i.batchId, i.fileSize],
-  );
+  await c.query(`UPDATE upload_batch SET status = 'incident', completed_at = now(), file_size = $2, file_sha256 = NULL WHERE id = $1`, [
+    i.batchId,
+    i.fileSize,
+  ]);
   const message = incidentMessage(i.findings);
-  await c.query(
-    `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary) VALUES ($1, $2, 'incident', $3, $4)`,
-    [i.batchId, i.orgId, message, JSON.stringify(incidentSummary(incidentId, i.findings, i.rowsTotal ?? 0))],
-  );
-  const org = await c.query<{ name: string; dp_contact_email: string | null }>(`SELECT name, dp_contact_email FROM organisation WHERE id = $1`, [i.orgId]);
+  await c.query(`INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary) VALUES ($1, $2, 'incident', $3, $4)`, [
+    i.batchId,
+    i.orgId,
+    message,
+    JSON.stringify(incidentSummary(incidentId, i.findings, i.rowsTotal ?? 0)),
+  ]);
+  const org = await c.query<{ name: string; dp_contact_email: string | null }>(`SELECT name, dp_contact_email FROM organisation WHERE id = $1`, [
+    i.orgId,
+  ]);
   const o = org.rows[0];
   const dataset = getDataset(i.datasetId).title;
   const body = [
@@ -136,7 +148,9 @@ export async function recordIncident(c: pg.PoolClient, i: IncidentInput): Promis
     `Dataset: ${dataset} (${i.datasetId})`,
     `Received via: ${i.source}, by ${i.actor.label}`,
     `File name: ${i.originalFilename} (${i.fileSize} bytes)`,
-    `What was found: ${Object.entries(i.findings.rules).map(([rule, n]) => `${plainRule(rule)} (${n} cell${n === 1 ? "" : "s"})`).join("; ")}`,
+    `What was found: ${Object.entries(i.findings.rules)
+      .map(([rule, n]) => `${plainRule(rule)} (${n} cell${n === 1 ? "" : "s"})`)
+      .join("; ")}`,
     ...incidentWhere(i.findings).map((w) => `  ${w}`),
     "",
     "Every byte received has been deleted and nothing was loaded. The values themselves are not recorded anywhere.",
@@ -152,7 +166,8 @@ export async function recordIncident(c: pg.PoolClient, i: IncidentInput): Promis
   });
   // Into the breach register with its 24-hour clock; the agreement's other parties are told now
   // (the uploader's own contact has just had the detailed notice above).
-  const agreementId = (await c.query<{ agreement_id: string | null }>(`SELECT agreement_id FROM upload_batch WHERE id = $1`, [i.batchId])).rows[0]?.agreement_id;
+  const agreementId = (await c.query<{ agreement_id: string | null }>(`SELECT agreement_id FROM upload_batch WHERE id = $1`, [i.batchId])).rows[0]
+    ?.agreement_id;
   if (agreementId) {
     await openIncident(c, {
       orgId: i.orgId,

@@ -20,9 +20,7 @@ import type { Actor } from "./withdraw-batch";
 
 export type BatchSource = "browser" | "sftp" | "cli" | "demo";
 
-export type IngestProgress =
-  | { phase: "receiving"; bytes: number; rows: number }
-  | { phase: "loading"; rows: number };
+export type IngestProgress = { phase: "receiving"; bytes: number; rows: number } | { phase: "loading"; rows: number };
 
 export interface IngestRequest {
   orgId: string;
@@ -195,7 +193,16 @@ export async function ingestFile(r: IngestRequest): Promise<IngestResult> {
       const res = await client.query<{ id: string }>(
         `INSERT INTO upload_batch (org_id, dataset_id, period, source, status, original_filename, load_valid_rows_only, uploaded_by_id, agreement_id)
          VALUES ($1, $2, $3, $4, 'loading', $5, $6, $7, $8) RETURNING id`,
-        [r.orgId, r.datasetId, r.period ?? null, r.source, r.originalFilename.slice(0, 255), r.loadValidRows, r.actor.userId ?? null, supply.agreementId],
+        [
+          r.orgId,
+          r.datasetId,
+          r.period ?? null,
+          r.source,
+          r.originalFilename.slice(0, 255),
+          r.loadValidRows,
+          r.actor.userId ?? null,
+          supply.agreementId,
+        ],
       );
       const id = res.rows[0]!.id;
       // Taken before the row is visible to anyone else, so the sweeper never sees it unlocked.
@@ -235,17 +242,21 @@ async function markFailed(
   inTransaction: <T>(fn: () => Promise<T>) => Promise<T>,
   cause: unknown,
 ): Promise<void> {
-  const cancelled = (cause as { name?: string }).name === "AbortError" || /abort|cancel|premature close/i.test(String((cause as Error)?.message ?? cause));
+  const cancelled =
+    (cause as { name?: string }).name === "AbortError" || /abort|cancel|premature close/i.test(String((cause as Error)?.message ?? cause));
   const storage = !cancelled && isStorageFault(cause);
-  const message = cause instanceof UploadRefusedError
-    ? cause.message
-    : cancelled
-    ? "The upload was cancelled before it finished. Nothing was loaded."
-    : storage
-      ? "The portal's file storage is full or cannot be written to, so your file could not be kept. Nothing was loaded and your previous data is unchanged. Please tell the platform administrators and try again later."
-      : "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
+  const message =
+    cause instanceof UploadRefusedError
+      ? cause.message
+      : cancelled
+        ? "The upload was cancelled before it finished. Nothing was loaded."
+        : storage
+          ? "The portal's file storage is full or cannot be written to, so your file could not be kept. Nothing was loaded and your previous data is unchanged. Please tell the platform administrators and try again later."
+          : "The upload could not be completed because of a problem on our side. Nothing was loaded; please try again.";
   await inTransaction(async () => {
-    await client.query(`UPDATE upload_batch SET status = 'failed', completed_at = now() WHERE id = $1 AND status IN ('received', 'loading')`, [batchId]);
+    await client.query(`UPDATE upload_batch SET status = 'failed', completed_at = now() WHERE id = $1 AND status IN ('received', 'loading')`, [
+      batchId,
+    ]);
     await client.query(
       `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary) VALUES ($1, $2, 'failed', $3, '{}'::jsonb)
        ON CONFLICT (batch_id) DO NOTHING`,
@@ -387,7 +398,18 @@ async function runBatch(
           details: { datasetId: r.datasetId, rowsTotal: report.rowsSeen, errorCount, fileError: report.fileErrors[0]?.code ?? null, sha256, size },
         });
       });
-      return { batchId, status: "refused", message: refusal, rowsTotal: report.rowsSeen, rowsLoaded: 0, errorCount, size, sha256, summary, errorReport: hasErrorReport };
+      return {
+        batchId,
+        status: "refused",
+        message: refusal,
+        rowsTotal: report.rowsSeen,
+        rowsLoaded: 0,
+        errorCount,
+        size,
+        sha256,
+        summary,
+        errorReport: hasErrorReport,
+      };
     }
 
     r.onProgress?.({ phase: "loading", rows: report.validRows });
@@ -414,7 +436,9 @@ async function runBatch(
     const message =
       errorCount > 0
         ? `${plural(rowsLoaded, "valid row")} of ${report.rowsSeen} ${rowsLoaded === 1 ? "was" : "were"} loaded, as you chose; ${plural(report.invalidRows, "row")} with ${plural(errorCount, "error")} ${report.invalidRows === 1 ? "was" : "were"} left out.`
-        : rowsLoaded === 1 ? "The 1 row was loaded." : `All ${rowsLoaded} rows were loaded.`;
+        : rowsLoaded === 1
+          ? "The 1 row was loaded."
+          : `All ${rowsLoaded} rows were loaded.`;
     await client.query(
       `INSERT INTO ingest_batch_report (batch_id, org_id, outcome, message, summary, error_report) VALUES ($1, $2, 'loaded', $3, $4, $5)`,
       [batchId, r.orgId, message, JSON.stringify(summary), hasErrorReport],
@@ -448,7 +472,18 @@ async function runBatch(
       throw e;
     }
     await emitBatchChanged({ batchId, orgId: r.orgId, datasetId: r.datasetId, kind: "loaded" });
-    return { batchId, status: "loaded", message, rowsTotal: report.rowsSeen, rowsLoaded, errorCount, size, sha256, summary, errorReport: hasErrorReport };
+    return {
+      batchId,
+      status: "loaded",
+      message,
+      rowsTotal: report.rowsSeen,
+      rowsLoaded,
+      errorCount,
+      size,
+      sha256,
+      summary,
+      errorReport: hasErrorReport,
+    };
   } catch (e) {
     if (staging) await staging.abort().catch(() => {});
     if (open) await client.query("ROLLBACK").catch(markBroken);

@@ -26,7 +26,10 @@ const batchColumns = (t: string) => `${t}.id, ${t}.dataset_id AS "datasetId", ${
 
 /** The organisation's uploads, newest first (RLS limits them to the organisation). */
 export async function listBatches(ctx: UnitContext & { kind: "org" }, limit = 200): Promise<BatchListItem[]> {
-  return withContextClient(ctx, async (c) => (await c.query<BatchListItem>(`SELECT ${batchColumns("b")} FROM upload_batch b ORDER BY b.created_at DESC LIMIT $1`, [limit])).rows);
+  return withContextClient(
+    ctx,
+    async (c) => (await c.query<BatchListItem>(`SELECT ${batchColumns("b")} FROM upload_batch b ORDER BY b.created_at DESC LIMIT $1`, [limit])).rows,
+  );
 }
 
 export interface BatchDetail extends BatchListItem {
@@ -90,16 +93,18 @@ export interface IncidentListItem {
 
 /** Every incident, for administrators: metadata only, never a value from the file. */
 export async function listIncidents(ctx: UnitContext & { kind: "admin" }, limit = 500): Promise<IncidentListItem[]> {
-  return withContextClient(ctx, async (c) =>
-    (
-      await c.query<IncidentListItem>(
-        `SELECT i.id, o.name AS "orgName", i.dataset_id AS "datasetId", i.source, i.original_filename AS "originalFilename",
+  return withContextClient(
+    ctx,
+    async (c) =>
+      (
+        await c.query<IncidentListItem>(
+          `SELECT i.id, o.name AS "orgName", i.dataset_id AS "datasetId", i.source, i.original_filename AS "originalFilename",
                 i.file_size::float8 AS "fileSize", u.display_name AS "uploadedBy", i.detected_at AS "detectedAt", i.rules,
                 i.cell_count AS "cellCount", i.bytes_deleted AS "bytesDeleted", i.remote_deleted AS "remoteDeleted"
          FROM ingest_incident i JOIN organisation o ON o.id = i.org_id LEFT JOIN app_user u ON u.id = i.uploaded_by_id
          ORDER BY i.detected_at DESC LIMIT $1`,
-        [limit],
-      )
-    ).rows,
+          [limit],
+        )
+      ).rows,
   );
 }

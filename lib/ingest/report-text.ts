@@ -11,9 +11,13 @@ export function formatReportForTerminal(result: IngestResult): string {
     lines.push(`  ${g.column} — ${g.rule} — ${g.count} row${g.count === 1 ? "" : "s"}; expected ${g.expected}. e.g. ${examples}`);
   }
   if (result.summary.incident) {
-    const rules = Object.entries(result.summary.incident.rules).map(([rule, n]) => `${rule}: ${n} cells`).join(", ");
+    const rules = Object.entries(result.summary.incident.rules)
+      .map(([rule, n]) => `${rule}: ${n} cells`)
+      .join(", ");
     lines.push(`  incident ${result.summary.incident.incidentId}: ${rules}`);
   }
-  lines.push(`  batch ${result.batchId}; ${plural(result.rowsTotal, "row")} read, ${result.rowsLoaded} loaded, ${plural(result.errorCount, "error")}.`);
+  lines.push(
+    `  batch ${result.batchId}; ${plural(result.rowsTotal, "row")} read, ${result.rowsLoaded} loaded, ${plural(result.errorCount, "error")}.`,
+  );
   return lines.join("\n");
 }

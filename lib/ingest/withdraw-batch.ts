@@ -5,9 +5,7 @@ import { withContextClient } from "@/lib/db/tenant";
 import { emitBatchChanged } from "./events";
 import { isUuid } from "@/lib/ids";
 
-export type WithdrawResult =
-  | { ok: true; datasetId: string }
-  | { ok: false; reason: "not-found" | "not-withdrawable"; status?: string };
+export type WithdrawResult = { ok: true; datasetId: string } | { ok: false; reason: "not-found" | "not-withdrawable"; status?: string };
 
 export interface Actor {
   userId?: string | null;
@@ -50,4 +48,3 @@ export async function withdrawBatch(opts: { orgId: string; batchId: string; acto
   }
   return result;
 }
-

@@ -45,16 +45,19 @@ export async function startJobs(opts: { log: (line: string) => void }): Promise<
     if (!(MATCHED_DATASETS as readonly string[]).includes(e.datasetId)) return;
     const agreementId = await findAgreementId(PILOT_AGREEMENT);
     // A withdrawal after the agreement ended changes nothing that is published: no run.
-    if (agreementId) await requestMatchingRun({ trigger, agreementId }).catch((err: unknown) => {
-      if (!(err instanceof AgreementEndedError)) throw err;
-    });
+    if (agreementId)
+      await requestMatchingRun({ trigger, agreementId }).catch((err: unknown) => {
+        if (!(err instanceof AgreementEndedError)) throw err;
+      });
   });
   const offLive = onRunLive(() => {
     forgetRunState();
     return warmVangeDashboard().catch((e: unknown) => opts.log(`dashboard warm-up failed: ${String(e)}`));
   });
   const reconcile = () =>
-    Promise.all([recoverInterruptedRuns(), reconcileMatching(), reconcileTf()]).catch((e: unknown) => opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`));
+    Promise.all([recoverInterruptedRuns(), reconcileMatching(), reconcileTf()]).catch((e: unknown) =>
+      opts.log(`matching check failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   const timer = setInterval(reconcile, RECONCILE_EVERY_MS);
   timer.unref();
   void reconcile();

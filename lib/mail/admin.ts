@@ -35,7 +35,10 @@ export interface MailSummary {
 }
 
 /** The outbox, newest first, for the administrators' "Sent mail" page. */
-export async function listOutbox(ctx: AdminContext, filter: { status?: MailStatus; limit?: number } = {}): Promise<{ items: OutboxItem[]; summary: MailSummary }> {
+export async function listOutbox(
+  ctx: AdminContext,
+  filter: { status?: MailStatus; limit?: number } = {},
+): Promise<{ items: OutboxItem[]; summary: MailSummary }> {
   return withContextClient(ctx, async (c) => {
     const items = await c.query<OutboxItem>(
       `SELECT m.id, m.kind, m.to_address AS "to", m.subject, o.name AS "orgName", m.status, m.attempts, m.last_error AS "lastError",
@@ -71,13 +74,15 @@ export interface ReceivedMessage {
 /** One message as the embedded mail server received it (the demo's mailbox). */
 export async function getReceivedMessage(ctx: AdminContext, id: string): Promise<ReceivedMessage | null> {
   if (!isUuid(id)) return null;
-  return withContextClient(ctx, async (c) =>
-    (
-      await c.query<ReceivedMessage>(
-        `SELECT id, received_at AS "receivedAt", mail_from AS "from", rcpt_to AS "to", subject, text_body AS "text" FROM mail_received WHERE id = $1`,
-        [id],
-      )
-    ).rows[0] ?? null,
+  return withContextClient(
+    ctx,
+    async (c) =>
+      (
+        await c.query<ReceivedMessage>(
+          `SELECT id, received_at AS "receivedAt", mail_from AS "from", rcpt_to AS "to", subject, text_body AS "text" FROM mail_received WHERE id = $1`,
+          [id],
+        )
+      ).rows[0] ?? null,
   );
 }
 
@@ -87,7 +92,9 @@ export type RetryResult = { ok: true } | { ok: false; message: string };
 export async function retryMail(ctx: AdminContext, actor: { label: string }, id: string): Promise<RetryResult> {
   if (!isUuid(id)) return { ok: false, message: "No such message." };
   const outcome = await withContextClient(ctx, async (c) => {
-    const r = await c.query<{ status: string; org_id: string | null }>(`SELECT status, org_id FROM notification_outbox WHERE id = $1 FOR UPDATE`, [id]);
+    const r = await c.query<{ status: string; org_id: string | null }>(`SELECT status, org_id FROM notification_outbox WHERE id = $1 FOR UPDATE`, [
+      id,
+    ]);
     const row = r.rows[0];
     if (!row) return { ok: false as const, message: "No such message." };
     if (row.status === "sent") return { ok: false as const, message: "This message has already been delivered." };

@@ -112,7 +112,9 @@ export async function dispatchPendingMail(): Promise<number> {
   s.sweeping = (async () => {
     const boss = await jobQueue();
     const rows = await withContextClient({ kind: "system", purpose: "mail-delivery" }, async (c) => {
-      const fresh = await c.query<{ id: string }>(`SELECT id FROM notification_outbox WHERE status = 'pending' AND attempts = 0 ORDER BY created_at LIMIT 500`);
+      const fresh = await c.query<{ id: string }>(
+        `SELECT id FROM notification_outbox WHERE status = 'pending' AND attempts = 0 ORDER BY created_at LIMIT 500`,
+      );
       const again = await c.query<{ id: string }>(
         `UPDATE notification_outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $1)
          WHERE id IN (SELECT id FROM notification_outbox

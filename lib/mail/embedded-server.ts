@@ -51,7 +51,8 @@ export async function startEmbeddedMailServer(opts: { port?: number } = {}): Pro
       );
       simpleParser(counted)
         .then(async (mail) => {
-          if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) throw Object.assign(new Error("Message too large"), { responseCode: 552 });
+          if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded)
+            throw Object.assign(new Error("Message too large"), { responseCode: 552 });
           await withContextClient({ kind: "system", purpose: "mail-received" }, (c) =>
             c.query(
               `INSERT INTO mail_received (mail_from, rcpt_to, subject, text_body, html_body, message_id, size) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -41,7 +41,10 @@ const oneLine = (what: string, max: number) =>
     .refine((v) => !/[\r\n]/.test(v), { error: `${what} must be one line` });
 
 const mailSchema = z.object({
-  to: z.string().trim().pipe(z.email({ error: "The recipient is not an e-mail address" })),
+  to: z
+    .string()
+    .trim()
+    .pipe(z.email({ error: "The recipient is not an e-mail address" })),
   subject: oneLine("The subject", 250),
   text: z.string().min(1, { error: "The message text is empty" }).max(100_000, { error: "The message text is too long" }),
   html: z.string().max(200_000, { error: "The HTML body is too long" }).optional(),

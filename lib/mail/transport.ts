@@ -31,7 +31,14 @@ export function mailTransport(): nodemailer.Transporter {
   const e = g.__portalEmbeddedSmtp;
   if (!e) throw new NoMailServerError();
   // Loopback only, so no TLS; the server's random credentials keep other local processes out.
-  return nodemailer.createTransport({ host: e.host, port: e.port, secure: false, ignoreTLS: true, auth: { user: e.user, pass: e.pass }, ...timeouts });
+  return nodemailer.createTransport({
+    host: e.host,
+    port: e.port,
+    secure: false,
+    ignoreTLS: true,
+    auth: { user: e.user, pass: e.pass },
+    ...timeouts,
+  });
 }
 
 /** Where mail goes, for the "Sent mail" page: never the URL itself, which may hold a password. */

@@ -116,13 +116,21 @@ async function attempt(
   if (started.count === 0) return;
   const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findUniqueOrThrow({ where: { id: runId } }));
   // A run queued before the agreement ended does not run after it: it ends, without retries, saying why.
-  const ended = await withContextClient({ kind: "matching" }, (c) => assertAgreementNotEnded(c, run.agreementId).then(() => null, (e: unknown) => {
-    if (e instanceof AgreementEndedError) return e;
-    throw e;
-  }));
+  const ended = await withContextClient({ kind: "matching" }, (c) =>
+    assertAgreementNotEnded(c, run.agreementId).then(
+      () => null,
+      (e: unknown) => {
+        if (e instanceof AgreementEndedError) return e;
+        throw e;
+      },
+    ),
+  );
   if (ended) {
     await withContextClient({ kind: "matching" }, async (c) => {
-      await c.query(`UPDATE matching_run SET status = 'failed', stage = 'Not run', error = $2, finished_at = now() WHERE id = $1`, [runId, ended.message]);
+      await c.query(`UPDATE matching_run SET status = 'failed', stage = 'Not run', error = $2, finished_at = now() WHERE id = $1`, [
+        runId,
+        ended.message,
+      ]);
       await auditInMatchingTransaction(c, {
         action: "matching.run",
         outcome: "denied",
@@ -141,11 +149,16 @@ async function attempt(
     if (outcome.live) {
       // Housekeeping after the run is complete and live: readers no longer use the old rows, so
       // removing them does not hold up the run (and is retried by the next run if it fails).
-      void discardStaleAnalysis(run.agreementId).catch((e: unknown) => log({ component: "matching" }).error(errFields(e), "discarding old analysis rows failed"));
+      void discardStaleAnalysis(run.agreementId).catch((e: unknown) =>
+        log({ component: "matching" }).error(errFields(e), "discarding old analysis rows failed"),
+      );
       for (const l of liveListeners) await Promise.resolve(l(runId)).catch(() => {});
     }
   } catch (e) {
-    log({ component: "matching", runId: run.id }).error({ version: run.version, attempt: job.retryCount + 1, ...errFields(e) }, "matching run attempt failed");
+    log({ component: "matching", runId: run.id }).error(
+      { version: run.version, attempt: job.retryCount + 1, ...errFields(e) },
+      "matching run attempt failed",
+    );
     const final = job.retryCount >= job.retryLimit;
     await withContextClient({ kind: "matching" }, async (c) => {
       await c.query(
@@ -221,7 +234,12 @@ export async function recoverInterruptedRuns(): Promise<string[]> {
           await withContext({ kind: "matching" }, (tx) =>
             tx.matchingRun.update({
               where: { id },
-              data: { status: "failed", stage: "Failed", error: "The run was interrupted on its last attempt (the worker stopped).", finishedAt: new Date() },
+              data: {
+                status: "failed",
+                stage: "Failed",
+                error: "The run was interrupted on its last attempt (the worker stopped).",
+                finishedAt: new Date(),
+              },
             }),
           );
         }

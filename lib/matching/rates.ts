@@ -54,13 +54,23 @@ const KEY_LABEL: Record<string, string> = { address_key: "Household (address key
 export async function matchRates(ctx: UnitContext, agreementSlug = PILOT_AGREEMENT): Promise<MatchRates> {
   return withContextClient(ctx, async (c) => {
     const agreement = (
-      await c.query<{ id: string; threshold: number }>("SELECT id, suppression_threshold AS threshold FROM agreement WHERE slug = $1", [agreementSlug])
+      await c.query<{ id: string; threshold: number }>("SELECT id, suppression_threshold AS threshold FROM agreement WHERE slug = $1", [
+        agreementSlug,
+      ])
     ).rows[0];
     if (!agreement) return { threshold: 5, runVersion: null, runFinishedAt: null, rates: [], note: null, warnings: [], history: [] };
     const history = (
       await c.query<{
-        id: string; version: number; status: string; trigger: string; progress: number; stage: string; error: string | null;
-        created_at: Date; finished_at: Date | null; live: boolean;
+        id: string;
+        version: number;
+        status: string;
+        trigger: string;
+        progress: number;
+        stage: string;
+        error: string | null;
+        created_at: Date;
+        finished_at: Date | null;
+        live: boolean;
       }>(
         `SELECT r.id, r.version, r.status, r.trigger, r.progress, r.stage, r.error, r.created_at, r.finished_at,
                 EXISTS (SELECT 1 FROM matching_live l WHERE l.run_id = r.id) AS live
@@ -68,14 +78,31 @@ export async function matchRates(ctx: UnitContext, agreementSlug = PILOT_AGREEME
         [agreement.id],
       )
     ).rows.map((r) => ({
-      id: r.id, version: r.version, status: r.status, trigger: r.trigger, progress: r.progress, stage: r.stage, error: r.error,
-      createdAt: r.created_at, finishedAt: r.finished_at, live: r.live,
+      id: r.id,
+      version: r.version,
+      status: r.status,
+      trigger: r.trigger,
+      progress: r.progress,
+      stage: r.stage,
+      error: r.error,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+      live: r.live,
     }));
     const live = history.find((h) => h.live);
     if (!live) return { threshold: agreement.threshold, runVersion: null, runFinishedAt: null, rates: [], note: null, warnings: [], history };
 
     const stats = (
-      await c.query<{ dataset_id: string; title: string; partner: string; key_column: string; batch_loaded_at: Date | null; row_count: number; distinct_keys: number; matched_keys: number }>(
+      await c.query<{
+        dataset_id: string;
+        title: string;
+        partner: string;
+        key_column: string;
+        batch_loaded_at: Date | null;
+        row_count: number;
+        distinct_keys: number;
+        matched_keys: number;
+      }>(
         `SELECT s.dataset_id, d.title, o.name AS partner, s.key_column, s.batch_loaded_at, s.row_count, s.distinct_keys, s.matched_keys
          FROM matching_run_dataset s JOIN dataset d ON d.id = s.dataset_id JOIN organisation o ON o.id = s.org_id
          WHERE s.run_id = $1 ORDER BY d.title, o.name, s.key_column`,

@@ -137,7 +137,9 @@ export async function computeRun(
     timings.push([stageName, Math.round(performance.now() - stageStart)]);
     stageStart = performance.now();
     stageName = stage;
-    written = written.then(() => progress(percent, stage)).catch((e: unknown) => log({ component: "matching", runId }).error(errFields(e), "progress update failed"));
+    written = written
+      .then(() => progress(percent, stage))
+      .catch((e: unknown) => log({ component: "matching", runId }).error(errFields(e), "progress update failed"));
   };
   try {
     await db.query("BEGIN");
@@ -146,9 +148,8 @@ export async function computeRun(
     await db.query("SET LOCAL work_mem = '256MB'");
     // JIT compilation of these one-off statements costs more than it saves (seconds of LLVM time).
     await db.query("SET LOCAL jit = off");
-    const run = (
-      await db.query<{ version: number; agreement_id: string }>("SELECT version, agreement_id FROM matching_run WHERE id = $1", [runId])
-    ).rows[0];
+    const run = (await db.query<{ version: number; agreement_id: string }>("SELECT version, agreement_id FROM matching_run WHERE id = $1", [runId]))
+      .rows[0];
     if (!run) throw new Error(`matching run ${runId} does not exist`);
 
     await mark(5, "Collecting the live batches");
@@ -195,12 +196,24 @@ export async function computeRun(
       const c = passCounts.get(statKey(b, s.keyColumn))!;
       const sameSource = passes.filter((p) => p.s === s);
       const matched =
-        sameSource.length === 1 ? (await db.query<{ n: number }>(matchedCountSql(s))).rows[0]!.n : await matchedForBatch(db, s.temp, s.table, s.keyColumn, b.id);
-      stats.push({ datasetId: b.datasetId, orgId: b.orgId, keyColumn: s.keyColumn, batchId: b.id, batchLoadedAt: b.completedAt, rowCount: c.row_count, distinctKeys: c.distinct_keys, matchedKeys: matched });
+        sameSource.length === 1
+          ? (await db.query<{ n: number }>(matchedCountSql(s))).rows[0]!.n
+          : await matchedForBatch(db, s.temp, s.table, s.keyColumn, b.id);
+      stats.push({
+        datasetId: b.datasetId,
+        orgId: b.orgId,
+        keyColumn: s.keyColumn,
+        batchId: b.id,
+        batchLoadedAt: b.completedAt,
+        rowCount: c.row_count,
+        distinctKeys: c.distinct_keys,
+        matchedKeys: matched,
+      });
     }
 
     await mark(80, "Building the analysis table");
-    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(analysisSql(), [runId, cohortBatches.map((b) => b.id)])).rows[0]!;
+    const cohort = (await db.query<{ children: number; persons: number; linked: number }>(analysisSql(), [runId, cohortBatches.map((b) => b.id)]))
+      .rows[0]!;
     for (const b of cohortBatches) {
       const c = passCounts.get(statKey(b, "person_key"))!;
       stats.push({

@@ -1,14 +1,7 @@
 import "server-only";
 
 /** Datasets of the Essex pilot that a matching run links (troubled families is a separate study). */
-export const MATCHED_DATASETS = [
-  "school-readiness",
-  "housing-benefits",
-  "social-care",
-  "youth-offending",
-  "drug-alcohol",
-  "police-crime",
-] as const;
+export const MATCHED_DATASETS = ["school-readiness", "housing-benefits", "social-care", "youth-offending", "drug-alcohol", "police-crime"] as const;
 export type MatchedDatasetId = (typeof MATCHED_DATASETS)[number];
 
 export const COHORT_DATASET = "school-readiness" as const;

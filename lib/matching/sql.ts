@@ -18,7 +18,9 @@ const C = 'COLLATE "C"';
 /** Temporary tables live for the run's transaction only. */
 export function createWorkTablesSql(): string {
   const link = LINK_SOURCES.map((s) => {
-    const cols = Object.keys(s.indicators).map((c) => `, ${c} boolean`).join("");
+    const cols = Object.keys(s.indicators)
+      .map((c) => `, ${c} boolean`)
+      .join("");
     return `CREATE TEMP TABLE ${s.temp} (k text ${C} PRIMARY KEY${cols}) ON COMMIT DROP`;
   });
   return [
@@ -34,7 +36,8 @@ export function createWorkTablesSql(): string {
 }
 
 /** The blank-identifier digests the agreement's partners registered. $1: agreement id. */
-export const REGISTERED_BLANK_DIGESTS_SQL = "INSERT INTO m_empty_digest SELECT digest FROM matching_blank_digest WHERE agreement_id = $1 ON CONFLICT DO NOTHING";
+export const REGISTERED_BLANK_DIGESTS_SQL =
+  "INSERT INTO m_empty_digest SELECT digest FROM matching_blank_digest WHERE agreement_id = $1 ON CONFLICT DO NOTHING";
 
 /**
  * Every key used as a person key (the cohort's, filled by its person pass, and social care's).

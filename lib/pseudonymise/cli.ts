@@ -43,7 +43,12 @@ export async function runPseudonymiseCli(argv: string[], stdout: NodeJS.Writable
     log(USAGE);
     return 0;
   }
-  const missing = [!values.dataset && "--dataset", !values.map && "--map", !values["salt-file"] && "--salt-file", positionals.length !== 1 && "one input CSV"].filter(Boolean);
+  const missing = [
+    !values.dataset && "--dataset",
+    !values.map && "--map",
+    !values["salt-file"] && "--salt-file",
+    positionals.length !== 1 && "one input CSV",
+  ].filter(Boolean);
   if (missing.length > 0) {
     log(`Missing: ${missing.join(", ")}.\n\n${USAGE}`);
     return 2;

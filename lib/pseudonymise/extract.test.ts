@@ -102,7 +102,9 @@ describe("pseudonymiseExtract", () => {
   it("refuses with a clear message: not a CSV, another separator, a missing column, an empty salt", async () => {
     expect((await run("PK\u0003\u0004xx")).summary.refused?.message).toMatch(/not a CSV: it is a ZIP archive/);
     expect((await run("First;Surname\na;b\n")).summary.refused?.message).toMatch(/separated by ";", not commas/);
-    expect((await run("First,Surname\na,b\n")).summary.refused?.message).toMatch(/Your file has no column "DOB", which the mapping uses for person_key/);
+    expect((await run("First,Surname\na,b\n")).summary.refused?.message).toMatch(
+      /Your file has no column "DOB", which the mapping uses for person_key/,
+    );
     const empty = await run("First,Surname,DOB,Addr,PC,Start,End\na,b,01/01/2010,c,d,2015-01-01,\n", "");
     expect(empty.summary.refused?.message).toMatch(/Enter the salt/);
     expect(empty.out).toBe("");

@@ -3,16 +3,7 @@ import type { ColumnDef } from "@/lib/datasets/columns";
 import { IdentifierGuard, type IdentifierFinding } from "@/lib/ingest/guard/guard";
 import { CsvTokenizer, type RecordSink } from "@/lib/ingest/parse/tokenizer";
 import { FixedWidthSet } from "@/lib/ingest/parse/unique-set";
-import {
-  ageBand,
-  ageOn,
-  isoDate,
-  isoMonth,
-  parseDate,
-  type ColumnSource,
-  type IdentifierSpec,
-  type MappingPlan,
-} from "./mapping";
+import { ageBand, ageOn, isoDate, isoMonth, parseDate, type ColumnSource, type IdentifierSpec, type MappingPlan } from "./mapping";
 import { processNhsNumber } from "./openpseudonymiser";
 import { Sha256, encodeUtf8Into, paddedLength } from "./sha256";
 
@@ -261,7 +252,8 @@ export class ExtractRun implements RecordSink {
       this.tokenizer.end();
       this.afterTokenizer();
     }
-    if (!this.refused && !this.headerSeen) this.refuse("empty-file", "The file is empty: there is no header row and no data. Nothing was pseudonymised.");
+    if (!this.refused && !this.headerSeen)
+      this.refuse("empty-file", "The file is empty: there is no header row and no data. Nothing was pseudonymised.");
     if (!this.refused && this.rowsRead === 0) this.refuse("no-rows", "The file has a header row but no data rows. Nothing was pseudonymised.");
     this.flush();
     return this.summary();
@@ -280,7 +272,10 @@ export class ExtractRun implements RecordSink {
       const sep = [";", "\t", "|"].find((d) => names[0]!.includes(d));
       if (sep) {
         const label = sep === "\t" ? "tabs" : `"${sep}"`;
-        return this.refuse("wrong-delimiter", `The columns of this file are separated by ${label}, not commas: save it as CSV (comma delimited). Nothing was pseudonymised.`);
+        return this.refuse(
+          "wrong-delimiter",
+          `The columns of this file are separated by ${label}, not commas: save it as CSV (comma delimited). Nothing was pseudonymised.`,
+        );
       }
     }
     const problems: string[] = [];
@@ -290,7 +285,8 @@ export class ExtractRun implements RecordSink {
         const lower = column.trim().toLowerCase();
         const matches = names.flatMap((n, j) => (n.toLowerCase() === lower ? [j] : []));
         if (matches.length === 1) i = matches[0]!;
-        else if (matches.length > 1) problems.push(`Your file has ${matches.length} columns named "${column}" (${use}): rename them so each is unique.`);
+        else if (matches.length > 1)
+          problems.push(`Your file has ${matches.length} columns named "${column}" (${use}): rename them so each is unique.`);
       } else if (names.lastIndexOf(column.trim()) !== i) {
         problems.push(`Your file has more than one column named "${column}" (${use}): rename them so each is unique.`);
       }
@@ -323,8 +319,14 @@ export class ExtractRun implements RecordSink {
       this.values.push(this.bindValue(o.source, column, indexOf, used));
     });
     if (problems.length > 0) {
-      const shown = names.slice(0, 30).map((n) => `"${n}"`).join(", ");
-      return this.refuse("mapping-does-not-fit", `${[...new Set(problems)].join(" ")} The file's columns are: ${shown}${names.length > 30 ? ", …" : ""}.`);
+      const shown = names
+        .slice(0, 30)
+        .map((n) => `"${n}"`)
+        .join(", ");
+      return this.refuse(
+        "mapping-does-not-fit",
+        `${[...new Set(problems)].join(" ")} The file's columns are: ${shown}${names.length > 30 ? ", …" : ""}.`,
+      );
     }
     this.droppedColumns = names.filter((_, i) => !used.has(i));
     this.startValidation(keyIndex);
@@ -332,12 +334,7 @@ export class ExtractRun implements RecordSink {
 
   private droppedColumns: string[] = [];
 
-  private bindValue(
-    source: ColumnSource | null,
-    column: ColumnDef,
-    indexOf: (c: string, use: string) => number,
-    used: Set<number>,
-  ): BoundValue {
+  private bindValue(source: ColumnSource | null, column: ColumnDef, indexOf: (c: string, use: string) => number, used: Set<number>): BoundValue {
     if (source === null) return { kind: "empty" };
     if ("constant" in source) return { kind: "constant", value: source.constant };
     const index = indexOf(source.column, column.name);
@@ -389,7 +386,13 @@ export class ExtractRun implements RecordSink {
       return;
     }
     if (quoteProblem >= 0) {
-      problem(this.dropped, "misplaced-quote", this.headerNames[quoteProblem] ?? "", "a quote in the middle of a field: the row cannot be read reliably", line);
+      problem(
+        this.dropped,
+        "misplaced-quote",
+        this.headerNames[quoteProblem] ?? "",
+        "a quote in the middle of a field: the row cannot be read reliably",
+        line,
+      );
       return;
     }
     this.row(fields, line);
@@ -609,7 +612,9 @@ export class ExtractRun implements RecordSink {
       },
       droppedColumns: this.droppedColumns,
       keys: this.options.plan.outputs.flatMap((o) =>
-        o.kind === "key" ? [{ column: o.key.column, headings: o.key.identifiers.map((i) => i.heading), columns: o.key.identifiers.map((i) => i.column) }] : [],
+        o.kind === "key"
+          ? [{ column: o.key.column, headings: o.key.identifiers.map((i) => i.heading), columns: o.key.identifiers.map((i) => i.column) }]
+          : [],
       ),
     };
   }

@@ -136,7 +136,8 @@ export function planMapping(mapping: Mapping): MappingPlan {
   }
   for (const k of Object.keys(mapping.columns)) {
     if (!names.has(k)) problems.push(`columns.${k}: ${dataset.title} has no column ${k}.`);
-    else if (dataset.columns.find((c) => c.name === k)!.kind === "key") problems.push(`columns.${k}: ${k} is a key: say which identifiers make it under "keys".`);
+    else if (dataset.columns.find((c) => c.name === k)!.kind === "key")
+      problems.push(`columns.${k}: ${k} is a key: say which identifiers make it under "keys".`);
   }
   const outputs: MappingPlan["outputs"][number][] = [];
   for (const column of dataset.columns) {
@@ -148,7 +149,8 @@ export function planMapping(mapping: Mapping): MappingPlan {
       }
       const headings = identifiers.map((i) => i.heading);
       const repeated = headings.filter((h, i) => headings.indexOf(h) !== i);
-      if (repeated.length > 0) problems.push(`keys.${column.name}: the digest heading ${repeated[0]} is used twice; each identifier needs its own heading.`);
+      if (repeated.length > 0)
+        problems.push(`keys.${column.name}: the digest heading ${repeated[0]} is used twice; each identifier needs its own heading.`);
       const order = sortHeadings(headings, headingOrder);
       outputs.push({ kind: "key", key: { column: column.name, identifiers: order.map((h) => identifiers.find((i) => i.heading === h)!) } });
     } else {

@@ -123,7 +123,12 @@ describe("openPseudonymiserDigest: properties", () => {
     fc.assert(
       fc.property(record, salt, (ids, s) => {
         const keys = Object.keys(ids).sort((a, b) => a.localeCompare(b, "en-GB"));
-        const expected = sha256Upper(keys.map((k) => ids[k]).join("").replace(/[ \t\r\n]/g, "") + s);
+        const expected = sha256Upper(
+          keys
+            .map((k) => ids[k])
+            .join("")
+            .replace(/[ \t\r\n]/g, "") + s,
+        );
         expect(openPseudonymiserDigest(ids, { salt: s })).toBe(expected);
       }),
     );

@@ -89,11 +89,7 @@ function assertSalt(salt: string): void {
   }
 }
 
-function hashInput(
-  identifiers: Readonly<Record<string, string>>,
-  headings: readonly string[],
-  options: DigestOptions,
-): string {
+function hashInput(identifiers: Readonly<Record<string, string>>, headings: readonly string[], options: DigestOptions): string {
   let concatenated = "";
   for (const heading of headings) {
     const raw = identifiers[heading] ?? "";
@@ -114,10 +110,7 @@ export function digestInput(identifiers: Readonly<Record<string, string>>, optio
   return hashInput(identifiers, sortHeadings(Object.keys(identifiers), options.headingOrder), options);
 }
 
-export function openPseudonymiserDigest(
-  identifiers: Readonly<Record<string, string>>,
-  options: DigestOptions,
-): string {
+export function openPseudonymiserDigest(identifiers: Readonly<Record<string, string>>, options: DigestOptions): string {
   return sha256Upper(digestInput(identifiers, options));
 }
 
@@ -125,9 +118,7 @@ export function openPseudonymiserDigest(
  * Binds the salt once and remembers the heading order per set of headings: the demo generator hashes
  * hundreds of thousands of rows that all share the same few column sets.
  */
-export function createPseudonymiser(
-  options: DigestOptions,
-): (identifiers: Readonly<Record<string, string>>) => string {
+export function createPseudonymiser(options: DigestOptions): (identifiers: Readonly<Record<string, string>>) => string {
   assertSalt(options.salt);
   const orders = new Map<string, string[]>();
   return (identifiers) => {

@@ -41,7 +41,10 @@ export function saltWarnings(salt: string): SaltWarning[] {
   }
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(salt)).length;
   if (kinds < 3 && length < 24) {
-    warnings.push({ code: "few-kinds", message: "The salt uses few kinds of characters: mix lowercase, uppercase, digits and symbols, or make it longer." });
+    warnings.push({
+      code: "few-kinds",
+      message: "The salt uses few kinds of characters: mix lowercase, uppercase, digits and symbols, or make it longer.",
+    });
   }
   if (new Set(salt).size <= Math.max(2, length / 4)) {
     warnings.push({ code: "repetitive", message: "The salt repeats the same few characters: it is much easier to guess than its length suggests." });
@@ -49,7 +52,8 @@ export function saltWarnings(salt: string): SaltWarning[] {
   if (/^\s|\s$/.test(salt)) {
     warnings.push({
       code: "outer-blanks",
-      message: "The salt starts or ends with a blank. The desktop tool keeps it but the Java library trims it: partners using different tools would not match.",
+      message:
+        "The salt starts or ends with a blank. The desktop tool keeps it but the Java library trims it: partners using different tools would not match.",
     });
   }
   return warnings;

@@ -19,11 +19,14 @@ describe("sha256HexUpper", () => {
   });
 
   it("agrees with node:crypto on any string, lone surrogates included", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (s) => {
         expect(sha256HexUpper(s)).toBe(reference(s));
-      }), {
-      numRuns: 150,
-    });
+      }),
+      {
+        numRuns: 150,
+      },
+    );
   });
 });
 

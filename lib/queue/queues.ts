@@ -6,7 +6,14 @@ export const JOB_SCHEMA = "pgboss";
 export interface QueueDefinition {
   name: string;
   /** Passed to pgboss.create_queue(): pg-boss 10's queue options, camelCase as it reads them. */
-  options: { policy: "standard" | "short" | "singleton" | "stately"; retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number; retentionMinutes: number };
+  options: {
+    policy: "standard" | "short" | "singleton" | "stately";
+    retryLimit: number;
+    retryDelay: number;
+    retryBackoff: boolean;
+    expireInSeconds: number;
+    retentionMinutes: number;
+  };
 }
 
 export const QUEUES = {

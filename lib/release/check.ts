@@ -59,7 +59,8 @@ function trueCount(cells: readonly UnitCell[], spec: TableSpec, key: Readonly<Re
   for (const [d, w] of Object.entries(spec.filter ?? {})) conditions.push([d, Array.isArray(w) ? (w as DimensionValue[]) : [w as DimensionValue]]);
   for (const [d, v] of Object.entries(key)) if (v !== null) conditions.push([d, [v]]);
   if (numerator && spec.measure.kind === "percentage") {
-    for (const [d, w] of Object.entries(spec.measure.numerator)) conditions.push([d, Array.isArray(w) ? (w as DimensionValue[]) : [w as DimensionValue]]);
+    for (const [d, w] of Object.entries(spec.measure.numerator))
+      conditions.push([d, Array.isArray(w) ? (w as DimensionValue[]) : [w as DimensionValue]]);
   }
   let n = 0;
   for (const c of cells) if (conditions.every(([d, ws]) => ws.some((w) => same(w, c.values[d])))) n += c.count;
@@ -73,7 +74,14 @@ function cellLabel(cell: ProtectedCell): string {
   return parts.length ? parts.join(", ") : "whole table";
 }
 
-function checkOutput(outputId: string, def: OutputDefinition, layout: Layout, spec: TableSpec, table: ProtectedTable, cells: readonly UnitCell[]): OutputCheck {
+function checkOutput(
+  outputId: string,
+  def: OutputDefinition,
+  layout: Layout,
+  spec: TableSpec,
+  table: ProtectedTable,
+  cells: readonly UnitCell[],
+): OutputCheck {
   let primary = 0;
   let secondary = 0;
   let pct = 0;
@@ -85,7 +93,12 @@ function checkOutput(outputId: string, def: OutputDefinition, layout: Layout, sp
   const t = table.threshold;
   for (const cell of table.cells) {
     const parts: [CellValue | undefined, boolean][] =
-      table.measure === "count" ? [[cell.value, false]] : [[cell.numerator, true], [cell.denominator, false]];
+      table.measure === "count"
+        ? [[cell.value, false]]
+        : [
+            [cell.numerator, true],
+            [cell.denominator, false],
+          ];
     for (const [v, isNumerator] of parts) {
       if (!v) continue;
       if (v.suppressed) {
@@ -177,7 +190,10 @@ export async function computeCheck(
     });
   } catch (e) {
     if (isDisclosureError(e)) {
-      throw new ReleaseError("invalid-input", `The disclosure check could not certify these outputs (${e.message}). Remove the last output added and try again.`);
+      throw new ReleaseError(
+        "invalid-input",
+        `The disclosure check could not certify these outputs (${e.message}). Remove the last output added and try again.`,
+      );
     }
     throw e;
   }
@@ -197,7 +213,12 @@ export async function computeCheck(
     threshold: run.threshold,
     run: { id: run.id, version: run.version, finishedAt: run.finishedAt?.toISOString() ?? null },
     dataPeriod: dataPeriod(outputs.flatMap((o) => (o.year === null ? dashboard.domains.year : [o.year]))),
-    batches: batchRows.map((b) => ({ datasetTitle: b.dataset_title, organisation: b.organisation, batchId: b.batch_id, loadedAt: b.loaded_at?.toISOString() ?? null })),
+    batches: batchRows.map((b) => ({
+      datasetTitle: b.dataset_title,
+      organisation: b.organisation,
+      batchId: b.batch_id,
+      loadedAt: b.loaded_at?.toISOString() ?? null,
+    })),
     outputs: checks,
     crossRelease: {
       earlierReleases: [...new Set(prior.map((p) => p.source))],
@@ -232,7 +253,11 @@ export function sameRelease(a: CheckReport, b: CheckReport): boolean {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v !== null && typeof v === "object") {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v);
 }

@@ -21,7 +21,12 @@ export function releaseDir(number: number): string {
 }
 
 function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "table";
+  return (
+    s
+      .replace(/[^A-Za-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "table"
+  );
 }
 
 export function sha256(bytes: Buffer | string): string {
@@ -114,10 +119,13 @@ export async function createRelease(
   );
   const reportName = `${label}_report.pdf`;
   await fs.writeFile(path.join(dir, reportName), pdf, { flag: "wx", mode: 0o444 });
-  await db.query(
-    `INSERT INTO release_file (release_id, kind, position, file_name, sha256, size) VALUES ($1, 'report', $2, $3, $4, $5)`,
-    [id, outputs.length + 1, reportName, sha256(pdf), pdf.length],
-  );
+  await db.query(`INSERT INTO release_file (release_id, kind, position, file_name, sha256, size) VALUES ($1, 'report', $2, $3, $4, $5)`, [
+    id,
+    outputs.length + 1,
+    reportName,
+    sha256(pdf),
+    pdf.length,
+  ]);
   return { id, number, label };
 }
 
@@ -140,8 +148,16 @@ const REGISTER_CTX = { kind: "system", purpose: "release-register" } as const;
 export async function releaseRegister(): Promise<RegisterEntry[]> {
   return withContextClient(REGISTER_CTX, async (db) => {
     const { rows } = await db.query<{
-      id: string; number: number; title: string; audience: Audience; released_at: Date; approvers: string; data_period: string;
-      withdrawn_at: Date | null; withdrawn_reason: string | null; withdrawn_by_name: string | null;
+      id: string;
+      number: number;
+      title: string;
+      audience: Audience;
+      released_at: Date;
+      approvers: string;
+      data_period: string;
+      withdrawn_at: Date | null;
+      withdrawn_reason: string | null;
+      withdrawn_by_name: string | null;
       files: { id: string; name: string; sha256: string; size: number; kind: "table" | "report" }[];
     }>(
       `SELECT l.id, l.number, l.title, l.audience::text AS audience, l.released_at, l.approvers, l.data_period, l.withdrawn_at, l.withdrawn_reason, l.withdrawn_by_name,
@@ -169,10 +185,19 @@ export async function releaseRegister(): Promise<RegisterEntry[]> {
  * A withdrawn release, a missing file or a file whose bytes changed is refused with a clear
  * message; a mismatch is also put on the audit trail as a failure.
  */
-export async function releasedFile(input: { fileId: string; who?: { userId: string; label: string; role: string } }): Promise<{ name: string; bytes: Buffer; sha256: string; label: string; contentType: string }> {
+export async function releasedFile(input: {
+  fileId: string;
+  who?: { userId: string; label: string; role: string };
+}): Promise<{ name: string; bytes: Buffer; sha256: string; label: string; contentType: string }> {
   if (!z.uuid().safeParse(input.fileId).success) throw new ReleaseError("not-found", "There is no such released file.");
   const row = await withContextClient(REGISTER_CTX, async (db) => {
-    const { rows } = await db.query<{ number: number; file_name: string; sha256: string; withdrawn_at: Date | null; withdrawn_reason: string | null }>(
+    const { rows } = await db.query<{
+      number: number;
+      file_name: string;
+      sha256: string;
+      withdrawn_at: Date | null;
+      withdrawn_reason: string | null;
+    }>(
       `SELECT l.number, f.file_name, f.sha256, l.withdrawn_at, l.withdrawn_reason FROM release_file f JOIN release l ON l.id = f.release_id WHERE f.id = $1`,
       [input.fileId],
     );
@@ -182,31 +207,67 @@ export async function releasedFile(input: { fileId: string; who?: { userId: stri
   const label = releaseLabel(row.number);
   const actor = input.who ?? { userId: null, label: "public register", role: null };
   if (row.withdrawn_at) {
-    throw new ReleaseError("withdrawn", `Release ${label} was withdrawn on ${row.withdrawn_at.toISOString().slice(0, 10)} (${row.withdrawn_reason}). Its files are no longer available for publication.`);
+    throw new ReleaseError(
+      "withdrawn",
+      `Release ${label} was withdrawn on ${row.withdrawn_at.toISOString().slice(0, 10)} (${row.withdrawn_reason}). Its files are no longer available for publication.`,
+    );
   }
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(path.join(releaseDir(row.number), row.file_name));
   } catch {
-    await recordAuditNow({ action: "release.download", outcome: "failure", actor, target: { type: "release_file", id: input.fileId }, details: { release: label, problem: "missing" } });
-    throw new ReleaseError("file-missing", `The file of release ${label} is missing from the platform's store. It cannot be served; tell the platform team.`);
+    await recordAuditNow({
+      action: "release.download",
+      outcome: "failure",
+      actor,
+      target: { type: "release_file", id: input.fileId },
+      details: { release: label, problem: "missing" },
+    });
+    throw new ReleaseError(
+      "file-missing",
+      `The file of release ${label} is missing from the platform's store. It cannot be served; tell the platform team.`,
+    );
   }
   const actual = sha256(bytes);
   if (actual !== row.sha256) {
-    await recordAuditNow({ action: "release.download", outcome: "failure", actor, target: { type: "release_file", id: input.fileId }, details: { release: label, problem: "hash-mismatch" } });
+    await recordAuditNow({
+      action: "release.download",
+      outcome: "failure",
+      actor,
+      target: { type: "release_file", id: input.fileId },
+      details: { release: label, problem: "hash-mismatch" },
+    });
     throw new ReleaseError(
       "file-tampered",
       `The stored file of release ${label} no longer matches the SHA-256 recorded when it was released, so it has been changed since. It is not served; tell the platform team.`,
     );
   }
-  await recordAuditNow({ action: "release.download", outcome: "success", actor, target: { type: "release_file", id: input.fileId }, details: { release: label } });
-  return { name: row.file_name, bytes, sha256: actual, label, contentType: row.file_name.endsWith(".pdf") ? "application/pdf" : "text/csv; charset=utf-8" };
+  await recordAuditNow({
+    action: "release.download",
+    outcome: "success",
+    actor,
+    target: { type: "release_file", id: input.fileId },
+    details: { release: label },
+  });
+  return {
+    name: row.file_name,
+    bytes,
+    sha256: actual,
+    label,
+    contentType: row.file_name.endsWith(".pdf") ? "application/pdf" : "text/csv; charset=utf-8",
+  };
 }
 
 /** Withdraws a release: it stays in the register (and in the cross-release check) with the reason. */
 export async function withdrawRelease(actor: Actor, input: { number: number; reason: string }): Promise<void> {
-  if (actor.role !== "approver" && actor.role !== "administrator") throw new ReleaseError("forbidden", "Only an approver or an administrator can withdraw a release.");
-  const reason = z.string().trim().min(1, { error: "Give the reason for the withdrawal: it is shown in the register." }).max(2000, { error: "The reason must be 2000 characters or fewer." }).safeParse(input.reason);
+  if (actor.role !== "approver" && actor.role !== "administrator")
+    throw new ReleaseError("forbidden", "Only an approver or an administrator can withdraw a release.");
+  const reason = z
+    .string()
+    .trim()
+    .min(1, { error: "Give the reason for the withdrawal: it is shown in the register." })
+    .max(2000, { error: "The reason must be 2000 characters or fewer." })
+    .safeParse(input.reason);
   if (!reason.success) throw new ReleaseError("invalid-input", reason.error.issues[0]!.message);
   await withContextClient(contextFor(actor), async (db) => {
     const { rows } = await db.query<{ id: string; withdrawn_at: Date | null; request_id: string; title: string }>(
@@ -215,8 +276,13 @@ export async function withdrawRelease(actor: Actor, input: { number: number; rea
     );
     const rel = rows[0];
     if (!rel) throw new ReleaseError("not-found", `There is no release ${releaseLabel(input.number)} you may withdraw.`);
-    if (rel.withdrawn_at) throw new ReleaseError("already-withdrawn", `Release ${releaseLabel(input.number)} was already withdrawn; nothing was changed.`);
-    await db.query("UPDATE release SET withdrawn_at = now(), withdrawn_reason = $2, withdrawn_by_name = $3 WHERE id = $1", [rel.id, reason.data, actor.displayName]);
+    if (rel.withdrawn_at)
+      throw new ReleaseError("already-withdrawn", `Release ${releaseLabel(input.number)} was already withdrawn; nothing was changed.`);
+    await db.query("UPDATE release SET withdrawn_at = now(), withdrawn_reason = $2, withdrawn_by_name = $3 WHERE id = $1", [
+      rel.id,
+      reason.data,
+      actor.displayName,
+    ]);
     await recordAudit(db, {
       action: "release.withdraw",
       outcome: "success",
@@ -225,7 +291,10 @@ export async function withdrawRelease(actor: Actor, input: { number: number; rea
       target: { type: "release", id: rel.id },
       details: { number: input.number },
     });
-    const { rows: req } = await db.query<{ created_by_email: string; org_id: string }>("SELECT created_by_email, org_id FROM release_request WHERE id = $1", [rel.request_id]);
+    const { rows: req } = await db.query<{ created_by_email: string; org_id: string }>(
+      "SELECT created_by_email, org_id FROM release_request WHERE id = $1",
+      [rel.request_id],
+    );
     if (req[0]) {
       await queueMail(db, {
         to: req[0].created_by_email,

@@ -16,7 +16,13 @@ const display: DisplayTable = {
     ["Boys", "[c]", "[c]", "[c]"],
   ],
   note: "Values based on 5 or fewer children are not shown ([c]).",
-  chart: { category: "Gender", series: [{ key: "value", label: "% reaching a Good Level of Development" }], data: [{ category: "Girls", value: 71.2 }, { category: "Boys" }], unit: "percent", note: "Values based on 5 or fewer children are not shown ([c])." },
+  chart: {
+    category: "Gender",
+    series: [{ key: "value", label: "% reaching a Good Level of Development" }],
+    data: [{ category: "Girls", value: 71.2 }, { category: "Boys" }],
+    unit: "percent",
+    note: "Values based on 5 or fewer children are not shown ([c]).",
+  },
 };
 
 const report: CheckReport = {
@@ -24,16 +30,41 @@ const report: CheckReport = {
   threshold: 5,
   run: { id: "00000000-0000-4000-8000-000000000001", version: 7, finishedAt: "2026-11-30T11:00:00.000Z" },
   dataPeriod: "Assessment years 2015–2016",
-  batches: [{ datasetTitle: "School readiness", organisation: "Essex County Council", batchId: "0a1b2c3d-0000-4000-8000-000000000000", loadedAt: "2026-11-29T09:00:00.000Z" }],
+  batches: [
+    {
+      datasetTitle: "School readiness",
+      organisation: "Essex County Council",
+      batchId: "0a1b2c3d-0000-4000-8000-000000000000",
+      loadedAt: "2026-11-29T09:00:00.000Z",
+    },
+  ],
   outputs: [
     {
-      outputId: "o1", table: "gld-gender", title: "By gender", filters: { year: null, district: null }, threshold: 5, cells: 2,
-      suppressedPrimary: 1, suppressedSecondary: 1, suppressedPercentage: 1, zeroCells: 0, smallestPublishedDenominator: 212,
-      nearExtremePercentages: [], forcedByEarlierReleases: 0, forcedBy: [],
+      outputId: "o1",
+      table: "gld-gender",
+      title: "By gender",
+      filters: { year: null, district: null },
+      threshold: 5,
+      cells: 2,
+      suppressedPrimary: 1,
+      suppressedSecondary: 1,
+      suppressedPercentage: 1,
+      zeroCells: 0,
+      smallestPublishedDenominator: 212,
+      nearExtremePercentages: [],
+      forcedByEarlierReleases: 0,
+      forcedBy: [],
     },
   ],
   crossRelease: { earlierReleases: ["R-0001"], forced: 0, forcedBy: [], exposedByEarlier: 0, otherRuns: [] },
-  rendered: [{ outputId: "o1", display, spec: { id: "o1", rows: ["gender"], measure: { kind: "count" } }, table: { id: "o1", threshold: 5, rows: ["gender"], columns: [], measure: "count", cells: [] } }],
+  rendered: [
+    {
+      outputId: "o1",
+      display,
+      spec: { id: "o1", rows: ["gender"], measure: { kind: "count" } },
+      table: { id: "o1", threshold: 5, rows: ["gender"], columns: [], measure: "count", cells: [] },
+    },
+  ],
 };
 
 async function render(pdf: Uint8Array) {
@@ -79,7 +110,18 @@ describe("the release report PDF", () => {
     const r = await render(pdf);
     expect(r.pages).toBe(1);
     expect(r.text).not.toContain("?");
-    for (const s of ["Release R-0002", "GLD in Vange", "By gender", "[c]", "71.2", "Approval record", "Anna Approver approved", "Say which board.", "R-0001"]) expect(r.text).toContain(s);
+    for (const s of [
+      "Release R-0002",
+      "GLD in Vange",
+      "By gender",
+      "[c]",
+      "71.2",
+      "Approval record",
+      "Anna Approver approved",
+      "Say which board.",
+      "R-0001",
+    ])
+      expect(r.text).toContain(s);
     // A real PNG of the page, with ink on it: the text and the blue bar of the published value.
     expect(r.png.subarray(1, 4).toString("latin1")).toBe("PNG");
     let dark = 0;

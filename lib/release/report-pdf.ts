@@ -140,7 +140,13 @@ class Writer {
       }
       const w = Math.max(0.5, (v / max) * barMax);
       this.page.drawRectangle({ x: MARGIN + labelWidth, y: this.y, width: w, height: 9, color: BAR });
-      this.page.drawText(t.chart.unit === "percent" ? v.toFixed(1) : String(v), { x: MARGIN + labelWidth + w + 4, y: this.y + 2, size, font: this.font, color: INK });
+      this.page.drawText(t.chart.unit === "percent" ? v.toFixed(1) : String(v), {
+        x: MARGIN + labelWidth + w + 4,
+        y: this.y + 2,
+        size,
+        font: this.font,
+        color: INK,
+      });
     });
     this.y -= 8;
     if (t.chart.note) this.text(t.chart.note, { size: 8, color: GREY });
@@ -164,7 +170,12 @@ export async function releaseReportPdf(input: ReportInput): Promise<Uint8Array> 
   doc.setCreator("Essex Data Platform");
   doc.setCreationDate(input.releasedAt);
   doc.setModificationDate(input.releasedAt);
-  const w = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold), `Essex Data Platform, release ${input.label}`);
+  const w = new Writer(
+    doc,
+    await doc.embedFont(StandardFonts.Helvetica),
+    await doc.embedFont(StandardFonts.HelveticaBold),
+    `Essex Data Platform, release ${input.label}`,
+  );
   const r = input.report;
 
   w.text(`Release ${input.label}`, { size: 11, color: GREY, gap: 2 });
@@ -206,7 +217,11 @@ export async function releaseReportPdf(input: ReportInput): Promise<Uint8Array> 
   }
 
   w.text("Data it rests on", { size: 13, bold: true });
-  for (const b of r.batches) w.text(`${b.datasetTitle}, ${b.organisation}: extract loaded ${b.loadedAt ? when(b.loadedAt) : "(not recorded)"}, batch ${b.batchId.slice(0, 8)}`, { size: 8.5, gap: 1 });
+  for (const b of r.batches)
+    w.text(
+      `${b.datasetTitle}, ${b.organisation}: extract loaded ${b.loadedAt ? when(b.loadedAt) : "(not recorded)"}, batch ${b.batchId.slice(0, 8)}`,
+      { size: 8.5, gap: 1 },
+    );
   w.text(
     r.crossRelease.earlierReleases.length === 0
       ? "No earlier release rests on this matching run."

@@ -30,7 +30,13 @@ export async function listApprovalRules(actor: Actor): Promise<ApprovalRule[]> {
        FROM agreement a JOIN organisation o ON o.id = a.owner_org_id LEFT JOIN release_approval_rule r ON r.agreement_id = a.id
        ORDER BY a.name`,
     );
-    return rows.map((r) => ({ agreementId: r.id, agreement: r.name, owner: r.owner, dataOwners: r.owners ?? [], dataOwnersMustApprove: r.must ?? false }));
+    return rows.map((r) => ({
+      agreementId: r.id,
+      agreement: r.name,
+      owner: r.owner,
+      dataOwners: r.owners ?? [],
+      dataOwnersMustApprove: r.must ?? false,
+    }));
   });
 }
 

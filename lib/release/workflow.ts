@@ -19,7 +19,11 @@ function requireRole(actor: Actor, role: "researcher" | "approver", what: string
 }
 
 const text = (what: string, max: number) =>
-  z.string().trim().min(1, { error: `Enter ${what}.` }).max(max, { error: `${what[0]!.toUpperCase()}${what.slice(1)} must be ${max} characters or fewer.` });
+  z
+    .string()
+    .trim()
+    .min(1, { error: `Enter ${what}.` })
+    .max(max, { error: `${what[0]!.toUpperCase()}${what.slice(1)} must be ${max} characters or fewer.` });
 
 const draftSchema = z.object({
   agreement: z.string().min(1).max(100).default(PILOT_AGREEMENT),
@@ -89,7 +93,10 @@ async function loadOutputs(db: pg.ClientBase, requestId: string): Promise<(Outpu
 }
 
 /** The organisations whose approval a request needs: the agreement's owner, and by rule the data owners of the run. */
-async function requiredOrgs(db: pg.ClientBase, req: Pick<RequestRow, "agreement_id" | "owner_org_id" | "run_id">): Promise<{ id: string; name: string }[]> {
+async function requiredOrgs(
+  db: pg.ClientBase,
+  req: Pick<RequestRow, "agreement_id" | "owner_org_id" | "run_id">,
+): Promise<{ id: string; name: string }[]> {
   const { rows } = await db.query<{ id: string; name: string }>(
     `SELECT o.id, o.name FROM organisation o
      WHERE o.id = $1
@@ -104,7 +111,10 @@ async function requiredOrgs(db: pg.ClientBase, req: Pick<RequestRow, "agreement_
 const REQUEST_IS_SUPERSEDED =
   "The matching run these outputs were defined on has been superseded by a newer run. Make a new version of this request: it is checked against the live run.";
 
-export async function createDraft(actor: Actor, input: { agreement?: string; title: string; purpose: string; audience: string }): Promise<{ id: string }> {
+export async function createDraft(
+  actor: Actor,
+  input: { agreement?: string; title: string; purpose: string; audience: string },
+): Promise<{ id: string }> {
   requireRole(actor, "researcher", "request a release");
   const data = parse(draftSchema, input);
   return withContextClient(contextFor(actor), async (db) => {
@@ -116,7 +126,13 @@ export async function createDraft(actor: Actor, input: { agreement?: string; tit
       [run.agreementId, actor.orgId, actor.userId, actor.displayName, actor.email, run.id, data.title, data.purpose, data.audience],
     );
     const id = rows[0]!.id;
-    await recordAudit(db, { action: "release.request.create", outcome: "success", actor: auditActor(actor), orgId: actor.orgId, target: { type: "release_request", id } });
+    await recordAudit(db, {
+      action: "release.request.create",
+      outcome: "success",
+      actor: auditActor(actor),
+      orgId: actor.orgId,
+      target: { type: "release_request", id },
+    });
     return { id };
   });
 }
@@ -125,17 +141,24 @@ const outputSchema = z.object({
   requestId: z.string(),
   table: z.string().regex(/^[a-z0-9_-]{1,60}$/, { error: "Choose a table of the dashboard." }),
   year: z.number().int().min(1900).max(2100).nullable(),
-  district: z.string().regex(/^[A-Z0-9-]{1,20}$/, { error: "The district is not one of the dashboard's." }).nullable(),
+  district: z
+    .string()
+    .regex(/^[A-Z0-9-]{1,20}$/, { error: "The district is not one of the dashboard's." })
+    .nullable(),
 });
 
 /** Adds a dashboard table (by definition) to a draft request. */
-export async function addOutput(actor: Actor, input: { requestId: string; table: string; year: number | null; district: string | null }): Promise<{ id: string }> {
+export async function addOutput(
+  actor: Actor,
+  input: { requestId: string; table: string; year: number | null; district: string | null },
+): Promise<{ id: string }> {
   requireRole(actor, "researcher", "add outputs to a release request");
   const data = parse(outputSchema, input);
   const ctx = contextFor(actor);
   return withContextClient(ctx, async (db) => {
     const req = await loadRequest(db, data.requestId, true);
-    if (req.status !== "draft") throw new ReleaseError("not-draft", "This request has been submitted and can no longer change. Make a new version to change it.");
+    if (req.status !== "draft")
+      throw new ReleaseError("not-draft", "This request has been submitted and can no longer change. Make a new version to change it.");
     const run = await runOf(db, req.run_id);
     if (!run.live) throw new ReleaseError("run-superseded", REQUEST_IS_SUPERSEDED);
     layoutFor((await vangeRunPublication(ctx, run)).layouts, data);
@@ -166,7 +189,8 @@ export async function removeOutput(actor: Actor, input: { requestId: string; out
   requireRole(actor, "researcher", "change a release request");
   await withContextClient(contextFor(actor), async (db) => {
     const req = await loadRequest(db, input.requestId, true);
-    if (req.status !== "draft") throw new ReleaseError("not-draft", "This request has been submitted and can no longer change. Make a new version to change it.");
+    if (req.status !== "draft")
+      throw new ReleaseError("not-draft", "This request has been submitted and can no longer change. Make a new version to change it.");
     if (!z.uuid().safeParse(input.outputId).success) throw new ReleaseError("not-found", "There is no such output in this request.");
     const { rowCount } = await db.query("DELETE FROM release_output WHERE id = $1 AND request_id = $2", [input.outputId, req.id]);
     if (!rowCount) throw new ReleaseError("not-found", "There is no such output in this request.");
@@ -194,7 +218,10 @@ export async function submitRequest(actor: Actor, input: { requestId: string; pu
     if (!run.live) throw new ReleaseError("run-superseded", REQUEST_IS_SUPERSEDED);
     await lockRun(db, req.run_id);
     const report = await computeCheck(db, ctx, req.run_id, outputs);
-    await db.query("UPDATE release_request SET status = 'submitted', submitted_at = now(), check_report = $2 WHERE id = $1", [req.id, JSON.stringify(report)]);
+    await db.query("UPDATE release_request SET status = 'submitted', submitted_at = now(), check_report = $2 WHERE id = $1", [
+      req.id,
+      JSON.stringify(report),
+    ]);
     await recordAudit(db, {
       action: "release.request.submit",
       outcome: "success",
@@ -238,7 +265,10 @@ export async function newVersion(actor: Actor, input: { requestId: string }): Pr
     if (req.status === "draft") throw new ReleaseError("not-draft", "This request is still a draft: change it directly.");
     // A request under review is the approvers' to decide; only one whose run has gone can be replaced.
     if (req.status === "submitted" && (await runOf(db, req.run_id)).live) {
-      throw new ReleaseError("under-review", "This request is waiting for the approvers' decision. A new version can be made once they return or decide on it.");
+      throw new ReleaseError(
+        "under-review",
+        "This request is waiting for the approvers' decision. A new version can be made once they return or decide on it.",
+      );
     }
     const { rows: next } = await db.query("SELECT 1 FROM release_request WHERE previous_id = $1", [req.id]);
     if (next.length > 0) throw new ReleaseError("version-exists", "A newer version of this request already exists.");
@@ -247,7 +277,19 @@ export async function newVersion(actor: Actor, input: { requestId: string }): Pr
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO release_request (agreement_id, org_id, created_by_id, created_by_name, created_by_email, run_id, title, purpose, audience, version, previous_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [req.agreement_id, actor.orgId, actor.userId, actor.displayName, actor.email, run.id, req.title, req.purpose, req.audience, req.version + 1, req.id],
+      [
+        req.agreement_id,
+        actor.orgId,
+        actor.userId,
+        actor.displayName,
+        actor.email,
+        run.id,
+        req.title,
+        req.purpose,
+        req.audience,
+        req.version + 1,
+        req.id,
+      ],
     );
     const id = rows[0]!.id;
     await db.query(
@@ -288,33 +330,51 @@ export interface ReviewOutcome {
 }
 
 /** An approver's decision on a submitted request. The last required approval releases it. */
-export async function reviewRequest(actor: Actor, input: { requestId: string; decision: string; comment?: string; publicUrl?: string }): Promise<ReviewOutcome> {
+export async function reviewRequest(
+  actor: Actor,
+  input: { requestId: string; decision: string; comment?: string; publicUrl?: string },
+): Promise<ReviewOutcome> {
   const data = parse(reviewSchema, input);
   const ctx = contextFor(actor);
   return withContextClient(ctx, async (db) => {
     const req = await loadRequest(db, data.requestId, false);
     if (req.created_by_id === actor.userId) throw new ReleaseError("own-request", "You cannot review a release request you made yourself.");
     if (actor.role !== "approver") throw new ReleaseError("not-approver", "Only an approver can approve, refuse or return a release request.");
-    const { rows: mine } = await db.query<{ decision: Decision }>("SELECT decision FROM release_review WHERE request_id = $1 AND reviewer_id = $2", [req.id, actor.userId]);
+    const { rows: mine } = await db.query<{ decision: Decision }>("SELECT decision FROM release_review WHERE request_id = $1 AND reviewer_id = $2", [
+      req.id,
+      actor.userId,
+    ]);
     if (mine[0]) {
       const done = { approve: "approved", refuse: "refused", return: "returned" }[mine[0].decision];
       throw new ReleaseError("already-reviewed", `You have already ${done} this request; each approver decides once. Nothing was changed.`);
     }
     // Locked only now: a decided request is not updatable for approvers, so locking it first
     // would hide it and turn "already decided" into "not found".
-    const { rows: locked } = await db.query<{ status: RequestStatus }>("SELECT status::text AS status FROM release_request WHERE id = $1 FOR UPDATE", [req.id]);
+    const { rows: locked } = await db.query<{ status: RequestStatus }>(
+      "SELECT status::text AS status FROM release_request WHERE id = $1 FOR UPDATE",
+      [req.id],
+    );
     const current = locked[0]?.status ?? req.status;
     if (current !== "submitted") throw new ReleaseError("already-decided", `This request has already been ${current}; nothing was changed.`);
     const orgs = await requiredOrgs(db, req);
     if (!orgs.some((o) => o.id === actor.orgId)) {
-      throw new ReleaseError("not-required", "Your organisation's approval is not part of this agreement's release rule, so you cannot decide on this request.");
+      throw new ReleaseError(
+        "not-required",
+        "Your organisation's approval is not part of this agreement's release rule, so you cannot decide on this request.",
+      );
     }
     if (data.decision !== "approve" && data.comment.length === 0) {
-      throw new ReleaseError("invalid-input", `Say why you ${data.decision === "refuse" ? "refuse" : "return"} the request: the researcher will read it.`);
+      throw new ReleaseError(
+        "invalid-input",
+        `Say why you ${data.decision === "refuse" ? "refuse" : "return"} the request: the researcher will read it.`,
+      );
     }
     const run = await runOf(db, req.run_id);
     if (data.decision === "approve" && !run.live) {
-      throw new ReleaseError("run-superseded", "The matching run this request rests on has been superseded, so it can no longer be released as checked. Return it so the researcher can make a new version on the live run.");
+      throw new ReleaseError(
+        "run-superseded",
+        "The matching run this request rests on has been superseded, so it can no longer be released as checked. Return it so the researcher can make a new version on the live run.",
+      );
     }
     await db.query(
       "INSERT INTO release_review (request_id, reviewer_id, reviewer_org_id, reviewer_name, decision, comment) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -385,13 +445,18 @@ export async function reviewRequest(actor: Actor, input: { requestId: string; de
       });
     }
     const verdict =
-      status === "approved" ? `approved and released as ${release!.label}`
-      : status === "refused" ? "refused"
-      : status === "returned" ? "returned to you with comments"
-      : `approved by ${actor.displayName}; still awaiting ${awaiting.join(", ")}`;
+      status === "approved"
+        ? `approved and released as ${release!.label}`
+        : status === "refused"
+          ? "refused"
+          : status === "returned"
+            ? "returned to you with comments"
+            : `approved by ${actor.displayName}; still awaiting ${awaiting.join(", ")}`;
     await queueMail(db, {
       to: req.created_by_email,
-      subject: `Your release request "${req.title}" was ${status === "submitted" ? "approved by one approver" : verdict.split(" with")[0]}`.slice(0, 250).replace(/[\r\n]+/g, " "),
+      subject: `Your release request "${req.title}" was ${status === "submitted" ? "approved by one approver" : verdict.split(" with")[0]}`
+        .slice(0, 250)
+        .replace(/[\r\n]+/g, " "),
       text: [
         `Your release request "${req.title}" (version ${req.version}) was ${verdict}.`,
         ...(data.comment ? ["", `Comment from ${actor.displayName}:`, data.comment] : []),
@@ -423,9 +488,13 @@ export interface RequestSummary {
 
 /** Researchers: their organisation's requests. Approvers: the requests of their agreements, waiting ones first. */
 export async function listRequests(actor: Actor): Promise<RequestSummary[]> {
-  if (actor.role !== "researcher" && actor.role !== "approver") throw new ReleaseError("forbidden", "Only researchers and approvers have release requests.");
+  if (actor.role !== "researcher" && actor.role !== "approver")
+    throw new ReleaseError("forbidden", "Only researchers and approvers have release requests.");
   return withContextClient(contextFor(actor), async (db) => {
-    type Row = Pick<RequestRow, "id" | "title" | "status" | "version" | "audience" | "org_name" | "created_by_name" | "created_at" | "submitted_at" | "decided_at">;
+    type Row = Pick<
+      RequestRow,
+      "id" | "title" | "status" | "version" | "audience" | "org_name" | "created_by_name" | "created_at" | "submitted_at" | "decided_at"
+    >;
     const { rows } = await db.query<Row & { reviewed: boolean; newer: boolean; required: boolean }>(
       `SELECT q.id, q.title, q.status, q.version, q.audience, q.org_name, q.created_by_name, q.created_at, q.submitted_at, q.decided_at,
               EXISTS (SELECT 1 FROM release_review v WHERE v.request_id = q.id AND v.reviewer_id = $1) AS reviewed,
@@ -471,7 +540,8 @@ export interface RequestDetail extends RequestSummary {
 }
 
 export async function getRequest(actor: Actor, input: { requestId: string }): Promise<RequestDetail> {
-  if (actor.role !== "researcher" && actor.role !== "approver") throw new ReleaseError("forbidden", "Only researchers and approvers have release requests.");
+  if (actor.role !== "researcher" && actor.role !== "approver")
+    throw new ReleaseError("forbidden", "Only researchers and approvers have release requests.");
   const ctx = contextFor(actor);
   return withContextClient(ctx, async (db) => {
     const req = await loadRequest(db, input.requestId, false);
@@ -483,12 +553,22 @@ export async function getRequest(actor: Actor, input: { requestId: string }): Pr
       titles = new Map(outputs.map((o) => [o.id, safeTitle(() => layoutFor(layouts, o).title)]));
     }
     for (const o of req.check_report?.outputs ?? []) titles.set(o.outputId, o.title);
-    const { rows: reviews } = await db.query<{ reviewer_id: string; reviewer_org_id: string; reviewer_name: string; decision: Decision; comment: string; created_at: Date }>(
+    const { rows: reviews } = await db.query<{
+      reviewer_id: string;
+      reviewer_org_id: string;
+      reviewer_name: string;
+      decision: Decision;
+      comment: string;
+      created_at: Date;
+    }>(
       "SELECT reviewer_id, reviewer_org_id, reviewer_name, decision, comment, created_at FROM release_review WHERE request_id = $1 ORDER BY created_at",
       [req.id],
     );
     const orgs = await requiredOrgs(db, req);
-    const { rows: rel } = await db.query<{ number: number; withdrawn_at: Date | null }>("SELECT number, withdrawn_at FROM release WHERE request_id = $1", [req.id]);
+    const { rows: rel } = await db.query<{ number: number; withdrawn_at: Date | null }>(
+      "SELECT number, withdrawn_at FROM release WHERE request_id = $1",
+      [req.id],
+    );
     const { rows: next } = await db.query<{ id: string }>("SELECT id FROM release_request WHERE previous_id = $1", [req.id]);
     let report = req.check_report;
     // Zero counts speak about withheld cells: the approver weighs them, the researcher does not see them.
@@ -522,7 +602,10 @@ export async function getRequest(actor: Actor, input: { requestId: string }): Pr
       run: { version: run.version, live: run.live },
       outputs: outputs.map((o) => ({ ...o, title: titles.get(o.id) ?? o.table })),
       reviews: reviews.map((r) => ({ reviewer: r.reviewer_name, decision: r.decision, comment: r.comment, at: r.created_at })),
-      requiredApprovals: orgs.map((o) => ({ organisation: o.name, approvedBy: reviews.find((r) => r.reviewer_org_id === o.id && r.decision === "approve")?.reviewer_name ?? null })),
+      requiredApprovals: orgs.map((o) => ({
+        organisation: o.name,
+        approvedBy: reviews.find((r) => r.reviewer_org_id === o.id && r.decision === "approve")?.reviewer_name ?? null,
+      })),
       report,
       release: rel[0] ? { number: rel[0].number, label: releaseLabel(rel[0].number), withdrawn: rel[0].withdrawn_at !== null } : null,
       previousId: req.previous_id,
@@ -542,14 +625,19 @@ function safeTitle(f: () => string): string {
 }
 
 /** The tables a researcher may add: every dashboard table of the live run, and the filters it offers. */
-export async function outputCatalogue(actor: Actor, input: { agreement?: string } = {}): Promise<{ tables: { id: string; title: string; section: string }[]; years: number[]; districts: string[] } | null> {
+export async function outputCatalogue(
+  actor: Actor,
+  input: { agreement?: string } = {},
+): Promise<{ tables: { id: string; title: string; section: string }[]; years: number[]; districts: string[] } | null> {
   requireRole(actor, "researcher", "build a release request");
   const ctx = contextFor(actor);
   return withContextClient(ctx, async (db) => {
     const run = await liveRun(db, input.agreement ?? PILOT_AGREEMENT);
     if (!run) return null;
     const { layouts, domains } = await vangeRunPublication(ctx, run);
-    const tables = layouts.filter((l) => l.spec.id.startsWith("all/all:")).map((l) => ({ id: l.spec.id.slice("all/all:".length), title: l.title, section: l.section }));
+    const tables = layouts
+      .filter((l) => l.spec.id.startsWith("all/all:"))
+      .map((l) => ({ id: l.spec.id.slice("all/all:".length), title: l.title, section: l.section }));
     return { tables, years: domains.year, districts: domains.districts };
   });
 }

@@ -11,7 +11,13 @@ describe("crossSiteVerdict", () => {
   });
 
   it("refuses a write from another port of the same host, another host or scheme, or an opaque origin", () => {
-    for (const origin of ["http://localhost:3001", "http://127.0.0.1:3000", "https://localhost:3000", "http://evil.example", "http://localhost:3000.evil.example"]) {
+    for (const origin of [
+      "http://localhost:3001",
+      "http://127.0.0.1:3000",
+      "https://localhost:3000",
+      "http://evil.example",
+      "http://localhost:3000.evil.example",
+    ]) {
       expect(verdict("POST", origin)).toMatchObject({ ok: false, reason: "foreign_origin" });
     }
     expect(verdict("POST", "null")).toMatchObject({ ok: false, reason: "opaque_origin" });
@@ -20,7 +26,8 @@ describe("crossSiteVerdict", () => {
   });
 
   it("without Origin, refuses anything Sec-Fetch-Site does not call same-origin", () => {
-    for (const site of ["same-site", "cross-site", "SAME-SITE"]) expect(verdict("POST", undefined, site)).toMatchObject({ ok: false, reason: "cross_site_fetch" });
+    for (const site of ["same-site", "cross-site", "SAME-SITE"])
+      expect(verdict("POST", undefined, site)).toMatchObject({ ok: false, reason: "cross_site_fetch" });
     expect(verdict("POST", undefined, "same-origin")).toEqual({ ok: true });
     expect(verdict("POST", undefined, "none")).toEqual({ ok: true });
   });

@@ -27,7 +27,11 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe("the portal's HTTP door", () => {
   it("refuses a cross-origin write before any handler sees it, with a plain 403", async () => {
     reached.length = 0;
-    const res = await fetch(`${base}/api/uploads/form`, { method: "POST", headers: { origin: "http://127.0.0.1:1", accept: "application/json" }, body: "x" });
+    const res = await fetch(`${base}/api/uploads/form`, {
+      method: "POST",
+      headers: { origin: "http://127.0.0.1:1", accept: "application/json" },
+      body: "x",
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: "cross_site_request" });
     const html = await fetch(`${base}/uploads`, { method: "POST", headers: { origin: "http://127.0.0.1:1", accept: "text/html" }, body: "x" });
@@ -38,7 +42,10 @@ describe("the portal's HTTP door", () => {
 
   it("passes same-origin writes and all reads on, with the client's address set by the server", async () => {
     reached.length = 0;
-    expect((await fetch(`${base}/api/uploads/form`, { method: "POST", headers: { origin: base, "x-portal-client-address": "6.6.6.6" }, body: "x" })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/api/uploads/form`, { method: "POST", headers: { origin: base, "x-portal-client-address": "6.6.6.6" }, body: "x" }))
+        .status,
+    ).toBe(200);
     expect((await fetch(`${base}/uploads`, { headers: { origin: "http://evil.example" } })).status).toBe(200);
     expect(reached).toEqual(["next POST /api/uploads/form 127.0.0.1", "next GET /uploads 127.0.0.1"]);
   });

@@ -33,8 +33,7 @@ export async function seedDemoOrganisations(now = new Date()): Promise<{ organis
       create: {
         slug: "essex-pilot",
         name: "Essex Data Platform pilot: school readiness in Vange",
-        purpose:
-          "Research and service planning on school readiness in Vange ward (Basildon); never decisions about individuals.",
+        purpose: "Research and service planning on school readiness in Vange ward (Basildon); never decisions about individuals.",
         ownerOrgId: ecc,
         startDate: start,
         reviewDate: oneYear,

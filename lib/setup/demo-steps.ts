@@ -47,7 +47,9 @@ export const demoSteps: DemoStep[] = [
     description: "loading the synthetic Essex pilot extracts through the ingest pipeline",
     run: async ({ dataDir, log }) => {
       const loaded = await loadDemoDataThroughPipeline({ dataDir, log });
-      return { notes: [`Demo data: ${loaded.files} partner extracts (${loaded.rows.toLocaleString("en-GB")} rows) loaded through the upload pipeline.`] };
+      return {
+        notes: [`Demo data: ${loaded.files} partner extracts (${loaded.rows.toLocaleString("en-GB")} rows) loaded through the upload pipeline.`],
+      };
     },
   },
   {

@@ -12,7 +12,7 @@ const WELCOME_KEY = "demo.welcome";
 export async function runFirstRun(opts: { dataDir: string; log: (line: string) => void }): Promise<string[]> {
   const done = await withContext({ kind: "system", purpose: "first-run" }, async (tx) => {
     const row = await tx.systemSetting.findUnique({ where: { key: DONE_KEY } });
-    return new Set<string>(((row?.value as { steps?: string[] } | undefined)?.steps) ?? []);
+    return new Set<string>((row?.value as { steps?: string[] } | undefined)?.steps ?? []);
   });
   const notes: string[] = [];
   for (const step of demoSteps) {
@@ -45,6 +45,6 @@ export async function runFirstRun(opts: { dataDir: string; log: (line: string) =
 export async function welcomeNotes(): Promise<string[]> {
   return withContext({ kind: "system", purpose: "first-run" }, async (tx) => {
     const row = await tx.systemSetting.findUnique({ where: { key: WELCOME_KEY } });
-    return ((row?.value as { lines?: string[] } | undefined)?.lines) ?? [];
+    return (row?.value as { lines?: string[] } | undefined)?.lines ?? [];
   });
 }

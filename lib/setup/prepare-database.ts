@@ -64,8 +64,7 @@ export async function prepareDatabase(opts: {
     embedded = true;
     const dir = path.join(opts.dataDir, "pg");
     const running = runningClusterPort(dir);
-    const url = (port: number) =>
-      `postgresql://postgres:${encodeURIComponent(secrets.embeddedSuperuserPassword)}@127.0.0.1:${port}/portal`;
+    const url = (port: number) => `postgresql://postgres:${encodeURIComponent(secrets.embeddedSuperuserPassword)}@127.0.0.1:${port}/portal`;
     if (running && (await reachable(url(running).replace(/\/portal$/, "/postgres")))) {
       log(`Using the embedded PostgreSQL already running on port ${running}.`);
       adminUrl = url(running);

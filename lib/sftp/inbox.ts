@@ -38,7 +38,11 @@ const strip = ({ credential_encrypted: _, ...rest }: Row): InboxConfig => rest;
 /** The organisations an inbox can be set up for: active partners (not the platform's own operators). */
 export async function inboxOrganisations(ctx: UnitContext & { kind: "admin" | "system" }): Promise<{ id: string; name: string }[]> {
   return withContext(ctx, (tx) =>
-    tx.organisation.findMany({ where: { active: true, kind: { not: "platform_operator" } }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    tx.organisation.findMany({
+      where: { active: true, kind: { not: "platform_operator" } },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
   );
 }
 
@@ -61,20 +65,29 @@ export const inboxFormSchema = z
   .object({
     orgId: z.uuid({ error: "Choose the organisation" }),
     host: z.string().trim().regex(hostPattern, { error: "Enter a host name or IP address, like sftp.example.org" }),
-    port: z.coerce.number({ error: "Enter the port as a number" }).int({ error: "Enter the port as a whole number, like 22" }).min(1, { error: "Enter a port from 1 to 65535" }).max(65535, { error: "Enter a port from 1 to 65535" }),
-    username: z.string({ error: "Enter the user name" }).trim().min(1, { error: "Enter the user name" }).max(100, { error: "The user name must be 100 characters or fewer" }),
+    port: z.coerce
+      .number({ error: "Enter the port as a number" })
+      .int({ error: "Enter the port as a whole number, like 22" })
+      .min(1, { error: "Enter a port from 1 to 65535" })
+      .max(65535, { error: "Enter a port from 1 to 65535" }),
+    username: z
+      .string({ error: "Enter the user name" })
+      .trim()
+      .min(1, { error: "Enter the user name" })
+      .max(100, { error: "The user name must be 100 characters or fewer" }),
     authMethod: z.enum(["private_key", "password"], { error: "Choose how the platform signs in" }),
     credential: z.string().max(20_000, { error: "The key or password is too long: paste only the private key" }).optional().default(""),
-    hostKeyFingerprint: z
-      .string()
-      .transform((v, ctx) => {
-        const n = normaliseFingerprint(v);
-        if (!n) {
-          ctx.addIssue({ code: "custom", message: "Enter the host key fingerprint as ssh-keygen -l prints it, like SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s" });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    hostKeyFingerprint: z.string().transform((v, ctx) => {
+      const n = normaliseFingerprint(v);
+      if (!n) {
+        ctx.addIssue({
+          code: "custom",
+          message: "Enter the host key fingerprint as ssh-keygen -l prints it, like SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
     directory: z
       .string()
       .trim()
@@ -82,7 +95,11 @@ export const inboxFormSchema = z
       .max(500, { error: "The directory must be 500 characters or fewer" })
       .refine((d) => !d.split("/").includes(".."), { error: "The directory must not contain .." }),
     enabled: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-    pollIntervalMinutes: z.coerce.number({ error: "Enter the interval in minutes" }).int({ error: "Enter the interval as a whole number of minutes" }).min(1, { error: "Poll at most once a minute" }).max(1440, { error: "Poll at least once a day" }),
+    pollIntervalMinutes: z.coerce
+      .number({ error: "Enter the interval in minutes" })
+      .int({ error: "Enter the interval as a whole number of minutes" })
+      .min(1, { error: "Poll at most once a minute" })
+      .max(1440, { error: "Poll at least once a day" }),
   })
   .superRefine((v, ctx) => {
     if (v.authMethod === "private_key" && v.credential && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.credential)) {
@@ -92,10 +109,15 @@ export const inboxFormSchema = z
 export type InboxForm = z.infer<typeof inboxFormSchema>;
 
 /** Creates or updates the organisation's inbox (one per organisation); audited in the same transaction. */
-export async function saveInbox(ctx: UnitContext & { kind: "admin" | "system" }, actor: { userId?: string; label: string; role?: string }, form: InboxForm): Promise<{ ok: true; id: string } | { ok: false; field: string; message: string }> {
+export async function saveInbox(
+  ctx: UnitContext & { kind: "admin" | "system" },
+  actor: { userId?: string; label: string; role?: string },
+  form: InboxForm,
+): Promise<{ ok: true; id: string } | { ok: false; field: string; message: string }> {
   return withContextClient(ctx, async (c) => {
     const existing = (await c.query<{ id: string }>(`SELECT id FROM sftp_inbox WHERE org_id = $1`, [form.orgId])).rows[0];
-    if (!existing && !form.credential) return { ok: false, field: "credential", message: "Enter the private key or password the platform signs in with" };
+    if (!existing && !form.credential)
+      return { ok: false, field: "credential", message: "Enter the private key or password the platform signs in with" };
     const encrypted = form.credential ? encryptCredential(form.credential) : null;
     const res = await c.query<{ id: string }>(
       `INSERT INTO sftp_inbox (org_id, host, port, username, auth_method, credential_encrypted, host_key_fingerprint, directory, enabled, poll_interval_minutes)
@@ -105,7 +127,18 @@ export async function saveInbox(ctx: UnitContext & { kind: "admin" | "system" },
          host_key_fingerprint = EXCLUDED.host_key_fingerprint, directory = EXCLUDED.directory, enabled = EXCLUDED.enabled,
          poll_interval_minutes = EXCLUDED.poll_interval_minutes, updated_at = now()
        RETURNING id`,
-      [form.orgId, form.host, form.port, form.username, form.authMethod, encrypted, form.hostKeyFingerprint, form.directory, form.enabled, form.pollIntervalMinutes],
+      [
+        form.orgId,
+        form.host,
+        form.port,
+        form.username,
+        form.authMethod,
+        encrypted,
+        form.hostKeyFingerprint,
+        form.directory,
+        form.enabled,
+        form.pollIntervalMinutes,
+      ],
     );
     const id = res.rows[0]!.id;
     await recordAudit(c, {

@@ -60,9 +60,12 @@ const inFlight = new Set<string>();
 
 function describeConnectError(e: unknown, inbox: InboxWithCredential): string {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/host.*verif|verification failed/i.test(msg)) return `The server's host key does not match the pinned fingerprint ${inbox.hostKeyFingerprint}. Nothing was read. Check with the partner whether the server changed.`;
-  if (/authentication|All configured authentication methods failed/i.test(msg)) return `The server refused the platform's ${inbox.authMethod === "password" ? "password" : "key"} for user ${inbox.username}.`;
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|Timed out/i.test(msg)) return `The server ${inbox.host}:${inbox.port} could not be reached (${msg}).`;
+  if (/host.*verif|verification failed/i.test(msg))
+    return `The server's host key does not match the pinned fingerprint ${inbox.hostKeyFingerprint}. Nothing was read. Check with the partner whether the server changed.`;
+  if (/authentication|All configured authentication methods failed/i.test(msg))
+    return `The server refused the platform's ${inbox.authMethod === "password" ? "password" : "key"} for user ${inbox.username}.`;
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|Timed out/i.test(msg))
+    return `The server ${inbox.host}:${inbox.port} could not be reached (${msg}).`;
   if (/No such file|ENOENT/i.test(msg)) return `The inbox directory ${inbox.directory} does not exist on the server.`;
   return `SFTP error: ${msg}`;
 }
@@ -106,7 +109,11 @@ async function pollInboxHoldingLock(inboxId: string): Promise<PollReport> {
       for (const f of candidates) {
         const complete = names.has(f.name + MARKER) || (await sizeStable(inbox.id, f.name, f.size, f.modifyTime));
         if (!complete) {
-          files.push({ name: f.name, status: "skipped-incomplete", message: "Still arriving: taken once its size is unchanged at the next poll, or when a .done marker appears." });
+          files.push({
+            name: f.name,
+            status: "skipped-incomplete",
+            message: "Still arriving: taken once its size is unchanged at the next poll, or when a .done marker appears.",
+          });
           continue;
         }
         files.push(await takeFile(sftp, inbox, dir, f.name, names.has(f.name + MARKER)));
@@ -118,18 +125,28 @@ async function pollInboxHoldingLock(inboxId: string): Promise<PollReport> {
       return report;
     }
     const taken = files.filter((f) => f.status !== "skipped-incomplete");
-    report = { inboxId, ok: true, message: taken.length === 0 ? "No complete files." : `${taken.length} file${taken.length === 1 ? "" : "s"} processed.`, files };
+    report = {
+      inboxId,
+      ok: true,
+      message: taken.length === 0 ? "No complete files." : `${taken.length} file${taken.length === 1 ? "" : "s"} processed.`,
+      files,
+    };
     return report;
   } finally {
     await sftp.end().catch(() => {});
     inFlight.delete(inboxId);
-    if (inbox) await recordPoll(inbox, report!).catch((e: unknown) => log({ component: "sftp", inboxId: inbox?.id }).error(errFields(e), "could not record poll"));
+    if (inbox)
+      await recordPoll(inbox, report!).catch((e: unknown) =>
+        log({ component: "sftp", inboxId: inbox?.id }).error(errFields(e), "could not record poll"),
+      );
   }
 }
 
 async function sizeStable(inboxId: string, name: string, size: number, mtime: number): Promise<boolean> {
   return withContextClient({ kind: "system", purpose: "sftp-poll" }, async (c) => {
-    const prev = (await c.query<{ size: string; mtime: string }>(`SELECT size, mtime FROM sftp_seen_file WHERE inbox_id = $1 AND name = $2`, [inboxId, name])).rows[0];
+    const prev = (
+      await c.query<{ size: string; mtime: string }>(`SELECT size, mtime FROM sftp_seen_file WHERE inbox_id = $1 AND name = $2`, [inboxId, name])
+    ).rows[0];
     if (prev && Number(prev.size) === size && Number(prev.mtime) === mtime) return true;
     await c.query(
       `INSERT INTO sftp_seen_file (inbox_id, name, size, mtime) VALUES ($1, $2, $3, $4)
@@ -141,7 +158,9 @@ async function sizeStable(inboxId: string, name: string, size: number, mtime: nu
 }
 
 async function forgetSeen(inboxId: string, name: string): Promise<void> {
-  await withContextClient({ kind: "system", purpose: "sftp-poll" }, (c) => c.query(`DELETE FROM sftp_seen_file WHERE inbox_id = $1 AND name = $2`, [inboxId, name]));
+  await withContextClient({ kind: "system", purpose: "sftp-poll" }, (c) =>
+    c.query(`DELETE FROM sftp_seen_file WHERE inbox_id = $1 AND name = $2`, [inboxId, name]),
+  );
 }
 
 async function forgetVanished(inboxId: string, present: Set<string>): Promise<void> {
@@ -186,7 +205,10 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
   } catch (e) {
     // A refusal before the first byte (the agreement, the period) leaves the stream unread.
     input.destroy();
-    const message = e instanceof IngestRequestError ? e.message : "The file could not be processed because of a problem on the platform's side; it was left in place and will be tried again.";
+    const message =
+      e instanceof IngestRequestError
+        ? e.message
+        : "The file could not be processed because of a problem on the platform's side; it was left in place and will be tried again.";
     if (e instanceof IngestRequestError) {
       await sftp.rename(remote, await freeName(sftp, `${dir}/rejected`, name));
       await writeResult({ file: name, status: "refused", message, processedAt: new Date().toISOString() });
@@ -210,7 +232,9 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
     errorCount: result.errorCount,
     fileErrors: result.summary.fileErrors,
     errors: result.summary.groups,
-    incident: result.summary.incident ? { id: result.summary.incident.incidentId, rules: result.summary.incident.rules, cells: result.summary.incident.cellCount } : undefined,
+    incident: result.summary.incident
+      ? { id: result.summary.incident.incidentId, rules: result.summary.incident.rules, cells: result.summary.incident.cellCount }
+      : undefined,
     processedAt: new Date().toISOString(),
   };
   if (result.status === "incident") {
@@ -232,7 +256,9 @@ async function takeFile(sftp: SftpClient, inbox: InboxWithCredential, dir: strin
 }
 
 async function recordPoll(inbox: InboxWithCredential, report: PollReport): Promise<void> {
-  const summary = report.ok ? `${report.message}${report.files.length ? ` ${report.files.map((f) => `${f.name}: ${f.status}`).join("; ")}` : ""}` : `Failed: ${report.message}`;
+  const summary = report.ok
+    ? `${report.message}${report.files.length ? ` ${report.files.map((f) => `${f.name}: ${f.status}`).join("; ")}` : ""}`
+    : `Failed: ${report.message}`;
   await withContextClient({ kind: "system", purpose: "sftp-poll" }, async (c) => {
     await c.query(`UPDATE sftp_inbox SET last_polled_at = now(), last_result = $2 WHERE id = $1`, [inbox.id, summary.slice(0, 2000)]);
     await recordAudit(c, {

@@ -35,7 +35,10 @@ export function datasetRow(p: GeneratedPerson): Record<string, string> {
 }
 
 /** The batches (council × period) of a generated population, each as CSV text. */
-export function batchCsvFiles(persons: readonly GeneratedPerson[], columns: readonly string[]): Map<string, { council: string; period: string; csv: string }> {
+export function batchCsvFiles(
+  persons: readonly GeneratedPerson[],
+  columns: readonly string[],
+): Map<string, { council: string; period: string; csv: string }> {
   const files = new Map<string, { council: string; period: string; lines: string[] }>();
   for (const p of persons) {
     const key = `${p.council}/${p.cohort}`;

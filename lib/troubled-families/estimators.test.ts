@@ -22,7 +22,12 @@ describe("cluster-robust mean", () => {
 
   it("with one person per family equals the usual standard error s/√n", () => {
     const values = [2, 4, 4, 4, 5, 5, 7, 9];
-    const m = clusteredMean(obs(values, values.map((_, i) => `f${i}`)));
+    const m = clusteredMean(
+      obs(
+        values,
+        values.map((_, i) => `f${i}`),
+      ),
+    );
     // Sample variance 32/7: CR1 with singleton clusters is n/(n−1)·Σe²/n² = s²/n.
     expect(m.se).toBeCloseTo(Math.sqrt(32 / 7 / 8), 12);
   });
@@ -106,10 +111,14 @@ describe("nearest-neighbour matching with a caliper", () => {
   });
 
   it("breaks ties towards the earlier comparison unit", () => {
-    const r = nearestNeighbourMatch([{ score: 1, stratum: "s" }], [
-      { score: 2, stratum: "s" },
-      { score: 0, stratum: "s" },
-    ], { caliperSd: 10 });
+    const r = nearestNeighbourMatch(
+      [{ score: 1, stratum: "s" }],
+      [
+        { score: 2, stratum: "s" },
+        { score: 0, stratum: "s" },
+      ],
+      { caliperSd: 10 },
+    );
     expect([...r.matchOf]).toEqual([0]);
   });
 });

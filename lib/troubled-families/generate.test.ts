@@ -16,7 +16,14 @@ describe("planted Troubled Families data: the matched estimate recovers the plan
   it("the matched 95 % interval covers the planted value in at least 90 % of seeds", () => {
     const covered = runs.filter((r) => r.matched.lower <= PLANTED_EFFECT.offences && PLANTED_EFFECT.offences <= r.matched.upper);
     console.log(
-      JSON.stringify(runs.map((r) => ({ seed: r.seed, naive: +r.naive.estimate.toFixed(3), matched: +r.matched.estimate.toFixed(3), se: +r.matched.se.toFixed(3) }))),
+      JSON.stringify(
+        runs.map((r) => ({
+          seed: r.seed,
+          naive: +r.naive.estimate.toFixed(3),
+          matched: +r.matched.estimate.toFixed(3),
+          se: +r.matched.se.toFixed(3),
+        })),
+      ),
     );
     expect(covered.length / runs.length).toBeGreaterThanOrEqual(0.9);
   });

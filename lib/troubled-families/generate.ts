@@ -99,13 +99,7 @@ interface FamilyTemplate {
 /** The family behind each generated family's first person, so a later batch can send it again. */
 const templates = new WeakMap<GeneratedPerson, FamilyTemplate>();
 
-function generateFamily(
-  rng: Rng,
-  council: string,
-  cohort: string,
-  attachedDate: string,
-  joining?: FamilyTemplate,
-): GeneratedPerson[] | null {
+function generateFamily(rng: Rng, council: string, cohort: string, attachedDate: string, joining?: FamilyTemplate): GeneratedPerson[] | null {
   const criteria = joining?.criteria ?? [0.55, 0.45, 0.35, 0.5, 0.3, 0.4].map((p) => rng.chance(p));
   const met = criteria.filter(Boolean).length;
   if (met < 2) return null;
@@ -134,7 +128,15 @@ function generateFamily(
     const absenceBase = school ? Math.min(90, (criteria[1] ? 14 : 5) + 2 * met + 4 * rng.next()) : null;
     const workless = adult ? (criteria[3] ? 0.85 : 0.25) : 0;
     return {
-      age, adult, offendingAge, lOff, lAsb, lDv, school, absenceBase, workless,
+      age,
+      adult,
+      offendingAge,
+      lOff,
+      lAsb,
+      lDv,
+      school,
+      absenceBase,
+      workless,
       offBefore: rng.poisson(lOff),
     };
   });

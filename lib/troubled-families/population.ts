@@ -32,8 +32,7 @@ export function assemblePopulation(rows: readonly TfPerson[]): PopulationSummary
       continue;
     }
     if (r.group === "comparison" && (c.firstComparison === null || r.cohort < c.firstComparison)) c.firstComparison = r.cohort;
-    const better =
-      (r.group === "treatment" && c.group === "comparison") || (r.group === c.group && r.cohort < c.cohort);
+    const better = (r.group === "treatment" && c.group === "comparison") || (r.group === c.group && r.cohort < c.cohort);
     if (better) {
       c.cohort = r.cohort;
       c.group = r.group;

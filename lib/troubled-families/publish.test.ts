@@ -59,7 +59,8 @@ describe("disclosure control for estimates", () => {
     const offences = pub.outcomes.find((o) => o.outcome === "offences")!;
     expect(offences.naive.treatment).toEqual({
       shown: false,
-      reason: "Not shown: two families account for more than 90 % of the treatment group's offences before attachment, so an estimate would reveal them.",
+      reason:
+        "Not shown: two families account for more than 90 % of the treatment group's offences before attachment, so an estimate would reveal them.",
     });
     expect(offences.did.shown).toBe(false);
     // The share outcome has no dominance rule: benefits are yes/no per person.

@@ -55,12 +55,7 @@ export interface PublishedEvaluation {
 const GROUP_WORD: Record<TfGroup, string> = { treatment: "treatment", comparison: "comparison" };
 
 /** Why a group's estimate cannot be shown, or null when it can. */
-export function refusalReason(
-  g: GroupOutcome | null,
-  group: string,
-  outcome: TfOutcomeId,
-  rules: EstimateRules,
-): string | null {
+export function refusalReason(g: GroupOutcome | null, group: string, outcome: TfOutcomeId, rules: EstimateRules): string | null {
   const label = TF_OUTCOMES.find((o) => o.id === outcome)!.label.toLowerCase();
   if (!g) return `Not shown: no one in the ${group} group has a value for ${label} (it applies to some ages only).`;
   if (g.families < rules.minUnits) {
@@ -133,7 +128,11 @@ export function publishEvaluation(ev: Evaluation, rules: EstimateRules = DEFAULT
     };
     const refusedNaive = [naive.treatment, naive.comparison].find((g) => !g.shown);
     const did: Shown<Interval> =
-      refusedNaive && !refusedNaive.shown ? { shown: false, reason: refusedNaive.reason } : o.did ? { shown: true, value: o.did } : { shown: false, reason: "Not shown: no estimate." };
+      refusedNaive && !refusedNaive.shown
+        ? { shown: false, reason: refusedNaive.reason }
+        : o.did
+          ? { shown: true, value: o.did }
+          : { shown: false, reason: "Not shown: no estimate." };
 
     let matched: PublishedOutcome["matched"];
     if (!o.matched) {

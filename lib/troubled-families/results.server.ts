@@ -44,12 +44,12 @@ export async function troubledFamiliesView(ctx: UnitContext, input: { scope?: st
       await c.query<{ id: string; threshold: number }>("SELECT id, suppression_threshold AS threshold FROM agreement WHERE slug = $1", [TF_AGREEMENT])
     ).rows[0];
     const latestRow = agreement
-      ? (
+      ? ((
           await c.query<{ version: number; status: string; stage: string; progress: number }>(
             "SELECT version, status, stage, progress FROM matching_run WHERE agreement_id = $1 ORDER BY version DESC LIMIT 1",
             [agreement.id],
           )
-        ).rows[0] ?? null
+        ).rows[0] ?? null)
       : null;
     const live = agreement
       ? (
@@ -87,11 +87,10 @@ export async function troubledFamiliesView(ctx: UnitContext, input: { scope?: st
       else ignored.push(`There is no cohort “${input.cohort.slice(0, 20)}” for this choice; showing all cohorts pooled.`);
     }
     const row = (
-      await c.query<{ published: PublishedEvaluation }>("SELECT published FROM tf_evaluation_result WHERE run_id = $1 AND scope = $2 AND cohort = $3", [
-        live.run_id,
-        scope,
-        cohort,
-      ])
+      await c.query<{ published: PublishedEvaluation }>(
+        "SELECT published FROM tf_evaluation_result WHERE run_id = $1 AND scope = $2 AND cohort = $3",
+        [live.run_id, scope, cohort],
+      )
     ).rows[0]!;
     return {
       state: "ready",

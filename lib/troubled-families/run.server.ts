@@ -123,7 +123,10 @@ export async function computeTfRun(runId: string, progress: Progress, rules: Par
 
     await progress(10, "Reading the councils' Troubled Families batches");
     const batches = await tfLiveBatches(db, run.agreement_id);
-    const persons = await readPersons(db, batches.map((b) => b.id));
+    const persons = await readPersons(
+      db,
+      batches.map((b) => b.id),
+    );
 
     await progress(40, "Choosing each family's cohort and group");
     const population = assemblePopulation(persons);

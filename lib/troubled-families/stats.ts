@@ -59,7 +59,10 @@ export function interval(estimate: number, se: number): Interval {
  * group's mean change minus the comparison group's. The groups share no family, so their
  * cluster-robust variances add.
  */
-export function differenceInDifferences(treatmentChanges: readonly Obs[], comparisonChanges: readonly Obs[]): Interval & {
+export function differenceInDifferences(
+  treatmentChanges: readonly Obs[],
+  comparisonChanges: readonly Obs[],
+): Interval & {
   readonly treatment: MeanEstimate;
   readonly comparison: MeanEstimate;
 } {

@@ -17,13 +17,15 @@ function messages(r: { success: boolean; error?: z.ZodError }): string[] {
 describe("form messages are plain words", () => {
   it("the password policy form: letters, decimals and empties", () => {
     for (const bad of ["abc", "1.5", "", "NaN", "1e999", "-3"]) {
-      const m = messages(passwordPolicySchema.safeParse({ minLength: bad, historyCount: bad, maxAgeDays: bad, warnDays: bad, lockoutThreshold: bad }));
+      const m = messages(
+        passwordPolicySchema.safeParse({ minLength: bad, historyCount: bad, maxAgeDays: bad, warnDays: bad, lockoutThreshold: bad }),
+      );
       expect(m.length).toBeGreaterThan(0);
       for (const x of m) expect(x).not.toMatch(RAW);
     }
-    expect(messages(passwordPolicySchema.safeParse({ minLength: "abc", historyCount: 5, maxAgeDays: 180, warnDays: 14, lockoutThreshold: 5 }))).toEqual([
-      "must be a whole number, in digits",
-    ]);
+    expect(
+      messages(passwordPolicySchema.safeParse({ minLength: "abc", historyCount: 5, maxAgeDays: 180, warnDays: 14, lockoutThreshold: 5 })),
+    ).toEqual(["must be a whole number, in digits"]);
   });
 
   it("the SFTP inbox form, including fields missing from the post", () => {

@@ -11,7 +11,14 @@ function isEmpty(v: unknown): boolean {
 }
 
 export function plainMessage(issue: Issue): string {
-  const i = issue as Issue & { expected?: string; minimum?: number | bigint; maximum?: number | bigint; origin?: string; format?: string; input?: unknown };
+  const i = issue as Issue & {
+    expected?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    origin?: string;
+    format?: string;
+    input?: unknown;
+  };
   switch (i.code) {
     case "invalid_type":
       if (isEmpty(i.input)) return "Enter a value";

@@ -49,18 +49,27 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const NOT_SUPPLIER = /Test Constabulary is not named as the supplier of .*Housing.* in any data-sharing agreement, so the file was refused and nothing was stored/;
+const NOT_SUPPLIER =
+  /Test Constabulary is not named as the supplier of .*Housing.* in any data-sharing agreement, so the file was refused and nothing was stored/;
 
 async function batchesOf(orgId: string) {
-  return withContextClient({ kind: "org", orgId }, async (c) => (await c.query<{ dataset_id: string; status: string }>(`SELECT dataset_id, status FROM upload_batch`)).rows);
+  return withContextClient(
+    { kind: "org", orgId },
+    async (c) => (await c.query<{ dataset_id: string; status: string }>(`SELECT dataset_id, status FROM upload_batch`)).rows,
+  );
 }
 
 async function housingRowsOf(orgId: string) {
-  return withContextClient({ kind: "org", orgId }, async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE org_id = $1`, [orgId])).rows[0]!.n);
+  return withContextClient(
+    { kind: "org", orgId },
+    async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE org_id = $1`, [orgId])).rows[0]!.n,
+  );
 }
 
 async function refusals(orgId: string) {
-  return withContext({ kind: "system", purpose: "test" }, (tx) => tx.auditEvent.findMany({ where: { orgId, action: "ingest.upload_refused" }, orderBy: { id: "asc" } }));
+  return withContext({ kind: "system", purpose: "test" }, (tx) =>
+    tx.auditEvent.findMany({ where: { orgId, action: "ingest.upload_refused" }, orderBy: { id: "asc" } }),
+  );
 }
 
 function storedFilesOf(orgId: string) {
@@ -141,10 +150,25 @@ describe("a police organisation cannot load housing data", () => {
   it("through the command line: exit 1 with the reason", async () => {
     const file = path.join(dataDir, "police-housing.csv");
     fs.writeFileSync(file, await csvText("housing-benefits", 10));
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/shims/register.mjs", "scripts/ingest.ts", "--org", police.slug, "--dataset", "housing-benefits", file], {
-      env: { ...process.env, PORTAL_DATA_DIR: dataDir },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        "./scripts/shims/register.mjs",
+        "scripts/ingest.ts",
+        "--org",
+        police.slug,
+        "--dataset",
+        "housing-benefits",
+        file,
+      ],
+      {
+        env: { ...process.env, PORTAL_DATA_DIR: dataDir },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -183,7 +207,9 @@ describe("an agreement past its end date", () => {
   it("takes no upload, says when it ended, and offers nothing on the form", async () => {
     const err = await ingest(supplier.id, "housing-benefits", await csvText("housing-benefits", 5)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UploadRefusedError);
-    expect((err as Error).message).toMatch(/The agreement "Finished pilot" under which Ended Borough Council supplied .* ended on \d{1,2} \w+ \d{4}\. No data is taken after an agreement ends/);
+    expect((err as Error).message).toMatch(
+      /The agreement "Finished pilot" under which Ended Borough Council supplied .* ended on \d{1,2} \w+ \d{4}\. No data is taken after an agreement ends/,
+    );
     expect(await batchesOf(supplier.id)).toEqual([]);
     expect(await datasetsSuppliedBy({ kind: "org", orgId: supplier.id })).toEqual([]);
   });
@@ -202,7 +228,10 @@ describe("an agreement past its end date", () => {
   it("publishes no dashboard: the page and the data endpoint say the agreement ended", async () => {
     const ctx = { kind: "researcher" as const, userId: admin.userId };
     const page = await vangeDashboard(ctx, { year: null, district: null }, ended.slug);
-    expect(page).toEqual({ state: "ended", agreement: expect.objectContaining({ name: "Finished pilot", message: expect.stringMatching(/ended on .* no longer published/) }) });
+    expect(page).toEqual({
+      state: "ended",
+      agreement: expect.objectContaining({ name: "Finished pilot", message: expect.stringMatching(/ended on .* no longer published/) }),
+    });
     const json = JSON.parse((await vangeDashboardJson(ctx, { year: null, district: null }, ended.slug)).body.toString()) as { state: string };
     expect(json.state).toBe("ended");
   });
@@ -210,7 +239,12 @@ describe("an agreement past its end date", () => {
   it("an agreement not yet started takes no upload either, saying when it starts", async () => {
     const owner = await createOrganisation();
     const early = await createOrganisation({ name: "Early Council" });
-    await createAgreement({ ownerOrgId: owner.id, suppliers: { "drug-alcohol": early.id }, startDate: daysFromToday(10), endDate: daysFromToday(400) });
+    await createAgreement({
+      ownerOrgId: owner.id,
+      suppliers: { "drug-alcohol": early.id },
+      startDate: daysFromToday(10),
+      endDate: daysFromToday(400),
+    });
     const err = await ingest(early.id, "drug-alcohol", await csvText("drug-alcohol", 3)).catch((e: unknown) => e);
     expect((err as UploadRefusedError).code).toBe("not-started");
     expect((err as Error).message).toMatch(/starts on/);
@@ -220,20 +254,34 @@ describe("an agreement past its end date", () => {
 describe("accounts", () => {
   it("are created only in organisations party to an agreement that has not ended, or the platform operator", async () => {
     const stranger = await createOrganisation({ name: "Unconnected Council" });
-    const err = await createAccount(admin, { email: `s-${Date.now()}@x.example`, displayName: "S", role: "partner_analyst", orgId: stranger.id }).catch((e: unknown) => e);
+    const err = await createAccount(admin, {
+      email: `s-${Date.now()}@x.example`,
+      displayName: "S",
+      role: "partner_analyst",
+      orgId: stranger.id,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdminInputError);
     expect((err as AdminInputError).fields.orgId).toMatch(/Unconnected Council is not a party to any data-sharing agreement/);
 
     const lapsed = await createOrganisation({ name: "Lapsed Council" });
     await createAgreement({ ownerOrgId: lapsed.id, startDate: daysFromToday(-500), endDate: daysFromToday(-1) });
-    const err2 = await createAccount(admin, { email: `l-${Date.now()}@x.example`, displayName: "L", role: "partner_analyst", orgId: lapsed.id }).catch((e: unknown) => e);
+    const err2 = await createAccount(admin, {
+      email: `l-${Date.now()}@x.example`,
+      displayName: "L",
+      role: "partner_analyst",
+      orgId: lapsed.id,
+    }).catch((e: unknown) => e);
     expect((err2 as AdminInputError).fields.orgId).toMatch(/has ended/);
 
     const ok = await createAccount(admin, { email: `p-${Date.now()}@x.example`, displayName: "P", role: "partner_analyst", orgId: police.id });
     expect(ok.userId).toBeTruthy();
     const ops = await createOrganisation({ kind: "platform_operator" });
-    expect((await createAccount(admin, { email: `o-${Date.now()}@x.example`, displayName: "O", role: "administrator", orgId: ops.id })).userId).toBeTruthy();
-    expect(await withContext({ kind: "system", purpose: "test" }, (tx) => tx.user.count({ where: { orgId: { in: [stranger.id, lapsed.id] } } }))).toBe(0);
+    expect(
+      (await createAccount(admin, { email: `o-${Date.now()}@x.example`, displayName: "O", role: "administrator", orgId: ops.id })).userId,
+    ).toBeTruthy();
+    expect(
+      await withContext({ kind: "system", purpose: "test" }, (tx) => tx.user.count({ where: { orgId: { in: [stranger.id, lapsed.id] } } })),
+    ).toBe(0);
   });
 });
 
@@ -250,8 +298,13 @@ describe("outputs", () => {
     expect(await outputsAccess(await reader(university.id, "researcher"), { agreementSlug: a.slug })).toEqual({ ok: true });
     expect(await outputsAccess(await reader(owner.id, "approver"), { agreementSlug: a.slug })).toEqual({ ok: true });
     const refused = await reader(stranger.id, "researcher");
-    expect(await outputsAccess(refused, { agreementSlug: a.slug })).toEqual({ ok: false, message: expect.stringMatching(/not a party to the data-sharing agreement/) });
-    const denied = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.auditEvent.findMany({ where: { actorUserId: refused.userId, action: "dashboard.refused" } }));
+    expect(await outputsAccess(refused, { agreementSlug: a.slug })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/not a party to the data-sharing agreement/),
+    });
+    const denied = await withContext({ kind: "system", purpose: "test" }, (tx) =>
+      tx.auditEvent.findMany({ where: { actorUserId: refused.userId, action: "dashboard.refused" } }),
+    );
     expect(denied).toHaveLength(1);
   });
 });

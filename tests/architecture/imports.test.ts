@@ -21,16 +21,43 @@ const LAYERS: { name: string; prefixes: string[] }[] = [
   {
     name: "base",
     prefixes: [
-      "lib/generated/", "lib/actor.ts", "lib/errors.ts", "lib/ids.ts", "lib/text/", "lib/csv/", "lib/process/", "lib/env.ts", "lib/log.ts",
-      "lib/validation/", "lib/server/security-headers.ts", "lib/server/cross-site.ts", "lib/server/mount.ts", "lib/datasets/period.ts",
+      "lib/generated/",
+      "lib/actor.ts",
+      "lib/errors.ts",
+      "lib/ids.ts",
+      "lib/text/",
+      "lib/csv/",
+      "lib/process/",
+      "lib/env.ts",
+      "lib/log.ts",
+      "lib/validation/",
+      "lib/server/security-headers.ts",
+      "lib/server/cross-site.ts",
+      "lib/server/mount.ts",
+      "lib/datasets/period.ts",
     ],
   },
   { name: "data", prefixes: ["lib/db/", "lib/audit/", "lib/queue/"] },
   {
     name: "domain",
     prefixes: [
-      "lib/datasets/", "lib/disclosure/", "lib/geography/", "lib/demo/", "lib/pseudonymise/", "lib/troubled-families/", "lib/auth/", "lib/idp/",
-      "lib/mail/", "lib/ingest/", "lib/matching/", "lib/dashboards/", "lib/sftp/", "lib/release/", "lib/agreements/", "lib/incidents/", "lib/admin-confirm.ts",
+      "lib/datasets/",
+      "lib/disclosure/",
+      "lib/geography/",
+      "lib/demo/",
+      "lib/pseudonymise/",
+      "lib/troubled-families/",
+      "lib/auth/",
+      "lib/idp/",
+      "lib/mail/",
+      "lib/ingest/",
+      "lib/matching/",
+      "lib/dashboards/",
+      "lib/sftp/",
+      "lib/release/",
+      "lib/agreements/",
+      "lib/incidents/",
+      "lib/admin-confirm.ts",
     ],
   },
   { name: "composition", prefixes: ["lib/jobs/", "lib/setup/", "lib/backup/", "lib/server/"] },
@@ -73,8 +100,10 @@ function importsOf(file: string): string[] {
   const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
   const specs: string[] = [];
   const visit = (n: ts.Node) => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
-    else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) specs.push(n.arguments[0].text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier))
+      specs.push(n.moduleSpecifier.text);
+    else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0]))
+      specs.push(n.arguments[0].text);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -144,7 +173,12 @@ describe("imports", () => {
   it("finds the arrows it is meant to judge (the check is not vacuous)", () => {
     expect(graph.size).toBeGreaterThan(150);
     expect(graph.get("lib/http/adapter.ts")).toContain("lib/http/routes.ts");
-    const tiny = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]);
+    const tiny = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", ["a"]],
+    ]);
     expect(cycles(tiny)).toEqual([["a", "b", "c"]]);
   });
 });

@@ -38,7 +38,12 @@ afterAll(async () => {
 });
 
 const system = { kind: "system", purpose: "test" } as const;
-const ev = (action: string, over: Partial<Parameters<typeof recordAudit>[1]> = {}) => ({ action, outcome: "success" as const, actor: { label: "test" }, ...over });
+const ev = (action: string, over: Partial<Parameters<typeof recordAudit>[1]> = {}) => ({
+  action,
+  outcome: "success" as const,
+  actor: { label: "test" },
+  ...over,
+});
 
 describe("who reads which audit events", () => {
   it("a DPO reads their organisation's events and those about its data, not another's; the platform's DPO and admins read all", async () => {
@@ -75,7 +80,9 @@ describe("who reads which audit events", () => {
       expect((await c.query(`SELECT 1 FROM app_user WHERE org_id <> $1 LIMIT 1`, [orgA.id])).rowCount).toBe(0);
     });
     // And it cannot write to the trail's checks or batches.
-    await expect(withContextClient(ctx, (c) => c.query(`INSERT INTO audit_chain_check (trigger) VALUES ('on-demand')`))).rejects.toThrow(/row-level security/);
+    await expect(withContextClient(ctx, (c) => c.query(`INSERT INTO audit_chain_check (trigger) VALUES ('on-demand')`))).rejects.toThrow(
+      /row-level security/,
+    );
   });
 });
 
@@ -116,7 +123,9 @@ describe("paging through the trail", () => {
     for await (const r of await exportAuditEvents(dpoA, { action })) rows.push(r);
     expect(rows.length).toBe(2346);
     expect(rows[0]![6]).toBe(action);
-    const exported = await withContext(system, (tx) => tx.auditEvent.findFirst({ where: { action: "audit.exported", actorUserId: dpoA.userId }, orderBy: { id: "desc" } }));
+    const exported = await withContext(system, (tx) =>
+      tx.auditEvent.findFirst({ where: { action: "audit.exported", actorUserId: dpoA.userId }, orderBy: { id: "desc" } }),
+    );
     expect(exported?.details).toMatchObject({ event: action });
   });
 

@@ -88,20 +88,32 @@ describe("mapping ID tokens to portal accounts", () => {
     const user = await createUser(org.id);
     const mfa = { sub: user.id, amr: ["pwd", "otp"] };
     expect(await decideSignIn(mfa, { bundled: true, requiredAcr: [] })).toEqual({ ok: true, userId: user.id });
-    expect(await decideSignIn({ ...mfa, amr: ["pwd"] }, { bundled: true, requiredAcr: [] })).toEqual({ ok: false, page: "/signin/refused?reason=second-factor" });
+    expect(await decideSignIn({ ...mfa, amr: ["pwd"] }, { bundled: true, requiredAcr: [] })).toEqual({
+      ok: false,
+      page: "/signin/refused?reason=second-factor",
+    });
   });
 
   it("maps an external issuer's sub only through a recorded subject; unknown users are not registered", async () => {
     const org = await createOrganisation();
     const user = await createUser(org.id);
     const ext = `kc-${user.id.slice(0, 8)}`;
-    expect(await decideSignIn({ sub: ext, amr: ["otp"] }, { bundled: false, requiredAcr: [] })).toEqual({ ok: false, page: "/signin/not-registered" });
+    expect(await decideSignIn({ sub: ext, amr: ["otp"] }, { bundled: false, requiredAcr: [] })).toEqual({
+      ok: false,
+      page: "/signin/not-registered",
+    });
     // The bundled-provider rule (sub = account id) does not apply to an external issuer.
-    expect(await decideSignIn({ sub: user.id, amr: ["otp"] }, { bundled: false, requiredAcr: [] })).toEqual({ ok: false, page: "/signin/not-registered" });
+    expect(await decideSignIn({ sub: user.id, amr: ["otp"] }, { bundled: false, requiredAcr: [] })).toEqual({
+      ok: false,
+      page: "/signin/not-registered",
+    });
     await withContext({ kind: "system", purpose: "test" }, (tx) => tx.user.update({ where: { id: user.id }, data: { externalSubject: ext } }));
     expect(await decideSignIn({ sub: ext, acr: "2" }, { bundled: false, requiredAcr: ["2"] })).toEqual({ ok: true, userId: user.id });
     await withContext({ kind: "system", purpose: "test" }, (tx) => tx.user.update({ where: { id: user.id }, data: { active: false } }));
-    expect(await decideSignIn({ sub: ext, acr: "2" }, { bundled: false, requiredAcr: ["2"] })).toEqual({ ok: false, page: "/signin/refused?reason=disabled" });
+    expect(await decideSignIn({ sub: ext, acr: "2" }, { bundled: false, requiredAcr: ["2"] })).toEqual({
+      ok: false,
+      page: "/signin/refused?reason=disabled",
+    });
   });
 });
 

@@ -32,7 +32,12 @@ async function dropDatabase(name: string) {
 /** The installation's secrets must carry the test cluster's app-role password: roles are cluster-wide. */
 function writeSecrets(dataDir: string) {
   const appPassword = decodeURIComponent(new URL(process.env.DATABASE_APP_URL!).password);
-  const secrets = { embeddedSuperuserPassword: "unused", appRolePassword: appPassword, sessionSecret: "backup-test-session", extra: { sftpCredentialKey: "k" } };
+  const secrets = {
+    embeddedSuperuserPassword: "unused",
+    appRolePassword: appPassword,
+    sessionSecret: "backup-test-session",
+    extra: { sftpCredentialKey: "k" },
+  };
   fs.writeFileSync(path.join(dataDir, "secrets.json"), JSON.stringify(secrets), { mode: 0o600 });
 }
 
@@ -42,7 +47,9 @@ function writeSecrets(dataDir: string) {
  */
 const tableHashes = (m: BackupManifest, like: BackupManifest = m) => {
   const names = new Set(like.tables.map((t) => `${t.schema}.${t.name}`));
-  return Object.fromEntries(m.tables.filter((t) => names.has(`${t.schema}.${t.name}`)).map((t) => [`${t.schema}.${t.name}`, `${t.rows}:${t.sha256}`]));
+  return Object.fromEntries(
+    m.tables.filter((t) => names.has(`${t.schema}.${t.name}`)).map((t) => [`${t.schema}.${t.name}`, `${t.rows}:${t.sha256}`]),
+  );
 };
 
 let sourceDir: string;
@@ -123,9 +130,9 @@ describe("backup and restore", () => {
     const stored = first.files.find((f) => f.path.endsWith(".csv"))!;
     fs.appendFileSync(path.join(damaged, "data", stored.path), "x");
     const target = path.join(tmp, "untouched");
-    await expect(restoreInstallation({ databaseUrl: databaseUrl("portal_restore_c_" + process.pid), dataDir: target, backupDir: damaged })).rejects.toThrow(
-      /damaged; nothing was restored[\s\S]*wrong size/,
-    );
+    await expect(
+      restoreInstallation({ databaseUrl: databaseUrl("portal_restore_c_" + process.pid), dataDir: target, backupDir: damaged }),
+    ).rejects.toThrow(/damaged; nothing was restored[\s\S]*wrong size/);
     expect(fs.existsSync(target)).toBe(false);
   });
 

@@ -42,13 +42,29 @@ describe("the Vange dashboard", () => {
   it("shows every section the issue asks for, from the live run", () => {
     expect(dashboard.sections.map((s) => s.id)).toEqual(["headline", "areas", "characteristics", "household", "geography"]);
     const ids = tables(dashboard).map((t) => t.id);
-    for (const id of ["children", "gld", "gld-gender", "gld-fsm", "gld-ethnicity", "gld-season", "gld-risk", "gld-oa", "aol-aol_literacy", "gld-f_social_care"]) {
+    for (const id of [
+      "children",
+      "gld",
+      "gld-gender",
+      "gld-fsm",
+      "gld-ethnicity",
+      "gld-season",
+      "gld-risk",
+      "gld-oa",
+      "aol-aol_literacy",
+      "gld-f_social_care",
+    ]) {
       expect(ids).toContain(id);
     }
     expect(dashboard.options.years).toEqual([2015, 2016]);
-    expect(dashboard.coverage.map((c) => c.datasetId).sort()).toEqual(
-      ["drug-alcohol", "housing-benefits", "police-crime", "school-readiness", "social-care", "youth-offending"],
-    );
+    expect(dashboard.coverage.map((c) => c.datasetId).sort()).toEqual([
+      "drug-alcohol",
+      "housing-benefits",
+      "police-crime",
+      "school-readiness",
+      "social-care",
+      "youth-offending",
+    ]);
   });
 
   it("counts the children with a complete profile, as the ground truth has them", () => {
@@ -146,7 +162,9 @@ describe("who may read what", () => {
       c.query<{ n: number }>("SELECT count(*)::int AS n FROM analysis_child"),
     );
     expect(partnerSees.rows[0]!.n).toBe(0);
-    const matchingSees = await withContextClient({ kind: "matching" }, (c) => c.query<{ n: number }>("SELECT count(*)::int AS n FROM analysis_child"));
+    const matchingSees = await withContextClient({ kind: "matching" }, (c) =>
+      c.query<{ n: number }>("SELECT count(*)::int AS n FROM analysis_child"),
+    );
     expect(matchingSees.rows[0]!.n).toBe(0);
     const researcherSees = await withContextClient(researcher(), (c) => c.query<{ n: number }>("SELECT count(*)::int AS n FROM analysis_child"));
     expect(researcherSees.rows[0]!.n).toBeGreaterThan(0);
@@ -171,8 +189,12 @@ describe("who may read what", () => {
 
   it("lets no context but the matching job write runs or analysis rows", async () => {
     await expect(
-      withContextClient(researcher(), (c) => c.query("INSERT INTO matching_run (agreement_id, trigger) VALUES ($1, 'on-demand')", [pilot.agreementId])),
+      withContextClient(researcher(), (c) =>
+        c.query("INSERT INTO matching_run (agreement_id, trigger) VALUES ($1, 'on-demand')", [pilot.agreementId]),
+      ),
     ).rejects.toThrow(/row-level security/);
-    await expect(withContextClient(researcher(), (c) => c.query("SELECT matching_discard_analysis(ARRAY[]::uuid[])"))).rejects.toThrow(/only the matching job/);
+    await expect(withContextClient(researcher(), (c) => c.query("SELECT matching_discard_analysis(ARRAY[]::uuid[])"))).rejects.toThrow(
+      /only the matching job/,
+    );
   });
 });

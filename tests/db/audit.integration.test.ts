@@ -46,9 +46,7 @@ describe("audit trail", () => {
 
   it("keeps concurrent appends in one unbroken chain", async () => {
     const org = await createOrganisation();
-    await Promise.all(
-      Array.from({ length: 20 }, () => withContextClient({ kind: "org", orgId: org.id }, (c) => recordAudit(c, event(org.id)))),
-    );
+    await Promise.all(Array.from({ length: 20 }, () => withContextClient({ kind: "org", orgId: org.id }, (c) => recordAudit(c, event(org.id)))));
     const verdict = await withContextClient({ kind: "admin", userId: "00000000-0000-0000-0000-000000000001" }, verifyAuditChain);
     expect(verdict.ok).toBe(true);
   });
@@ -58,13 +56,13 @@ describe("audit trail", () => {
     const admin = { kind: "admin", userId: "00000000-0000-0000-0000-000000000001" } as const;
     const count = () => withContext(admin, (tx) => tx.auditEvent.count({ where: { action: "test.now", orgId: org.id } }));
     // One at a time: each is committed by the time it resolves.
-    await recordAuditNow({ ...event(org.id, "test.now"), details: { n: -1, note: "it's \\ \"quoted\"" } });
+    await recordAuditNow({ ...event(org.id, "test.now"), details: { n: -1, note: 'it\'s \\ "quoted"' } });
     expect(await count()).toBe(1);
     // 300 at once, far more than one statement takes while another is on its way.
     await Promise.all(Array.from({ length: 300 }, (_, n) => recordAuditNow({ ...event(org.id, "test.now"), details: { n } })));
     expect(await count()).toBe(301);
     const rows = await withContext(admin, (tx) => tx.auditEvent.findMany({ where: { action: "test.now", orgId: org.id }, orderBy: { id: "asc" } }));
-    expect(rows[0]!.details).toEqual({ n: -1, note: "it's \\ \"quoted\"" });
+    expect(rows[0]!.details).toEqual({ n: -1, note: 'it\'s \\ "quoted"' });
     // Grouped statements keep arrival order.
     expect(rows.slice(1).map((r) => (r.details as { n: number }).n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
     const verdict = await withContextClient(admin, verifyAuditChain);

@@ -36,7 +36,9 @@ describe("migration applier", () => {
 
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const ledger = await c.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+    const ledger = await c.query(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     await c.end();
     expect(ledger.rows.map((r) => r.migration_name)).toEqual(first.applied);
     for (const [i, m] of readMigrations().entries()) {
@@ -50,7 +52,9 @@ describe("migration applier", () => {
     await migrate({ connectionString: url });
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const owners = await c.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`);
+    const owners = await c.query(
+      `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`,
+    );
     await c.end();
     expect(owners.rows.map((r) => r.owner)).toEqual(["portal_owner"]);
   });

@@ -87,7 +87,8 @@ describe("row-level security between organisations", () => {
            AND relname NOT IN ('_prisma_migrations', 'dataset', 'audit_chain_head')`,
       );
       expect(res.rows.length).toBeGreaterThan(5);
-      for (const r of res.rows) expect({ table: r.relname, rls: r.relrowsecurity, force: r.relforcerowsecurity }).toEqual({ table: r.relname, rls: true, force: true });
+      for (const r of res.rows)
+        expect({ table: r.relname, rls: r.relrowsecurity, force: r.relforcerowsecurity }).toEqual({ table: r.relname, rls: true, force: true });
     } finally {
       await c.end();
     }

@@ -7,12 +7,27 @@ import { describe, expect, it } from "vitest";
 // Tables that exist only for the machinery, never modelled in Prisma.
 const UNMODELLED = new Set(["_prisma_migrations", "audit_chain_head"]);
 
-interface DmmfField { name: string; dbName?: string | null; kind: string; type: string; isRequired: boolean; isList: boolean; nativeType?: [string, string[]] | null }
-interface DmmfModel { name: string; dbName?: string | null; fields: DmmfField[] }
+interface DmmfField {
+  name: string;
+  dbName?: string | null;
+  kind: string;
+  type: string;
+  isRequired: boolean;
+  isList: boolean;
+  nativeType?: [string, string[]] | null;
+}
+interface DmmfModel {
+  name: string;
+  dbName?: string | null;
+  fields: DmmfField[];
+}
 
 function loadModel() {
   const dir = path.resolve("prisma/schema");
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".prisma")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]);
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".prisma"))
+    .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]);
   const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: files }))) as {
     datamodel: { models: DmmfModel[]; enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[] };
   };
@@ -24,9 +39,24 @@ function expectedType(f: DmmfField, enums: Set<string>): string {
   if (enums.has(f.type)) return `enum:${f.type}`;
   const native = f.nativeType?.[0];
   const byNative: Record<string, string> = {
-    Uuid: "uuid", Text: "text", VarChar: "character varying", Char: "character", Date: "date", Timestamptz: "timestamp with time zone",
-    Timestamp: "timestamp without time zone", SmallInt: "smallint", Integer: "integer", BigInt: "bigint", Decimal: "numeric",
-    Real: "real", DoublePrecision: "double precision", JsonB: "jsonb", Json: "json", Boolean: "boolean", ByteA: "bytea", Inet: "inet",
+    Uuid: "uuid",
+    Text: "text",
+    VarChar: "character varying",
+    Char: "character",
+    Date: "date",
+    Timestamptz: "timestamp with time zone",
+    Timestamp: "timestamp without time zone",
+    SmallInt: "smallint",
+    Integer: "integer",
+    BigInt: "bigint",
+    Decimal: "numeric",
+    Real: "real",
+    DoublePrecision: "double precision",
+    JsonB: "jsonb",
+    Json: "json",
+    Boolean: "boolean",
+    ByteA: "bytea",
+    Inet: "inet",
   };
   if (native) {
     const t = byNative[native];
@@ -34,8 +64,15 @@ function expectedType(f: DmmfField, enums: Set<string>): string {
     return f.isList ? `${t}[]` : t;
   }
   const byScalar: Record<string, string> = {
-    String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", DateTime: "timestamp without time zone",
-    Float: "double precision", Decimal: "numeric", Json: "jsonb", Bytes: "bytea",
+    String: "text",
+    Int: "integer",
+    BigInt: "bigint",
+    Boolean: "boolean",
+    DateTime: "timestamp without time zone",
+    Float: "double precision",
+    Decimal: "numeric",
+    Json: "jsonb",
+    Bytes: "bytea",
   };
   const t = byScalar[f.type];
   if (!t) throw new Error(`unknown Prisma scalar ${f.type}`);
@@ -58,7 +95,11 @@ describe("the migrated database matches the Prisma data model", () => {
       for (const r of cols.rows) {
         if (UNMODELLED.has(r.table_name)) continue;
         const type =
-          r.data_type === "USER-DEFINED" ? `enum:${r.udt_name}` : r.data_type === "ARRAY" ? `${r.udt_name.replace(/^_/, "").replace("int4", "integer").replace("int8", "bigint")}[]` : r.data_type;
+          r.data_type === "USER-DEFINED"
+            ? `enum:${r.udt_name}`
+            : r.data_type === "ARRAY"
+              ? `${r.udt_name.replace(/^_/, "").replace("int4", "integer").replace("int8", "bigint")}[]`
+              : r.data_type;
         if (!actual.has(r.table_name)) actual.set(r.table_name, new Map());
         actual.get(r.table_name)!.set(r.column_name, { type, nullable: r.is_nullable === "YES" });
       }
@@ -83,10 +124,14 @@ describe("the migrated database matches the Prisma data model", () => {
           }
           const want = expectedType(f, enumNames);
           if (got.type !== want) problems.push(`column ${table}.${col}: database has ${got.type}, model says ${want}`);
-          if (got.nullable === f.isRequired) problems.push(`column ${table}.${col}: database ${got.nullable ? "allows" : "forbids"} NULL, model says ${f.isRequired ? "required" : "optional"}`);
+          if (got.nullable === f.isRequired)
+            problems.push(
+              `column ${table}.${col}: database ${got.nullable ? "allows" : "forbids"} NULL, model says ${f.isRequired ? "required" : "optional"}`,
+            );
         }
         const known = new Set(fields.map((f) => f.dbName ?? f.name));
-        for (const col of dbCols.keys()) if (!known.has(col)) problems.push(`column ${table}.${col} exists in the database but not in model ${m.name}`);
+        for (const col of dbCols.keys())
+          if (!known.has(col)) problems.push(`column ${table}.${col} exists in the database but not in model ${m.name}`);
       }
       for (const table of actual.keys()) if (!modelled.has(table)) problems.push(`table ${table} exists in the database but has no Prisma model`);
 
@@ -99,7 +144,8 @@ describe("the migrated database matches the Prisma data model", () => {
         const want = e.values.map((v) => v.dbName ?? v.name);
         const got = dbEnums.get(e.dbName ?? e.name);
         if (!got) problems.push(`enum ${e.name} is missing from the database`);
-        else if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`enum ${e.name}: database has [${got.join(", ")}], model says [${want.join(", ")}]`);
+        else if (JSON.stringify(got) !== JSON.stringify(want))
+          problems.push(`enum ${e.name}: database has [${got.join(", ")}], model says [${want.join(", ")}]`);
       }
       expect(problems, problems.join("\n")).toEqual([]);
     } finally {

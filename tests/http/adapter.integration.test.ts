@@ -41,7 +41,9 @@ describe("the request adapter", () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: string }).error).toBe("cross_site_request");
     }
-    const sameSite = await signOut.POST(new Request(`${publicUrl()}/api/auth/sign-out`, { method: "POST", headers: { "sec-fetch-site": "cross-site" } }));
+    const sameSite = await signOut.POST(
+      new Request(`${publicUrl()}/api/auth/sign-out`, { method: "POST", headers: { "sec-fetch-site": "cross-site" } }),
+    );
     expect(sameSite.status).toBe(403);
   });
 });

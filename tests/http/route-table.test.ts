@@ -11,12 +11,19 @@ import { ROUTES, type RouteKind, type RouteSpec } from "@/lib/http/routes";
 
 const ADAPTER = "@/lib/http/adapter";
 const TABLE = Object.entries(ROUTES) as [string, RouteSpec][];
-const HOW = "Declare it with definePage / defineHandler / defineAction / defineFormAction from lib/http/adapter.ts, under its key in lib/http/routes.ts.";
+const HOW =
+  "Declare it with definePage / defineHandler / defineAction / defineFormAction from lib/http/adapter.ts, under its key in lib/http/routes.ts.";
 
 // Exports a page or route file may have besides the adapter's: Next.js segment options, plain values.
 const SEGMENT_OPTIONS = new Set(["metadata", "dynamic", "runtime", "revalidate", "dynamicParams", "fetchCache", "preferredRegion", "maxDuration"]);
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const PRODUCER: Record<string, RouteKind> = { definePage: "page", definePageMetadata: "page", defineHandler: "handler", defineAction: "action", defineFormAction: "action" };
+const PRODUCER: Record<string, RouteKind> = {
+  definePage: "page",
+  definePageMetadata: "page",
+  defineHandler: "handler",
+  defineAction: "action",
+  defineFormAction: "action",
+};
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -28,7 +35,13 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 function parse(file: string): ts.SourceFile {
-  return ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true, file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  return ts.createSourceFile(
+    file,
+    fs.readFileSync(file, "utf8"),
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
 }
 
 /** Local names bound to the adapter's producers by `import { … } from "@/lib/http/adapter"`. */
@@ -90,7 +103,12 @@ function exportsOf(sf: ts.SourceFile): ExportFinding[] {
   const consts = localConsts(sf);
   const out: ExportFinding[] = [];
   const plain = (e: ts.Expression | undefined) =>
-    !!e && (ts.isStringLiteral(e) || ts.isNumericLiteral(e) || ts.isObjectLiteralExpression(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword);
+    !!e &&
+    (ts.isStringLiteral(e) ||
+      ts.isNumericLiteral(e) ||
+      ts.isObjectLiteralExpression(e) ||
+      e.kind === ts.SyntaxKind.TrueKeyword ||
+      e.kind === ts.SyntaxKind.FalseKeyword);
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st)) {
       const target = ts.isIdentifier(st.expression) ? consts.get(st.expression.text) : st.expression;
@@ -198,7 +216,8 @@ describe("nothing under app/ bypasses the adapter", () => {
       for (const e of found) {
         if (METHODS.has(e.name)) {
           if (e.call?.producer !== "defineHandler") problems.push(`${r.file}: ${e.name} is not defineHandler(…)`);
-          else if (e.call.key !== own) problems.push(`${r.file}: ${e.name} is defineHandler("${e.call.key}") but the table serves ${r.pattern} as "${own}"`);
+          else if (e.call.key !== own)
+            problems.push(`${r.file}: ${e.name} is defineHandler("${e.call.key}") but the table serves ${r.pattern} as "${own}"`);
           else use(own!, r.file);
         } else if (!(SEGMENT_OPTIONS.has(e.name) && e.plain)) problems.push(`${r.file}: export ${e.name} is neither a method nor a segment option`);
       }

@@ -35,12 +35,21 @@ describe("inviting an account", () => {
   it("creates it with a one-time activation link; the password set there must meet the policy", async () => {
     const org = await createSupplierOrganisation();
     const email = `Invitee-${Date.now()}@Partner.example`;
-    const { userId, activationUrl } = await createAccount(admin, { email, displayName: "Ivy Invitee", role: "partner_analyst", orgId: org.id, externalSubject: "" });
+    const { userId, activationUrl } = await createAccount(admin, {
+      email,
+      displayName: "Ivy Invitee",
+      role: "partner_analyst",
+      orgId: org.id,
+      externalSubject: "",
+    });
     const token = activationUrl.split("/activate/")[1]!;
     expect(await findActivation(token)).toEqual({ email: email.toLowerCase(), displayName: "Ivy Invitee" });
 
     expect(await activateAccount(token, "short", "short")).toMatchObject({ ok: false, problems: [{ code: "too_short" }] });
-    expect(await activateAccount(token, "velvet-ember-orbit-72", "velvet-ember-orbit-73")).toMatchObject({ ok: false, problems: [{ code: "mismatch" }] });
+    expect(await activateAccount(token, "velvet-ember-orbit-72", "velvet-ember-orbit-73")).toMatchObject({
+      ok: false,
+      problems: [{ code: "mismatch" }],
+    });
     expect(await activateAccount(token, "velvet-ember-orbit-72", "velvet-ember-orbit-72")).toEqual({ ok: true });
     expect(await activateAccount(token, "velvet-ember-orbit-72", "velvet-ember-orbit-72")).toEqual({ ok: false, expired: true });
     expect(await findActivation(token)).toBeNull();
@@ -64,7 +73,9 @@ describe("inviting an account", () => {
 
   it("is for administrators only", async () => {
     const org = await createOrganisation();
-    await expect(createAccount({ ...admin, role: "researcher" }, { email: "a@b.example", displayName: "A", role: "researcher", orgId: org.id })).rejects.toThrow(/administrators only/);
+    await expect(
+      createAccount({ ...admin, role: "researcher" }, { email: "a@b.example", displayName: "A", role: "researcher", orgId: org.id }),
+    ).rejects.toThrow(/administrators only/);
   });
 });
 

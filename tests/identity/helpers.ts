@@ -19,7 +19,10 @@ import { createOrganisation, createUser } from "../factories";
  * that seals what they store in it.
  */
 export function temporaryDataDir(): string {
-  const run = createHash("sha256").update(process.env.TEST_ADMIN_URL ?? "").digest("hex").slice(0, 16);
+  const run = createHash("sha256")
+    .update(process.env.TEST_ADMIN_URL ?? "")
+    .digest("hex")
+    .slice(0, 16);
   const dir = path.join(os.tmpdir(), `portal-identity-test-${run}`);
   fs.mkdirSync(dir, { recursive: true });
   // Derived from the run, so test processes racing to create the file write the same bytes.
@@ -51,9 +54,7 @@ export async function createAccount(opts: { role?: Role; enrol?: boolean; passwo
   const user = await createUser(org.id, { role: opts.role ?? "partner_analyst" });
   const at = opts.at ?? new Date(Date.now() - 5 * 60 * 1000);
   const password = opts.password ?? TEST_PASSWORD;
-  const set = await withContext({ kind: "system", purpose: "test" }, (tx) =>
-    setPassword(tx, user.id, password, { now: at, reason: "activated" }),
-  );
+  const set = await withContext({ kind: "system", purpose: "test" }, (tx) => setPassword(tx, user.id, password, { now: at, reason: "activated" }));
   if (!set.ok) throw new Error(`test password refused: ${set.problems.map((p) => p.message).join("; ")}`);
   let secret: string | null = null;
   if (opts.enrol !== false) {

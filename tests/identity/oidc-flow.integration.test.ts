@@ -96,10 +96,7 @@ describe("the bundled identity provider, seen by an independent openid-client re
     const config = await relyingParty();
     const flow = await startAuthorization(config);
     await submitPassword(flow.uid, flow.jar.header(), user.email, password);
-    const callback = await followToCallback(
-      await submitCode(flow.uid, flow.jar.header(), totpAt(base32Decode(secret!), new Date())),
-      flow.jar,
-    );
+    const callback = await followToCallback(await submitCode(flow.uid, flow.jar.header(), totpAt(base32Decode(secret!), new Date())), flow.jar);
     await expect(
       client.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: client.randomPKCECodeVerifier(),

@@ -45,7 +45,11 @@ describe("second factor", () => {
 
     const second = await begin();
     await submitPassword(second.uid, second.cookie, user.email, password, now);
-    expect(await submitCode(second.uid, second.cookie, code(secret!, now), now)).toEqual({ kind: "error", message: CODE_FAILED, refusal: { kind: "failed" } });
+    expect(await submitCode(second.uid, second.cookie, code(secret!, now), now)).toEqual({
+      kind: "error",
+      message: CODE_FAILED,
+      refusal: { kind: "failed" },
+    });
     const later = new Date(now.getTime() + 30_000);
     expect((await submitCode(second.uid, second.cookie, code(secret!, later), later)).kind).toBe("redirect");
   });
@@ -65,7 +69,9 @@ describe("second factor", () => {
     const stored = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.idpRecoveryCode.findMany({ where: { userId: user.id } }));
     expect(stored).toHaveLength(10);
     expect(stored.every((r) => /^[0-9a-f]{64}$/.test(r.codeHash))).toBe(true);
-    const pending = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.idpPendingLogin.findUnique({ where: { interactionUid: flow.uid } }));
+    const pending = await withContext({ kind: "system", purpose: "test" }, (tx) =>
+      tx.idpPendingLogin.findUnique({ where: { interactionUid: flow.uid } }),
+    );
     expect(pending?.recoveryCodes).toMatch(/^v1\./);
     expect((await acknowledgeRecoveryCodes(flow.uid, flow.cookie, now)).kind).toBe("redirect");
   });
@@ -77,7 +83,9 @@ describe("second factor", () => {
     await submitPassword(flow.uid, flow.cookie, user.email, password, now);
     const offered = await enrolmentSecret(flow.uid, flow.cookie, now);
     await submitEnrolment(flow.uid, flow.cookie, code(offered!.secret, now), now);
-    const pending = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.idpPendingLogin.findUniqueOrThrow({ where: { interactionUid: flow.uid } }));
+    const pending = await withContext({ kind: "system", purpose: "test" }, (tx) =>
+      tx.idpPendingLogin.findUniqueOrThrow({ where: { interactionUid: flow.uid } }),
+    );
     const { decryptSecret } = await import("@/lib/idp/crypto");
     const codes = JSON.parse(decryptSecret(pending.recoveryCodes!)) as string[];
     expect(await verifySecondFactor(user.id, codes[3]!.toUpperCase(), now)).toEqual({ ok: true, method: "recovery" });
@@ -98,15 +106,25 @@ describe("brute-force lockout", () => {
     // account used to get the same words as a wrong password, with no time).
     const until = new Date(t0.getTime() + 5 * MIN);
     const locked = await submitPassword(flow.uid, flow.cookie, user.email, "wrong-password-4-xyz", t0);
-    expect(locked).toEqual({ kind: "error", message: refusalMessage({ kind: "locked", until }, SIGN_IN_FAILED, t0), refusal: { kind: "locked", until } });
-    expect((locked as { message: string }).message).toMatch(/^This account is locked after too many failed attempts, until \d\d:\d\d on \d+ \w+ \d{4} \(UK time, in about 5 minutes\)\. Try again then, or ask your organisation's administrator/);
+    expect(locked).toEqual({
+      kind: "error",
+      message: refusalMessage({ kind: "locked", until }, SIGN_IN_FAILED, t0),
+      refusal: { kind: "locked", until },
+    });
+    expect((locked as { message: string }).message).toMatch(
+      /^This account is locked after too many failed attempts, until \d\d:\d\d on \d+ \w+ \d{4} \(UK time, in about 5 minutes\)\. Try again then, or ask your organisation's administrator/,
+    );
     // While locked even the right password is refused, with the same time.
-    expect(await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t0.getTime() + 4 * MIN))).toMatchObject({ refusal: { kind: "locked", until } });
+    expect(await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t0.getTime() + 4 * MIN))).toMatchObject({
+      refusal: { kind: "locked", until },
+    });
     // An unknown address still gets the one message that says nothing about accounts.
     expect(await submitPassword(flow.uid, flow.cookie, "nobody-at-all@nowhere.example", password, t0)).toEqual(failed);
     // Five minutes on, it may be tried again; one more failure locks for twice as long.
     const t1 = new Date(t0.getTime() + 5 * MIN + 1000);
-    expect(await submitPassword(flow.uid, flow.cookie, user.email, "still-the-wrong-one-123", t1)).toMatchObject({ refusal: { kind: "locked", until: new Date(t1.getTime() + 10 * MIN) } });
+    expect(await submitPassword(flow.uid, flow.cookie, user.email, "still-the-wrong-one-123", t1)).toMatchObject({
+      refusal: { kind: "locked", until: new Date(t1.getTime() + 10 * MIN) },
+    });
     expect((await submitPassword(flow.uid, flow.cookie, user.email, password, new Date(t1.getTime() + 9 * MIN))).kind).toBe("error");
     const t2 = new Date(t1.getTime() + 10 * MIN + 1000);
     expect(await submitPassword(flow.uid, flow.cookie, user.email, password, t2)).toEqual({ kind: "step", step: "code" });
@@ -122,7 +140,10 @@ describe("brute-force lockout", () => {
     for (let i = 0; i < 5; i++) {
       expect((await submitCode(flow.uid, flow.cookie, String(100000 + i), t0)).kind).toBe("error");
     }
-    expect(await submitCode(flow.uid, flow.cookie, code(secret!, t0), t0)).toMatchObject({ kind: "error", refusal: { kind: "locked", until: new Date(t0.getTime() + 5 * MIN) } });
+    expect(await submitCode(flow.uid, flow.cookie, code(secret!, t0), t0)).toMatchObject({
+      kind: "error",
+      refusal: { kind: "locked", until: new Date(t0.getTime() + 5 * MIN) },
+    });
     const t1 = new Date(t0.getTime() + 5 * MIN + 1000);
     expect((await submitCode(flow.uid, flow.cookie, code(secret!, t1), t1)).kind).toBe("redirect");
     const cred = await withContext({ kind: "system", purpose: "test" }, (tx) => tx.idpCredential.findUniqueOrThrow({ where: { userId: user.id } }));
@@ -154,7 +175,9 @@ describe("password expiry", () => {
       expect(r.ok).toBe(true);
     }
     const current = "amber-quarry-lantern-55";
-    await withContext({ kind: "system", purpose: "test" }, (tx) => setPassword(tx, user.id, current, { now: new Date(now.getTime() - 181 * DAY), reason: "changed" }));
+    await withContext({ kind: "system", purpose: "test" }, (tx) =>
+      setPassword(tx, user.id, current, { now: new Date(now.getTime() - 181 * DAY), reason: "changed" }),
+    );
 
     const flow = await begin();
     expect(await submitPassword(flow.uid, flow.cookie, user.email, current, now)).toEqual({ kind: "step", step: "code" });
@@ -174,7 +197,10 @@ describe("password expiry", () => {
     const { user, password } = await createAccount({ at: new Date(now.getTime() - 200 * DAY) });
     const flow = await begin();
     await submitPassword(flow.uid, flow.cookie, user.email, password, now);
-    expect(await submitNewPassword(flow.uid, flow.cookie, "fresh-meadow-kettle-42", "fresh-meadow-kettle-42", now)).toEqual({ kind: "step", step: "code" });
+    expect(await submitNewPassword(flow.uid, flow.cookie, "fresh-meadow-kettle-42", "fresh-meadow-kettle-42", now)).toEqual({
+      kind: "step",
+      step: "code",
+    });
   });
 
   it("warns in the last 14 days and lets the user carry on", async () => {

@@ -52,7 +52,9 @@ describe("sign-in throttling", () => {
     const { user, password } = await createAccount();
     const refused = await authenticatePassword(user.email, password, new Date(), "192.0.2.99", t);
     expect(refused).toMatchObject({ ok: false, refusal: { kind: "throttled", scope: "global" } });
-    expect(refusalMessage((refused as Extract<typeof refused, { ok: false }>).refusal, SIGN_IN_FAILED)).toMatch(/because of a large number of failed attempts\. Try again in 15 minutes\.$/);
+    expect(refusalMessage((refused as Extract<typeof refused, { ok: false }>).refusal, SIGN_IN_FAILED)).toMatch(
+      /because of a large number of failed attempts\. Try again in 15 minutes\.$/,
+    );
   });
 
   it("throttles authenticator codes per address as well", async () => {
@@ -61,7 +63,10 @@ describe("sign-in throttling", () => {
     const b = await createAccount();
     expect(await verifySecondFactor(a.user.id, "000000", new Date(), "203.0.113.50", t)).toEqual({ ok: false, refusal: { kind: "failed" } });
     expect(await verifySecondFactor(b.user.id, "000001", new Date(), "203.0.113.50", t)).toEqual({ ok: false, refusal: { kind: "failed" } });
-    expect(await verifySecondFactor(b.user.id, "000002", new Date(), "203.0.113.50", t)).toMatchObject({ ok: false, refusal: { kind: "throttled", scope: "address" } });
+    expect(await verifySecondFactor(b.user.id, "000002", new Date(), "203.0.113.50", t)).toMatchObject({
+      ok: false,
+      refusal: { kind: "throttled", scope: "address" },
+    });
   });
 
   it("counts only failures: people who sign in correctly are never throttled", async () => {

@@ -25,7 +25,12 @@ import { startSmtpPeer, type SmtpPeer } from "../mail/smtp-peer";
 makeTempDataDir();
 let peer: SmtpPeer;
 let agreementId: string;
-let orgs: { county: { id: string; slug: string }; borough: { id: string; slug: string }; police: { id: string; slug: string }; outsider: { id: string } };
+let orgs: {
+  county: { id: string; slug: string };
+  borough: { id: string; slug: string };
+  police: { id: string; slug: string };
+  outsider: { id: string };
+};
 let analyst: IncidentActor;
 let outsiderAnalyst: IncidentActor;
 let admin: IncidentActor;
@@ -40,7 +45,15 @@ const actorOf = async (orgId: string, role: IncidentActor["role"]): Promise<Inci
 function ukLocal(hoursAgo: number): string {
   const d = new Date(Date.now() - hoursAgo * 3_600_000);
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/London",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(d)
       .map((x) => [x.type, x.value]),
   );
@@ -85,7 +98,14 @@ afterAll(async () => {
 });
 
 const report = (actor: IncidentActor, over: Record<string, string> = {}) =>
-  reportBreach(actor, { agreementId, kind: "lost-device", title: "Laptop left on a train", description: "An encrypted laptop with an extract was lost.", discoveredAt: ukLocal(1), ...over });
+  reportBreach(actor, {
+    agreementId,
+    kind: "lost-device",
+    title: "Laptop left on a train",
+    description: "An encrypted laptop with an extract was lost.",
+    discoveredAt: ukLocal(1),
+    ...over,
+  });
 
 describe("reporting a breach", () => {
   it("a partner analyst records it and every party's data-protection contact receives the e-mail at once", async () => {
@@ -107,10 +127,14 @@ describe("reporting a breach", () => {
   });
 
   it("refuses bad input field by field, and a party it is not", async () => {
-    const err = await reportBreach(analyst, { agreementId: "x", kind: "meteor", title: "", description: "", discoveredAt: "" }).catch((e: unknown) => e);
+    const err = await reportBreach(analyst, { agreementId: "x", kind: "meteor", title: "", description: "", discoveredAt: "" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IncidentInputError);
     expect(Object.keys((err as IncidentInputError).fields).sort()).toEqual(["agreementId", "description", "discoveredAt", "kind", "title"]);
-    await expect(report(analyst, { discoveredAt: "yesterday" })).rejects.toMatchObject({ fields: { discoveredAt: expect.stringMatching(/date and time/) } });
+    await expect(report(analyst, { discoveredAt: "yesterday" })).rejects.toMatchObject({
+      fields: { discoveredAt: expect.stringMatching(/date and time/) },
+    });
     await expect(report(analyst, { discoveredAt: ukLocal(-3) })).rejects.toMatchObject({ fields: { discoveredAt: expect.stringMatching(/future/) } });
     await expect(report(outsiderAnalyst)).rejects.toMatchObject({ fields: { agreementId: "Your organisation is not a party to that agreement" } });
     const researcher = await actorOf(orgs.county.id, "researcher");
@@ -126,7 +150,10 @@ describe("reporting a breach", () => {
       expect((await c.query(`SELECT 1 FROM incident_event WHERE incident_id = $1`, [out.incidentId])).rowCount).toBe(0);
       // Nor can it slip a note into another organisation's timeline.
       await expect(
-        c.query(`INSERT INTO incident_event (incident_id, org_id, actor_label, kind, text) VALUES ($1, $2, 'x', 'note', 'x')`, [out.incidentId, orgs.borough.id]),
+        c.query(`INSERT INTO incident_event (incident_id, org_id, actor_label, kind, text) VALUES ($1, $2, 'x', 'note', 'x')`, [
+          out.incidentId,
+          orgs.borough.id,
+        ]),
       ).rejects.toThrow(/row-level security/);
     });
     expect((await listIncidentRegister(admin)).map((i) => i.id)).toContain(out.incidentId);
@@ -135,18 +162,29 @@ describe("reporting a breach", () => {
 
 describe("the lifecycle", () => {
   it("open → investigating → reported (ICO reference) → closed (lessons learned), with owner, notes and timeline; analysts cannot move it", async () => {
-    const { incidentId } = await report(analyst, { title: "Output published early" , kind: "unapproved-output" });
+    const { incidentId } = await report(analyst, { title: "Output published early", kind: "unapproved-output" });
     await expect(changeIncidentStatus(analyst, incidentId, { to: "investigating" })).rejects.toBeInstanceOf(IncidentAccessError);
     await assignIncidentOwner(admin, incidentId, admin2.userId);
     await changeIncidentStatus(admin, incidentId, { to: "investigating" });
     await addIncidentNote(analyst, incidentId, "The table was withdrawn from the website at 10:40.");
-    await expect(changeIncidentStatus(admin, incidentId, { to: "closed", lessons: "x" })).rejects.toMatchObject({ fields: { to: expect.stringMatching(/cannot become closed/) } });
-    await expect(changeIncidentStatus(admin, incidentId, { to: "reported" })).rejects.toMatchObject({ fields: { icoReference: expect.stringMatching(/reference/) } });
+    await expect(changeIncidentStatus(admin, incidentId, { to: "closed", lessons: "x" })).rejects.toMatchObject({
+      fields: { to: expect.stringMatching(/cannot become closed/) },
+    });
+    await expect(changeIncidentStatus(admin, incidentId, { to: "reported" })).rejects.toMatchObject({
+      fields: { icoReference: expect.stringMatching(/reference/) },
+    });
     await changeIncidentStatus(admin, incidentId, { to: "reported", icoReference: "ICO/2026/123" });
-    await expect(changeIncidentStatus(admin, incidentId, { to: "closed" })).rejects.toMatchObject({ fields: { lessons: expect.stringMatching(/lessons learned/) } });
+    await expect(changeIncidentStatus(admin, incidentId, { to: "closed" })).rejects.toMatchObject({
+      fields: { lessons: expect.stringMatching(/lessons learned/) },
+    });
     await changeIncidentStatus(admin, incidentId, { to: "closed", lessons: "Two-person check before publishing." });
     const d = (await getIncident(admin, incidentId))!;
-    expect(d).toMatchObject({ status: "closed", icoReference: "ICO/2026/123", lessonsLearned: "Two-person check before publishing.", ownerId: admin2.userId });
+    expect(d).toMatchObject({
+      status: "closed",
+      icoReference: "ICO/2026/123",
+      lessonsLearned: "Two-person check before publishing.",
+      ownerId: admin2.userId,
+    });
     expect(d.timeline.map((e) => e.kind)).toEqual(["recorded", "notified", "owner", "status", "note", "status", "status"]);
     expect(incidentClock(d).settled).toBe(true);
   });
@@ -189,7 +227,9 @@ describe("identifier incidents of the upload guard", () => {
     const [header, a, b] = (await csvText("housing-benefits", 2)).toString().trimEnd().split("\n");
     const r = await ingest(orgs.borough.id, "housing-benefits", [header, a, "jane.doe@example.org" + b!.slice(64)].join("\n") + "\n");
     expect(r.status).toBe("incident");
-    const entry = (await listIncidentRegister(analyst)).find((i) => i.kind === "identifier" && i.title === "Un-pseudonymised Housing and benefits file received");
+    const entry = (await listIncidentRegister(analyst)).find(
+      (i) => i.kind === "identifier" && i.title === "Un-pseudonymised Housing and benefits file received",
+    );
     expect(entry).toBeDefined();
     const d = (await getIncident(admin, entry!.id))!;
     expect(d).toMatchObject({ status: "open", agreementId });
@@ -200,7 +240,14 @@ describe("identifier incidents of the upload guard", () => {
       const m = await peer.waitFor((x) => x.envelopeTo.includes(`dpo@${org.slug}.example`) && (x.parsed.subject ?? "").includes(d.reference), 30_000);
       expect(m.parsed.text).not.toContain("jane");
     }
-    await peer.waitFor((x) => x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) && (x.parsed.subject ?? "").startsWith("Data-protection incident: un-pseudonymised"), 30_000);
-    expect(peer.received.filter((x) => x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) && (x.parsed.subject ?? "").includes(d.reference))).toEqual([]);
+    await peer.waitFor(
+      (x) =>
+        x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) &&
+        (x.parsed.subject ?? "").startsWith("Data-protection incident: un-pseudonymised"),
+      30_000,
+    );
+    expect(
+      peer.received.filter((x) => x.envelopeTo.includes(`dpo@${orgs.borough.slug}.example`) && (x.parsed.subject ?? "").includes(d.reference)),
+    ).toEqual([]);
   });
 });

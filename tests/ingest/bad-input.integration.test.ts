@@ -39,7 +39,12 @@ function request(body: Buffer | string, query: Record<string, string> = { datase
 /** What POST /api/uploads answers: the domain's stream, or the status the adapter gives its AppError. */
 async function send(req: Request): Promise<Response> {
   try {
-    const input = { query: new URL(req.url).searchParams, contentType: req.headers.get("content-type"), contentLength: req.headers.get("content-length"), body: req.body };
+    const input = {
+      query: new URL(req.url).searchParams,
+      contentType: req.headers.get("content-type"),
+      contentLength: req.headers.get("content-length"),
+      body: req.body,
+    };
     return new Response(await startUpload(uploader, input), { headers: { "content-type": "application/x-ndjson" } });
   } catch (e) {
     if (e instanceof AppError) return Response.json({ error: e.code, message: e.message }, { status: STATUS_OF[e.kind] });
@@ -50,13 +55,21 @@ async function send(req: Request): Promise<Response> {
 async function upload(body: Buffer | string, query?: Record<string, string>, headers?: Record<string, string>) {
   const res = await send(request(body, query, headers));
   const text = await res.text();
-  const events = res.headers.get("content-type")?.startsWith("application/x-ndjson") ? text.trim().split("\n").map((l) => JSON.parse(l) as UploadEvent) : [];
+  const events = res.headers.get("content-type")?.startsWith("application/x-ndjson")
+    ? text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as UploadEvent)
+    : [];
   const result = events.find((e) => e.type === "result");
   return { status: res.status, text, events, result: result?.type === "result" ? result.result : undefined };
 }
 
 async function loadedRows(batchId: string): Promise<number> {
-  return withContextClient({ kind: "org", orgId }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE batch_id = $1`, [batchId])).rows[0].n);
+  return withContextClient(
+    { kind: "org", orgId },
+    async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE batch_id = $1`, [batchId])).rows[0].n,
+  );
 }
 
 async function expectRefused(body: Buffer | string, message: RegExp, query?: Record<string, string>) {
@@ -110,19 +123,29 @@ describe("bad input through the upload route: refused with a specific message, n
     const [header, ...rest] = hb(2).split("\n");
     await expectRefused([header + ",tenure", ...rest.map((l) => (l ? l + ",other" : l))].join("\n"), /more than once: tenure/);
     const cols = header!.split(",");
-    const without = (l: string) => l.split(",").filter((_, i) => cols[i] !== "tenure").join(",");
+    const without = (l: string) =>
+      l
+        .split(",")
+        .filter((_, i) => cols[i] !== "tenure")
+        .join(",");
     await expectRefused([without(header!), ...rest.map((l) => (l ? without(l) : l))].join("\n"), /required columns are missing: tenure/);
     await expectRefused([header + ",notes", ...rest.map((l) => (l ? l + ",x" : l))].join("\n"), /not in the specification.*notes/);
   });
 
   it("UTF-16 and Latin-1 files", async () => {
     await expectRefused(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(hb(2), "utf16le")]), /UTF-16/);
-    await expectRefused(Buffer.from(hb(2).replace("\n", "\n").replace(/,N,/, ",N,") + `${"a".repeat(64)},A,,,,caf\xe9,,N,N,N,N,N,N,,,,,,\n`, "latin1"), /not valid UTF-8.*Latin-1/);
+    await expectRefused(
+      Buffer.from(hb(2).replace("\n", "\n").replace(/,N,/, ",N,") + `${"a".repeat(64)},A,,,,caf\xe9,,N,N,N,N,N,N,,,,,,\n`, "latin1"),
+      /not valid UTF-8.*Latin-1/,
+    );
   });
 
   it("a 10 MB field", async () => {
     const [header, ...rest] = hb(2).split("\n");
-    await expectRefused([header, rest[0]!.replace(/^[0-9a-f]{64}/, '"' + "x".repeat(10 * 1024 * 1024) + '"'), ...rest.slice(1)].join("\n"), /longer than 10,000 characters/);
+    await expectRefused(
+      [header, rest[0]!.replace(/^[0-9a-f]{64}/, '"' + "x".repeat(10 * 1024 * 1024) + '"'), ...rest.slice(1)].join("\n"),
+      /longer than 10,000 characters/,
+    );
   });
 
   it("binary data and a ZIP archive renamed .csv", async () => {
@@ -153,7 +176,16 @@ describe("bad input through the upload route: refused with a specific message, n
   it("formula-looking values stay data in the report, neutralised in the error CSV", async () => {
     const [header, a] = hb(1).trimEnd().split("\n");
     const formula = '=HYPERLINK("http://evil.example","x")';
-    const res = await expectRefused([header, a!.replace(/,(owner_occupied|private_rented|social_rented|shared_ownership|temporary_accommodation|other),/, `,"${formula.replaceAll('"', '""')}",`)].join("\n") + "\n", /1 error/);
+    const res = await expectRefused(
+      [
+        header,
+        a!.replace(
+          /,(owner_occupied|private_rented|social_rented|shared_ownership|temporary_accommodation|other),/,
+          `,"${formula.replaceAll('"', '""')}",`,
+        ),
+      ].join("\n") + "\n",
+      /1 error/,
+    );
     const csv = fs.readFileSync(errorReportPath(orgId, res.batchId), "utf8");
     expect(csv).toContain(`"'${formula.replaceAll('"', '""')}"`);
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
@@ -164,7 +196,10 @@ describe("bad input through the upload route: refused with a specific message, n
     rest[1] = rest[1]!.replace(/,[A-H],/, ",Z,");
     const r = await upload([header, ...rest].join("\n") + "\n", { dataset: "housing-benefits", loadValidRows: "1" });
     expect(r.result).toMatchObject({ status: "loaded", rowsLoaded: 3, errorCount: 1 });
-    const b = await withContextClient({ kind: "org", orgId }, async (c) => (await c.query(`SELECT load_valid_rows_only, status FROM upload_batch WHERE id = $1`, [r.result!.batchId])).rows[0]);
+    const b = await withContextClient(
+      { kind: "org", orgId },
+      async (c) => (await c.query(`SELECT load_valid_rows_only, status FROM upload_batch WHERE id = $1`, [r.result!.batchId])).rows[0],
+    );
     expect(b).toEqual({ load_valid_rows_only: true, status: "loaded" });
   });
 
@@ -188,10 +223,17 @@ describe("bad input through the upload route: refused with a specific message, n
     expect(r.result!.message).toMatch(/not pseudonymised.*deleted.*incident/s);
     expect(r.text).not.toContain("jane.doe");
     expect(filesUnder(dataDir).filter((f) => f.includes(r.result!.batchId))).toEqual([]);
-    const incident = await withContextClient({ kind: "admin", userId: crypto.randomUUID() }, async (c) => (await c.query(`SELECT * FROM ingest_incident WHERE batch_id = $1`, [r.result!.batchId])).rows[0]);
+    const incident = await withContextClient(
+      { kind: "admin", userId: crypto.randomUUID() },
+      async (c) => (await c.query(`SELECT * FROM ingest_incident WHERE batch_id = $1`, [r.result!.batchId])).rows[0],
+    );
     expect(incident).toMatchObject({ source: "browser", cell_count: 1, bytes_deleted: true, uploaded_by_id: uploader.userId });
     expect(JSON.stringify(incident)).not.toContain("jane");
-    const mail = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query(`SELECT to_address, subject, body FROM notification_outbox WHERE org_id = $1 AND kind = 'ingest.incident'`, [orgId])).rows);
+    const mail = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) =>
+        (await c.query(`SELECT to_address, subject, body FROM notification_outbox WHERE org_id = $1 AND kind = 'ingest.incident'`, [orgId])).rows,
+    );
     expect(mail).toHaveLength(1);
     expect(mail[0].to_address).toMatch(/^dpo@/);
     expect(mail[0].body).not.toContain("jane");
@@ -219,10 +261,16 @@ describe("a cancelled upload", () => {
       duplex: "half",
     } as RequestInit);
     const res = await send(req);
-    const events = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as UploadEvent);
+    const events = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as UploadEvent);
     const last = events[events.length - 1]!;
     expect(last).toEqual({ type: "error", message: expect.stringMatching(/cancelled or the connection was lost/) });
-    const batch = await withContextClient({ kind: "org", orgId }, async (c) => (await c.query(`SELECT id, status FROM upload_batch ORDER BY created_at DESC LIMIT 1`)).rows[0]);
+    const batch = await withContextClient(
+      { kind: "org", orgId },
+      async (c) => (await c.query(`SELECT id, status FROM upload_batch ORDER BY created_at DESC LIMIT 1`)).rows[0],
+    );
     expect(batch.status).toBe("failed");
     expect(await loadedRows(batch.id)).toBe(0);
     expect(filesUnder(path.join(dataDir, "files")).filter((f) => f.includes(batch.id))).toEqual([]);

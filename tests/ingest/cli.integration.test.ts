@@ -66,7 +66,8 @@ describe("npm run ingest", () => {
     const org = await createSupplierOrganisation();
     const file = path.join(dataDir, "big.csv");
     const out = fs.createWriteStream(file);
-    for await (const chunk of generateCsv("housing-benefits", 400_000)) if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+    for await (const chunk of generateCsv("housing-benefits", 400_000))
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
     await new Promise<void>((r) => out.end(() => r()));
     const size = fs.statSync(file).size;
 
@@ -76,8 +77,14 @@ describe("npm run ingest", () => {
     const deadline = Date.now() + 120_000;
     let killedWhile = "";
     while (Date.now() < deadline && child.exitCode === null) {
-      const busy = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
-        (await c.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE state = 'active' AND (query LIKE 'COPY ingest_staging%' OR query LIKE 'INSERT INTO "ds_housing_benefits"%')`)).rows,
+      const busy = await withContextClient(
+        { kind: "org", orgId: org.id },
+        async (c) =>
+          (
+            await c.query<{ query: string }>(
+              `SELECT query FROM pg_stat_activity WHERE state = 'active' AND (query LIKE 'COPY ingest_staging%' OR query LIKE 'INSERT INTO "ds_housing_benefits"%')`,
+            )
+          ).rows,
       );
       const partial = filesUnder(dataDir).find((f) => f.endsWith(".partial"));
       const received = partial && fs.existsSync(partial) ? fs.statSync(partial).size : 0;
@@ -97,7 +104,10 @@ describe("npm run ingest", () => {
     expect(batch!.status).not.toBe("loaded");
     // PostgreSQL notices the dead connection and rolls back; wait for its backend to go away.
     const rowsVisible = async () =>
-      withContextClient({ kind: "org", orgId: org.id }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE batch_id = $1`, [batch!.id])).rows[0].n);
+      withContextClient(
+        { kind: "org", orgId: org.id },
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_housing_benefits WHERE batch_id = $1`, [batch!.id])).rows[0].n,
+      );
     expect(await rowsVisible()).toBe(0);
     let swept: string[] = [];
     for (let i = 0; i < 100 && !swept.includes(batch!.id); i++) {

@@ -66,8 +66,14 @@ describe("rows loaded from the validator's COPY lines", () => {
     const columns = sqlColumns(id);
     const asText = `line_no::text, ${columns.map((c) => `${c.quotedName}::text`).join(", ")}`;
     const [loaded, expected] = await withContextClient({ kind: "org", orgId: org.id }, async (c) => {
-      const stored = await c.query({ text: `SELECT ${asText} FROM ${sqlTableName(id)} WHERE batch_id = $1 ORDER BY line_no`, values: [result.batchId], rowMode: "array" });
-      await c.query(`CREATE TEMP TABLE copy_reference (line_no integer, ${columns.map((col) => `${col.quotedName} ${col.type}`).join(", ")}) ON COMMIT DROP`);
+      const stored = await c.query({
+        text: `SELECT ${asText} FROM ${sqlTableName(id)} WHERE batch_id = $1 ORDER BY line_no`,
+        values: [result.batchId],
+        rowMode: "array",
+      });
+      await c.query(
+        `CREATE TEMP TABLE copy_reference (line_no integer, ${columns.map((col) => `${col.quotedName} ${col.type}`).join(", ")}) ON COMMIT DROP`,
+      );
       const copy = c.query(copyFrom(`COPY copy_reference FROM STDIN (FORMAT text)`));
       await new Promise<void>((resolve, reject) => {
         copy.on("finish", () => resolve());

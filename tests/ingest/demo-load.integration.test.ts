@@ -15,8 +15,14 @@ describe("the first-run demo step", () => {
     const loaded = await loadDemoDataThroughPipeline({ dataDir, log: (l) => lines.push(l) });
     expect(loaded.files).toBe(6);
     expect(loaded.rows).toBeGreaterThan(1000);
-    const live = await withContextClient({ kind: "matching" }, async (c) =>
-      (await c.query(`SELECT o.slug, b.dataset_id, u.source FROM live_batch b JOIN organisation o ON o.id = b.org_id JOIN upload_batch u ON u.id = b.batch_id ORDER BY b.dataset_id`)).rows,
+    const live = await withContextClient(
+      { kind: "matching" },
+      async (c) =>
+        (
+          await c.query(
+            `SELECT o.slug, b.dataset_id, u.source FROM live_batch b JOIN organisation o ON o.id = b.org_id JOIN upload_batch u ON u.id = b.batch_id ORDER BY b.dataset_id`,
+          )
+        ).rows,
     );
     expect(live.filter((r) => r.source === "demo").map((r) => `${r.dataset_id}:${r.slug}`)).toEqual([
       "drug-alcohol:essex-county-council",

@@ -12,7 +12,11 @@ afterAll(closeDatabase);
 const userOf = (orgId: string) => ({ userId: crypto.randomUUID(), email: "analyst@test.example", role: "partner_analyst" as const, orgId });
 const bytes = async (s: ReadableStream<Uint8Array>) => Buffer.from(await new Response(s).arrayBuffer());
 /** The kind of AppError a download is refused with (the adapter answers not_found 404, gone 410). */
-const refusal = (p: Promise<unknown>) => p.then(() => "served", (e: unknown) => (e instanceof AppError ? e.kind : e));
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => "served",
+    (e: unknown) => (e instanceof AppError ? e.kind : e),
+  );
 
 describe("the right to audit: downloading what was transferred", () => {
   it("gives the owning organisation its exact bytes, audited, and nobody else anything", async () => {
@@ -26,8 +30,10 @@ describe("the right to audit: downloading what was transferred", () => {
     expect(file.filename).toContain("police-crime.csv");
     expect(file.size).toBe(body.length);
     expect((await bytes(file.stream)).equals(body)).toBe(true);
-    const audit = await withContextClient({ kind: "org", orgId: owner.id }, async (c) =>
-      (await c.query(`SELECT action FROM audit_event WHERE target_id = $1 AND action = 'ingest.original_downloaded'`, [loaded.batchId])).rowCount,
+    const audit = await withContextClient(
+      { kind: "org", orgId: owner.id },
+      async (c) =>
+        (await c.query(`SELECT action FROM audit_event WHERE target_id = $1 AND action = 'ingest.original_downloaded'`, [loaded.batchId])).rowCount,
     );
     expect(audit).toBe(1);
 

@@ -21,18 +21,24 @@ function formRequest(fields: Record<string, string>, file?: { name: string; body
 }
 
 /** What POST /api/uploads/form hands the domain. */
-const handleFormUpload = (req: Request, user: Uploader) => formUpload(user, { contentLength: req.headers.get("content-length"), readForm: () => req.formData() });
+const handleFormUpload = (req: Request, user: Uploader) =>
+  formUpload(user, { contentLength: req.headers.get("content-length"), readForm: () => req.formData() });
 
 describe("the upload form without JavaScript", () => {
   it("loads a file posted as multipart and returns the batch to show", async () => {
-    const out = await handleFormUpload(formRequest({ dataset: "drug-alcohol" }, { name: "da.csv", body: await csvText("drug-alcohol", 12) }), uploader);
+    const out = await handleFormUpload(
+      formRequest({ dataset: "drug-alcohol" }, { name: "da.csv", body: await csvText("drug-alcohol", 12) }),
+      uploader,
+    );
     expect("batchId" in out).toBe(true);
     if ("batchId" in out) expect(await rowsOfBatch(uploader.orgId, "ds_drug_alcohol", out.batchId)).toBe(12);
   });
 
   it("explains a missing file, a missing dataset and a file over the form's limit", async () => {
     expect(await handleFormUpload(formRequest({ dataset: "drug-alcohol" }), uploader)).toEqual({ error: expect.stringMatching(/Choose a CSV file/) });
-    expect(await handleFormUpload(formRequest({}, { name: "x.csv", body: Buffer.from("a\n1\n") }), uploader)).toEqual({ error: expect.stringMatching(/Choose which dataset/) });
+    expect(await handleFormUpload(formRequest({}, { name: "x.csv", body: Buffer.from("a\n1\n") }), uploader)).toEqual({
+      error: expect.stringMatching(/Choose which dataset/),
+    });
     const big = new Request("http://portal.test/api/uploads/form", {
       method: "POST",
       body: "x",

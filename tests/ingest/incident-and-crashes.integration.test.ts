@@ -106,7 +106,10 @@ describe("bad identifiers and names get a plain answer, not a crash", () => {
   it("the no-JavaScript form refuses a NUL file name with the same message, and the command line is refused too", async () => {
     const form = new FormData();
     form.set("dataset", "housing-benefits");
-    form.set("file", new File([[headerLine("housing-benefits"), sampleRowCells("housing-benefits", 0).join(",")].join("\n")], "a\u0000b.csv", { type: "text/csv" }));
+    form.set(
+      "file",
+      new File([[headerLine("housing-benefits"), sampleRowCells("housing-benefits", 0).join(",")].join("\n")], "a\u0000b.csv", { type: "text/csv" }),
+    );
     const out = await formUpload(uploader, { contentLength: null, readForm: async () => form });
     expect(out).toEqual({ error: expect.stringMatching(/control character.*Rename the file/s) });
     await expect(ingest(orgId, "housing-benefits", "x\n", { originalFilename: "n\u0000.csv" })).rejects.toThrow(/Rename the file/);

@@ -16,8 +16,10 @@ afterAll(async () => {
 });
 
 async function batches(orgId: string) {
-  return withContextClient({ kind: "org", orgId }, async (c) =>
-    (await c.query<{ id: string; status: string }>(`SELECT id, status FROM upload_batch WHERE org_id = $1 ORDER BY created_at`, [orgId])).rows,
+  return withContextClient(
+    { kind: "org", orgId },
+    async (c) =>
+      (await c.query<{ id: string; status: string }>(`SELECT id, status FROM upload_batch WHERE org_id = $1 ORDER BY created_at`, [orgId])).rows,
   );
 }
 
@@ -53,13 +55,15 @@ describe("kill -9 in the middle of a load", () => {
     // sweep may get there first; either way the batch must end failed.
     await sweepInterruptedBatches();
 
-    const after = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
-      (
-        await c.query<{ status: string; message: string }>(
-          `SELECT b.status, r.message FROM upload_batch b JOIN ingest_batch_report r ON r.batch_id = b.id WHERE b.id = $1`,
-          [victim],
-        )
-      ).rows[0],
+    const after = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) =>
+        (
+          await c.query<{ status: string; message: string }>(
+            `SELECT b.status, r.message FROM upload_batch b JOIN ingest_batch_report r ON r.batch_id = b.id WHERE b.id = $1`,
+            [victim],
+          )
+        ).rows[0],
     );
     expect(after?.status).toBe("failed");
     expect(after?.message).toMatch(/interrupted before it finished.*Nothing from it was loaded/);
@@ -69,7 +73,10 @@ describe("kill -9 in the middle of a load", () => {
     expect((await batches(org.id)).find((b) => b.id === live.batchId)?.status).toBe("loaded");
     expect(await rowsOfBatch(org.id, "ds_housing_benefits", live.batchId)).toBe(30);
 
-    const chain = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query("SELECT first_bad_id FROM audit_verify_chain()")).rows[0]);
+    const chain = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) => (await c.query("SELECT first_bad_id FROM audit_verify_chain()")).rows[0],
+    );
     expect(chain.first_bad_id).toBeNull();
   }, 300_000);
 });

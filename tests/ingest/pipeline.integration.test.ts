@@ -42,8 +42,9 @@ describe("the ingest pipeline", () => {
     const second = await ingest(org.id, "youth-offending", await csvText("youth-offending", 30));
     expect((await batchStatus(org.id, first.batchId)).status).toBe("superseded");
     expect((await batchStatus(org.id, first.batchId)).superseded_by_id).toBe(second.batchId);
-    const live = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
-      (await c.query(`SELECT batch_id, count(*)::int AS n FROM ds_youth_offending_live GROUP BY batch_id`)).rows,
+    const live = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) => (await c.query(`SELECT batch_id, count(*)::int AS n FROM ds_youth_offending_live GROUP BY batch_id`)).rows,
     );
     expect(live).toEqual([{ batch_id: second.batchId, n: 30 }]);
   });
@@ -65,7 +66,10 @@ describe("the ingest pipeline", () => {
     off();
     expect(res).toEqual({ ok: true, datasetId: "drug-alcohol" });
     expect(heard.map((e) => e.kind)).toEqual(["withdrawn"]);
-    const live = await withContextClient({ kind: "org", orgId: org.id }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_drug_alcohol_live`)).rows[0].n);
+    const live = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_drug_alcohol_live`)).rows[0].n,
+    );
     expect(live).toBe(0);
     const audit = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
       (await c.query(`SELECT action FROM audit_event WHERE target_id = $1 ORDER BY id`, [loaded.batchId])).rows.map((r) => r.action),
@@ -80,11 +84,20 @@ describe("the ingest pipeline", () => {
     const b = await createSupplierOrganisation();
     const loaded = await ingest(a.id, "social-care", await csvText("social-care", 8));
     expect(await rowsOfBatch(b.id, "ds_social_care", loaded.batchId)).toBe(0);
-    for (const ctx of [{ kind: "researcher", userId: crypto.randomUUID() }, { kind: "admin", userId: crypto.randomUUID() }] as const) {
-      const n = await withContextClient(ctx, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_social_care WHERE batch_id = $1`, [loaded.batchId])).rows[0].n);
+    for (const ctx of [
+      { kind: "researcher", userId: crypto.randomUUID() },
+      { kind: "admin", userId: crypto.randomUUID() },
+    ] as const) {
+      const n = await withContextClient(
+        ctx,
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_social_care WHERE batch_id = $1`, [loaded.batchId])).rows[0].n,
+      );
       expect(n).toBe(0);
     }
-    const matching = await withContextClient({ kind: "matching" }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_social_care_live WHERE batch_id = $1`, [loaded.batchId])).rows[0].n);
+    const matching = await withContextClient(
+      { kind: "matching" },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM ds_social_care_live WHERE batch_id = $1`, [loaded.batchId])).rows[0].n,
+    );
     expect(matching).toBe(8);
   });
 
@@ -98,7 +111,11 @@ describe("the ingest pipeline", () => {
     for (const batchId of [crypto.randomUUID(), theirs.batchId, ours.batchId]) {
       await expect(
         withContextClient({ kind: "org", orgId: a.id }, (c) =>
-          c.query(`INSERT INTO ds_youth_offending (batch_id, org_id, line_no, address_key, yos_known) VALUES ($1, $2, 2, $3, true)`, [batchId, a.id, key]),
+          c.query(`INSERT INTO ds_youth_offending (batch_id, org_id, line_no, address_key, yos_known) VALUES ($1, $2, 2, $3, true)`, [
+            batchId,
+            a.id,
+            key,
+          ]),
         ),
       ).rejects.toThrow(/row-level security policy/);
     }
@@ -108,8 +125,15 @@ describe("the ingest pipeline", () => {
     const org = await createSupplierOrganisation();
     const result = await ingest(org.id, "youth-offending", await csvText("youth-offending", 230_000));
     expect(result).toMatchObject({ status: "loaded", rowsLoaded: 230_000 });
-    const lines = await withContextClient({ kind: "org", orgId: org.id }, async (c) =>
-      (await c.query(`SELECT count(*)::int AS n, count(DISTINCT line_no)::int AS d, min(line_no) AS lo, max(line_no) AS hi FROM ds_youth_offending WHERE batch_id = $1`, [result.batchId])).rows[0],
+    const lines = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) =>
+        (
+          await c.query(
+            `SELECT count(*)::int AS n, count(DISTINCT line_no)::int AS d, min(line_no) AS lo, max(line_no) AS hi FROM ds_youth_offending WHERE batch_id = $1`,
+            [result.batchId],
+          )
+        ).rows[0],
     );
     expect(lines).toEqual({ n: 230_000, d: 230_000, lo: 2, hi: 230_001 });
   });

@@ -61,8 +61,9 @@ describe.skipIf(!mounted)(title, () => {
     // Only the live batch's original remains; no partial file of the failed one.
     const files = filesUnder(path.join(mountPoint, "files")).map((f) => path.basename(f));
     expect(files).toEqual([`${liveBatch}.csv`]);
-    const live = await withContextClient({ kind: "org", orgId }, async (c) =>
-      (await c.query<{ status: string }>(`SELECT status FROM upload_batch WHERE id = $1`, [liveBatch])).rows[0]!.status,
+    const live = await withContextClient(
+      { kind: "org", orgId },
+      async (c) => (await c.query<{ status: string }>(`SELECT status FROM upload_batch WHERE id = $1`, [liveBatch])).rows[0]!.status,
     );
     expect(live).toBe("loaded");
     expect(await rowsOfBatch(orgId, "ds_housing_benefits", liveBatch)).toBe(20);

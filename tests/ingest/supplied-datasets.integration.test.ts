@@ -21,7 +21,8 @@ async function agreementWith(owner: string, suppliers: Record<string, string>) {
         endDate: daysFromToday(700),
       },
     });
-    for (const [datasetId, supplierOrgId] of Object.entries(suppliers)) await tx.agreementDataset.create({ data: { agreementId: a.id, datasetId, supplierOrgId } });
+    for (const [datasetId, supplierOrgId] of Object.entries(suppliers))
+      await tx.agreementDataset.create({ data: { agreementId: a.id, datasetId, supplierOrgId } });
   });
 }
 
@@ -30,7 +31,12 @@ describe("the datasets an organisation is offered on the upload form", () => {
     const county = await createOrganisation({ kind: "county_council" });
     const borough = await createOrganisation({ kind: "borough_council" });
     const police = await createOrganisation({ kind: "police" });
-    await agreementWith(county.id, { "school-readiness": county.id, "social-care": county.id, "housing-benefits": borough.id, "police-crime": police.id });
+    await agreementWith(county.id, {
+      "school-readiness": county.id,
+      "social-care": county.id,
+      "housing-benefits": borough.id,
+      "police-crime": police.id,
+    });
     await agreementWith(county.id, { "troubled-families": county.id });
     expect(await datasetsSuppliedBy({ kind: "org", orgId: borough.id })).toEqual(["housing-benefits"]);
     expect(await datasetsSuppliedBy({ kind: "org", orgId: police.id })).toEqual(["police-crime"]);

@@ -41,7 +41,10 @@ afterAll(async () => {
 });
 
 async function outboxRow(id: string) {
-  return withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query(`SELECT * FROM notification_outbox WHERE id = $1`, [id])).rows[0]);
+  return withContextClient(
+    { kind: "system", purpose: "test" },
+    async (c) => (await c.query(`SELECT * FROM notification_outbox WHERE id = $1`, [id])).rows[0],
+  );
 }
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
@@ -59,7 +62,14 @@ describe("queueMail and delivery over SMTP", () => {
     const org = await createOrganisation();
     const to = `analyst-${crypto.randomUUID().slice(0, 8)}@partner.test`;
     const id = await withContextClient({ kind: "org", orgId: org.id }, (c) =>
-      queueMail(c, { to, subject: "Batch loaded", text: "Your batch was loaded.\nNothing else to do.", html: "<p>Your batch was loaded.</p>", kind: "ingest.loaded", orgId: org.id }),
+      queueMail(c, {
+        to,
+        subject: "Batch loaded",
+        text: "Your batch was loaded.\nNothing else to do.",
+        html: "<p>Your batch was loaded.</p>",
+        kind: "ingest.loaded",
+        orgId: org.id,
+      }),
     );
     await expect(
       withContextClient({ kind: "org", orgId: org.id }, async (c) => {
@@ -80,14 +90,22 @@ describe("queueMail and delivery over SMTP", () => {
       const r = await outboxRow(id);
       return r.status === "sent" && r;
     });
-    expect(row).toMatchObject({ attempts: 1, last_error: null, delivered_via: `smtp:127.0.0.1:${port}`, body: "Your batch was loaded.\nNothing else to do." });
+    expect(row).toMatchObject({
+      attempts: 1,
+      last_error: null,
+      delivered_via: `smtp:127.0.0.1:${port}`,
+      body: "Your batch was loaded.\nNothing else to do.",
+    });
     // A second sweep must not send it again.
     await dispatchPendingMail();
     await new Promise((r) => setTimeout(r, 1500));
     expect(peer!.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject)).toEqual(["Batch loaded"]);
 
     // Organisations may queue but not read the outbox; administrators read it.
-    const seenByOrg = await withContextClient({ kind: "org", orgId: org.id }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM notification_outbox`)).rows[0].n);
+    const seenByOrg = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM notification_outbox`)).rows[0].n,
+    );
     expect(seenByOrg).toBe(0);
     const listed = (await listOutbox(adminCtx())).items.find((m) => m.id === id);
     expect(listed).toMatchObject({ to, subject: "Batch loaded", status: "sent", kind: "ingest.loaded", orgName: org.name });
@@ -96,11 +114,16 @@ describe("queueMail and delivery over SMTP", () => {
   it("refuses a malformed message with a specific reason and queues nothing", async () => {
     const org = await createOrganisation();
     const attempt = (over: object) =>
-      withContextClient({ kind: "org", orgId: org.id }, (c) => queueMail(c, { to: "dpo@org.test", subject: "S", text: "T", kind: "ingest.loaded", ...over }));
+      withContextClient({ kind: "org", orgId: org.id }, (c) =>
+        queueMail(c, { to: "dpo@org.test", subject: "S", text: "T", kind: "ingest.loaded", ...over }),
+      );
     await expect(attempt({ to: "not an address" })).rejects.toThrow(MailInputError);
     await expect(attempt({ subject: "Two\r\nBcc: victim@example.org" })).rejects.toThrow(/The subject must be one line/);
     await expect(attempt({ kind: "Loaded" })).rejects.toThrow(/area\.event/);
-    const n = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE to_address = 'dpo@org.test'`)).rows[0].n);
+    const n = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM notification_outbox WHERE to_address = 'dpo@org.test'`)).rows[0].n,
+    );
     expect(n).toBe(0);
   });
 });
@@ -132,7 +155,11 @@ describe("activation links", () => {
       const slot = target as Record<string, unknown>;
       const original = slot[key] as (...x: unknown[]) => unknown;
       slot[key] = (...args: unknown[]) => {
-        output.push(args.map((a) => (typeof a === "string" ? a : a instanceof Uint8Array ? Buffer.from(a).toString() : (JSON.stringify(a) ?? String(a)))).join(" "));
+        output.push(
+          args
+            .map((a) => (typeof a === "string" ? a : a instanceof Uint8Array ? Buffer.from(a).toString() : (JSON.stringify(a) ?? String(a))))
+            .join(" "),
+        );
         return original.apply(target, args);
       };
       return () => (slot[key] = original);
@@ -145,12 +172,22 @@ describe("activation links", () => {
     let first: string;
     let second: string;
     try {
-      ({ activationUrl: first } = await createAccount(admin, { email, displayName: "Ivy Invitee", role: "partner_analyst", orgId: org.id, externalSubject: "" }));
-      const invite = await peer!.waitFor((m) => m.envelopeTo.includes(email) && m.parsed.subject === "Your Essex Data Platform account: set your password");
+      ({ activationUrl: first } = await createAccount(admin, {
+        email,
+        displayName: "Ivy Invitee",
+        role: "partner_analyst",
+        orgId: org.id,
+        externalSubject: "",
+      }));
+      const invite = await peer!.waitFor(
+        (m) => m.envelopeTo.includes(email) && m.parsed.subject === "Your Essex Data Platform account: set your password",
+      );
       expect(invite.parsed.text).toContain(first);
       expect(invite.parsed.text).toContain("Dear Ivy Invitee");
 
-      const userId = (await withContextClient({ kind: "system", purpose: "test" }, (c) => c.query(`SELECT id FROM app_user WHERE email = $1`, [email]))).rows[0].id as string;
+      const userId = (
+        await withContextClient({ kind: "system", purpose: "test" }, (c) => c.query(`SELECT id FROM app_user WHERE email = $1`, [email]))
+      ).rows[0].id as string;
       second = await newActivationLink(admin, userId);
       const reset = await peer!.waitFor((m) => m.envelopeTo.includes(email) && m.parsed.subject === "Essex Data Platform: set a new password");
       expect(reset.parsed.text).toContain(second);
@@ -165,7 +202,11 @@ describe("activation links", () => {
     const tokens = [first, second].map((u) => u.split("/activate/")[1]!);
     for (const t of tokens) expect(output.join("\n")).not.toContain(t);
 
-    const stored = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query(`SELECT kind, body, html, sensitive FROM notification_outbox WHERE to_address = $1 ORDER BY created_at`, [email])).rows);
+    const stored = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) =>
+        (await c.query(`SELECT kind, body, html, sensitive FROM notification_outbox WHERE to_address = $1 ORDER BY created_at`, [email])).rows,
+    );
     expect(stored).toEqual([
       { kind: "account.activation", body: REMOVED_BODY, html: null, sensitive: true },
       { kind: "account.password-reset", body: REMOVED_BODY, html: null, sensitive: true },
@@ -192,7 +233,12 @@ describe("a mail server that cannot be reached", () => {
       expect(r.last_error).toMatch(/ECONNREFUSED/);
     }
     const { items, summary } = await listOutbox(adminCtx(), { status: "failed" });
-    expect(items.filter((m) => m.to === to).map((m) => [m.subject, m.status, m.attempts]).sort()).toEqual([
+    expect(
+      items
+        .filter((m) => m.to === to)
+        .map((m) => [m.subject, m.status, m.attempts])
+        .sort(),
+    ).toEqual([
       ["Retried by an administrator", "failed", 3],
       ["Retried on schedule", "failed", 3],
     ]);
@@ -208,7 +254,9 @@ describe("a mail server that cannot be reached", () => {
 
     // The other one is picked up by the sweep once its hourly retry is due: nothing is left behind.
     expect((await outboxRow(automatic)).status).toBe("failed");
-    await withContextClient({ kind: "system", purpose: "test" }, (c) => c.query(`UPDATE notification_outbox SET next_attempt_at = now() WHERE id = $1`, [automatic]));
+    await withContextClient({ kind: "system", purpose: "test" }, (c) =>
+      c.query(`UPDATE notification_outbox SET next_attempt_at = now() WHERE id = $1`, [automatic]),
+    );
     await dispatchPendingMail();
     await peer.waitFor((m) => m.envelopeTo.includes(to) && m.parsed.subject === "Retried on schedule");
     const done = await until("the scheduled retry to be marked delivered", async () => {

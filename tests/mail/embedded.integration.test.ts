@@ -38,7 +38,13 @@ describe("the embedded mail server", () => {
     const org = await createOrganisation();
     const to = `dpo-${crypto.randomUUID().slice(0, 8)}@council.test`;
     const id = await withContextClient({ kind: "org", orgId: org.id }, (c) =>
-      queueMail(c, { to, subject: "Incident notice", text: "A file was not pseudonymised.\nIt was deleted.", kind: "ingest.incident", orgId: org.id }),
+      queueMail(c, {
+        to,
+        subject: "Incident notice",
+        text: "A file was not pseudonymised.\nIt was deleted.",
+        kind: "ingest.incident",
+        orgId: org.id,
+      }),
     );
     await dispatchPendingMail();
     const ctx = { kind: "admin" as const, userId: adminId };
@@ -57,7 +63,10 @@ describe("the embedded mail server", () => {
     expect(message!.text.trim()).toBe("A file was not pseudonymised.\nIt was deleted.");
 
     // The mailbox is the administrators' alone.
-    const seenByOrg = await withContextClient({ kind: "org", orgId: org.id }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM mail_received`)).rows[0].n);
+    const seenByOrg = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM mail_received`)).rows[0].n,
+    );
     expect(seenByOrg).toBe(0);
     expect(await getReceivedMessage(ctx, "not-a-uuid")).toBeNull();
   });
@@ -65,9 +74,20 @@ describe("the embedded mail server", () => {
   it("accepts mail only from the portal (its random credentials), not from any local process", async () => {
     const stranger = nodemailer.createTransport({ host: server.host, port: server.port, secure: false, ignoreTLS: true });
     await expect(stranger.sendMail({ from: "x@local.test", to: "victim@council.test", subject: "Spoofed", text: "hello" })).rejects.toThrow(/auth/i);
-    const wrong = nodemailer.createTransport({ host: server.host, port: server.port, secure: false, ignoreTLS: true, auth: { user: server.user, pass: "guess" } });
-    await expect(wrong.sendMail({ from: "x@local.test", to: "victim@council.test", subject: "Spoofed", text: "hello" })).rejects.toThrow(/Invalid username or password/);
-    const n = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM mail_received WHERE subject = 'Spoofed'`)).rows[0].n);
+    const wrong = nodemailer.createTransport({
+      host: server.host,
+      port: server.port,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: server.user, pass: "guess" },
+    });
+    await expect(wrong.sendMail({ from: "x@local.test", to: "victim@council.test", subject: "Spoofed", text: "hello" })).rejects.toThrow(
+      /Invalid username or password/,
+    );
+    const n = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM mail_received WHERE subject = 'Spoofed'`)).rows[0].n,
+    );
     expect(n).toBe(0);
   });
 });

@@ -30,7 +30,11 @@ export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
     onData(stream, session, done) {
       simpleParser(stream)
         .then((parsed) => {
-          const m = { envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
+          const m = {
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            parsed,
+          };
           received.push(m);
           for (const w of [...waiters]) {
             if (!w.match(m)) continue;
@@ -54,7 +58,10 @@ export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
       const found = received.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching message within ${ms} ms (received: ${received.map((r) => r.parsed.subject).join(" | ") || "none"})`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching message within ${ms} ms (received: ${received.map((r) => r.parsed.subject).join(" | ") || "none"})`)),
+          ms,
+        );
         waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
       });
     },

@@ -35,7 +35,10 @@ beforeAll(async () => {
           .map((q) => Number(q.line)),
       );
       const lines = csv.split(/\r?\n/);
-      const header = lines[0]!.replace(/^\uFEFF/, "").split(",").map((h) => h.trim().toLowerCase());
+      const header = lines[0]!
+        .replace(/^\uFEFF/, "")
+        .split(",")
+        .map((h) => h.trim().toLowerCase());
       let n = 1;
       while (quirky.has(n) || quirky.has(n + 1)) n++;
       const cells = lines[n]!.split(",");
@@ -71,7 +74,12 @@ describe("key-quality warnings", () => {
     // household key, though the police file holds rows under the very same (blank) key.
     const unplaced = (await analysisRows(runId)).filter((r) => r.area === "unknown");
     expect(unplaced).toHaveLength(1);
-    expect(unplaced[0]).toMatchObject({ linked_police_crime: false, linked_housing_benefits: false, linked_social_care_household: false, oa_code: null });
+    expect(unplaced[0]).toMatchObject({
+      linked_police_crime: false,
+      linked_housing_benefits: false,
+      linked_social_care_household: false,
+      oa_code: null,
+    });
   });
 
   it("finds a blank digest nobody registered when it is used both as a person key and as an address key", async () => {

@@ -29,12 +29,18 @@ describe("kill -9 in the middle of a matching run", () => {
     expect(children).toBeGreaterThan(0);
 
     // The next run, in a process of its own that has done all the work and waits before COMMIT.
-    const run = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.create({ data: { agreementId: pilot.agreementId, trigger: "on-demand" } }));
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/shims/register.mjs", "tests/matching/fixtures/stalled-run.ts", run.id], {
-      cwd: root,
-      env: process.env,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const run = await withContext({ kind: "matching" }, (tx) =>
+      tx.matchingRun.create({ data: { agreementId: pilot.agreementId, trigger: "on-demand" } }),
+    );
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--import", "./scripts/shims/register.mjs", "tests/matching/fixtures/stalled-run.ts", run.id],
+      {
+        cwd: root,
+        env: process.env,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve, reject) => {
       let out = "";
@@ -71,7 +77,10 @@ describe("kill -9 in the middle of a matching run", () => {
     expect(await liveRun(pilot.agreementId)).toBe(run.id);
     expect(await analysisRows(run.id)).toBe(children);
 
-    const chain = await withContextClient({ kind: "system", purpose: "test" }, async (c) => (await c.query("SELECT first_bad_id FROM audit_verify_chain()")).rows[0]);
+    const chain = await withContextClient(
+      { kind: "system", purpose: "test" },
+      async (c) => (await c.query("SELECT first_bad_id FROM audit_verify_chain()")).rows[0],
+    );
     expect(chain.first_bad_id).toBeNull();
   }, 300_000);
 });

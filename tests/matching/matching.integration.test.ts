@@ -126,7 +126,10 @@ describe("the matching job", () => {
     // Only the live run's analysis rows are kept (old ones are removed just after the switch).
     const keptRuns = () =>
       withContextClient({ kind: "researcher", userId: crypto.randomUUID() }, (c) =>
-        c.query<{ run_id: string }>("SELECT DISTINCT run_id FROM analysis_child WHERE run_id IN (SELECT id FROM matching_run WHERE agreement_id = $1)", [pilot.agreementId]),
+        c.query<{ run_id: string }>(
+          "SELECT DISTINCT run_id FROM analysis_child WHERE run_id IN (SELECT id FROM matching_run WHERE agreement_id = $1)",
+          [pilot.agreementId],
+        ),
       ).then((r) => r.rows.map((x) => x.run_id));
     await waitFor(async () => (await keptRuns()).length === 1);
     expect(await keptRuns()).toEqual([run.id]);

@@ -9,18 +9,35 @@ afterAll(closeDatabase);
 
 async function newRun(): Promise<string> {
   const owner = await createOrganisation({ kind: "county_council" });
-  const agreementId = await withContext({ kind: "system", purpose: "test" }, async (tx) =>
-    (
-      await tx.agreement.create({
-        data: { slug: `ux-${randomUUID().slice(0, 8)}`, name: "t", purpose: "t", ownerOrgId: owner.id, startDate: daysFromToday(-30), reviewDate: daysFromToday(335), endDate: daysFromToday(700) },
-      })
-    ).id,
+  const agreementId = await withContext(
+    { kind: "system", purpose: "test" },
+    async (tx) =>
+      (
+        await tx.agreement.create({
+          data: {
+            slug: `ux-${randomUUID().slice(0, 8)}`,
+            name: "t",
+            purpose: "t",
+            ownerOrgId: owner.id,
+            startDate: daysFromToday(-30),
+            reviewDate: daysFromToday(335),
+            endDate: daysFromToday(700),
+          },
+        })
+      ).id,
   );
-  return withContextClient({ kind: "matching" }, async (c) => (await c.query<{ id: string }>(`INSERT INTO matching_run (agreement_id, trigger) VALUES ($1, 'on-demand') RETURNING id`, [agreementId])).rows[0]!.id);
+  return withContextClient(
+    { kind: "matching" },
+    async (c) =>
+      (await c.query<{ id: string }>(`INSERT INTO matching_run (agreement_id, trigger) VALUES ($1, 'on-demand') RETURNING id`, [agreementId]))
+        .rows[0]!.id,
+  );
 }
 
 const setRun = (id: string, status: string, progress: number, stage: string) =>
-  withContextClient({ kind: "matching" }, (c) => c.query(`UPDATE matching_run SET status = $2, progress = $3, stage = $4 WHERE id = $1`, [id, status, progress, stage]));
+  withContextClient({ kind: "matching" }, (c) =>
+    c.query(`UPDATE matching_run SET status = $2, progress = $3, stage = $4 WHERE id = $1`, [id, status, progress, stage]),
+  );
 
 describe("live matching progress", () => {
   it("streams each change of a run until it finishes, then ends", async () => {

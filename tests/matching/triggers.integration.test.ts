@@ -27,7 +27,9 @@ beforeAll(async () => {
   await startJobs({ log: () => {} });
   // Start-up's own check may queue a run for batches already loaded; let it finish first.
   await waitFor(async () => {
-    const open = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.count({ where: { agreementId: pilot, status: { in: ["queued", "running"] } } }));
+    const open = await withContext({ kind: "matching" }, (tx) =>
+      tx.matchingRun.count({ where: { agreementId: pilot, status: { in: ["queued", "running"] } } }),
+    );
     return open === 0;
   }, 120_000);
 }, 180_000);
@@ -39,7 +41,9 @@ afterAll(async () => {
 
 async function runFor(batchId: string, trigger: string) {
   return waitFor(async () => {
-    const runs = await withContext({ kind: "matching" }, (tx) => tx.matchingRun.findMany({ where: { agreementId: pilot, trigger }, orderBy: { version: "desc" }, take: 1 }));
+    const runs = await withContext({ kind: "matching" }, (tx) =>
+      tx.matchingRun.findMany({ where: { agreementId: pilot, trigger }, orderBy: { version: "desc" }, take: 1 }),
+    );
     const r = runs[0];
     if (r?.status === "failed") throw new Error(`run ${r.version} failed: ${r.error}`);
     return r?.status === "succeeded" && (trigger === "batch-withdrawn" ? !r.batchIds.includes(batchId) : r.batchIds.includes(batchId)) ? r : null;

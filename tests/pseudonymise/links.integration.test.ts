@@ -24,14 +24,23 @@ function pseudonymiseCli(args: string[], out: string): Promise<number | null> {
 
 const column = (csv: string, name: string) => {
   const [header, ...lines] = csv.trim().split(/\r?\n/);
-  const at = header!.replace(/^\uFEFF/, "").split(",").indexOf(name);
+  const at = header!
+    .replace(/^\uFEFF/, "")
+    .split(",")
+    .indexOf(name);
   return lines.map((l) => l.split(",")[at]);
 };
 
 const matchedKeys = (runId: string, datasetId: string) =>
-  withContextClient({ kind: "matching" }, async (c) =>
-    (await c.query<{ matched_keys: number; row_count: number }>("SELECT matched_keys, row_count FROM matching_run_dataset WHERE run_id = $1 AND dataset_id = $2", [runId, datasetId]))
-      .rows[0],
+  withContextClient(
+    { kind: "matching" },
+    async (c) =>
+      (
+        await c.query<{ matched_keys: number; row_count: number }>(
+          "SELECT matched_keys, row_count FROM matching_run_dataset WHERE run_id = $1 AND dataset_id = $2",
+          [runId, datasetId],
+        )
+      ).rows[0],
   );
 
 describe("pseudonymisation at source, end to end", () => {
@@ -46,13 +55,20 @@ describe("pseudonymisation at source, end to end", () => {
     expect(fs.readFileSync(raw, "utf8").split("\n", 1)[0]).toMatch(/^(\uFEFF)?address_line_1,postcode,/);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "portal-pseudonymise-"));
     const map = path.join(work, "police.json");
-    const policeColumns = getDataset("police-crime").columns.map((c) => c.name).filter((c) => c !== "address_key");
+    const policeColumns = getDataset("police-crime")
+      .columns.map((c) => c.name)
+      .filter((c) => c !== "address_key");
     fs.writeFileSync(
       map,
       JSON.stringify({
         format: MAPPING_FORMAT,
         dataset: "police-crime",
-        keys: { address_key: [{ heading: "address_line_1", column: "address_line_1" }, { heading: "postcode", column: "postcode" }] },
+        keys: {
+          address_key: [
+            { heading: "address_line_1", column: "address_line_1" },
+            { heading: "postcode", column: "postcode" },
+          ],
+        },
         columns: Object.fromEntries(policeColumns.map((c) => [c, { column: c }])),
       }),
     );

@@ -120,7 +120,9 @@ describe("a release request from draft to release", () => {
     }
     // Rendered exactly as released: no count at or below the threshold is shown.
     for (const r of report.rendered) {
-      for (const c of r.table.cells) for (const v of [c.value, c.numerator, c.denominator]) if (v && !v.suppressed && v.value !== null && r.table.measure === "count") expect(v.value).toBeGreaterThan(5);
+      for (const c of r.table.cells)
+        for (const v of [c.value, c.numerator, c.denominator])
+          if (v && !v.suppressed && v.value !== null && r.table.measure === "count") expect(v.value).toBeGreaterThan(5);
     }
     expect(report.crossRelease.earlierReleases).toEqual([]);
 
@@ -137,10 +139,14 @@ describe("a release request from draft to release", () => {
     await refused(addOutput(researcher, { requestId, table: "gld", year: null, district: null }), "not-draft");
     await refused(submitRequest(researcher, { requestId }), "not-draft");
     await expect(
-      withContextClient({ kind: "researcher", userId: researcher.userId }, (c) => c.query("UPDATE release_request SET title = 'changed' WHERE id = $1", [requestId])),
+      withContextClient({ kind: "researcher", userId: researcher.userId }, (c) =>
+        c.query("UPDATE release_request SET title = 'changed' WHERE id = $1", [requestId]),
+      ),
     ).rejects.toThrow(/no longer a draft/);
     await expect(
-      withContextClient({ kind: "researcher", userId: researcher.userId }, (c) => c.query("DELETE FROM release_output WHERE request_id = $1", [requestId])),
+      withContextClient({ kind: "researcher", userId: researcher.userId }, (c) =>
+        c.query("DELETE FROM release_output WHERE request_id = $1", [requestId]),
+      ),
     ).rejects.toThrow(/cannot change once it is submitted/);
     expect(await snapshot(requestId)).toEqual(before);
   });
@@ -232,14 +238,24 @@ describe("a release request from draft to release", () => {
     for (const row of shown.rows) expect(file.bytes.toString("utf8")).toContain(row.join(","));
     expect(detail.release?.label).toBe(out.release!.label);
 
-    const [mail] = await ownerQuery<{ subject: string }>("SELECT subject FROM notification_outbox WHERE kind = 'release.released' AND to_address = $1", [researcher.email]);
+    const [mail] = await ownerQuery<{ subject: string }>(
+      "SELECT subject FROM notification_outbox WHERE kind = 'release.released' AND to_address = $1",
+      [researcher.email],
+    );
     expect(mail!.subject).toContain("approved and released");
 
-    const audit = await ownerQuery<{ action: string }>(
-      "SELECT action FROM audit_event WHERE target_id = ANY($1) ORDER BY id",
-      [[requestId, entry.id]],
+    const audit = await ownerQuery<{ action: string }>("SELECT action FROM audit_event WHERE target_id = ANY($1) ORDER BY id", [
+      [requestId, entry.id],
+    ]);
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        "release.request.new-version",
+        "release.request.submit",
+        "release.request.view",
+        "release.request.approve",
+        "release.publish",
+      ]),
     );
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["release.request.new-version", "release.request.submit", "release.request.view", "release.request.approve", "release.publish"]));
   });
 
   it("a released file that was changed on disk is refused with a clear message, not served", async () => {
@@ -360,7 +376,9 @@ describe("cross-release protection on the platform", () => {
     const released = await reviewRequest(approver, { requestId: first, decision: "approve" });
     const earlier = (await getRequest(researcher, { requestId: first })).report!.rendered[0]!.table;
 
-    await withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 3 } }));
+    await withContext({ kind: "system", purpose: "test" }, (tx) =>
+      tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 3 } }),
+    );
     try {
       const second = (await draft(researcher, "Output areas at threshold 3")).id;
       await addOutput(researcher, { requestId: second, table: "gld-oa", year: null, district: null });
@@ -371,7 +389,8 @@ describe("cross-release protection on the platform", () => {
       later.cells.forEach((cell, i) => {
         const before = earlier.cells[i]!;
         expect(cell.key).toEqual(before.key);
-        for (const part of ["numerator", "denominator"] as const) if (before[part]?.suppressed) expect(cell[part]?.suppressed, JSON.stringify(cell.key)).toBe(true);
+        for (const part of ["numerator", "denominator"] as const)
+          if (before[part]?.suppressed) expect(cell[part]?.suppressed, JSON.stringify(cell.key)).toBe(true);
       });
       // At threshold 3 the dashboard would show some of them: the earlier release forced them.
       expect(report.crossRelease.forced).toBeGreaterThan(0);
@@ -379,7 +398,9 @@ describe("cross-release protection on the platform", () => {
       expect(report.outputs[0]!.forcedBy).toEqual([released.release!.label]);
       expect(later.cells.some((c) => c.forcedBy?.includes(released.release!.label))).toBe(true);
     } finally {
-      await withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 5 } }));
+      await withContext({ kind: "system", purpose: "test" }, (tx) =>
+        tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: 5 } }),
+      );
     }
   });
 });
@@ -387,7 +408,9 @@ describe("cross-release protection on the platform", () => {
 describe("a release between submission and approval", () => {
   it("changes what an approved request may show: the approval is refused as stale and nothing changes", async () => {
     const setThreshold = (n: number) =>
-      withContext({ kind: "system", purpose: "test" }, (tx) => tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: n } }));
+      withContext({ kind: "system", purpose: "test" }, (tx) =>
+        tx.agreement.update({ where: { id: pilot.agreementId }, data: { suppressionThreshold: n } }),
+      );
     const output = { table: "gld-oa", year: 2015, district: null };
     const waiting = (await draft(researcher, "Checked at threshold 5")).id;
     await addOutput(researcher, { requestId: waiting, ...output });
@@ -443,7 +466,10 @@ describe("more than one data owner", () => {
     } finally {
       await setApprovalRule(admin, { agreementId: pilot.agreementId, dataOwnersMustApprove: false });
     }
-    const [audit] = await ownerQuery<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'release.rule.set' AND target_id = $1", [pilot.agreementId]);
+    const [audit] = await ownerQuery<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_event WHERE action = 'release.rule.set' AND target_id = $1",
+      [pilot.agreementId],
+    );
     expect(audit!.n).toBe(2);
   });
 });

@@ -31,10 +31,24 @@ describe("SFTP inbox configuration", () => {
     expect(() => decryptCredential([v, iv, tag, flipped.toString("base64")].join("."))).toThrow(/cannot be decrypted/);
 
     const org = await createOrganisation();
-    const form = inboxFormSchema.parse({ orgId: org.id, host: "sftp.example.org", port: "2222", username: "essex", authMethod: "private_key", credential: KEY, hostKeyFingerprint: FP, directory: "/upload", enabled: "on", pollIntervalMinutes: "30" });
+    const form = inboxFormSchema.parse({
+      orgId: org.id,
+      host: "sftp.example.org",
+      port: "2222",
+      username: "essex",
+      authMethod: "private_key",
+      credential: KEY,
+      hostKeyFingerprint: FP,
+      directory: "/upload",
+      enabled: "on",
+      pollIntervalMinutes: "30",
+    });
     const saved = await saveInbox({ kind: "admin", userId: crypto.randomUUID() }, { label: "admin" }, form);
     expect(saved.ok).toBe(true);
-    const raw = await withContextClient({ kind: "admin", userId: crypto.randomUUID() }, async (c) => (await c.query(`SELECT credential_encrypted FROM sftp_inbox WHERE org_id = $1`, [org.id])).rows[0]);
+    const raw = await withContextClient(
+      { kind: "admin", userId: crypto.randomUUID() },
+      async (c) => (await c.query(`SELECT credential_encrypted FROM sftp_inbox WHERE org_id = $1`, [org.id])).rows[0],
+    );
     expect(raw.credential_encrypted).not.toContain("OPENSSH");
     const listed = (await listInboxes({ kind: "admin", userId: crypto.randomUUID() })).find((i) => i.orgId === org.id)!;
     expect(listed).toMatchObject({ host: "sftp.example.org", port: 2222, pollIntervalMinutes: 30 });
@@ -45,12 +59,25 @@ describe("SFTP inbox configuration", () => {
     const again = await saveInbox({ kind: "admin", userId: crypto.randomUUID() }, { label: "admin" }, { ...form, credential: "", port: 22 });
     expect(again).toEqual({ ok: true, id: listed.id });
     expect((await loadInboxForPolling(listed.id))!.credential).toBe(KEY);
-    const seenByOrg = await withContextClient({ kind: "org", orgId: org.id }, async (c) => (await c.query(`SELECT count(*)::int AS n FROM sftp_inbox`)).rows[0].n);
+    const seenByOrg = await withContextClient(
+      { kind: "org", orgId: org.id },
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM sftp_inbox`)).rows[0].n,
+    );
     expect(seenByOrg).toBe(0);
   });
 
   it("explains every bad field", () => {
-    const r = inboxFormSchema.safeParse({ orgId: "x", host: "bad host", port: "0", username: "", authMethod: "private_key", credential: "not a key", hostKeyFingerprint: "ab:cd", directory: "/a/../b", pollIntervalMinutes: "0" });
+    const r = inboxFormSchema.safeParse({
+      orgId: "x",
+      host: "bad host",
+      port: "0",
+      username: "",
+      authMethod: "private_key",
+      credential: "not a key",
+      hostKeyFingerprint: "ab:cd",
+      directory: "/a/../b",
+      pollIntervalMinutes: "0",
+    });
     expect(r.success).toBe(false);
     const fields = new Set(r.error!.issues.map((i) => String(i.path[0])));
     for (const f of ["orgId", "host", "port", "username", "hostKeyFingerprint", "directory", "pollIntervalMinutes"]) expect(fields).toContain(f);
@@ -60,7 +87,18 @@ describe("SFTP inbox configuration", () => {
     const admin = { kind: "admin" as const, userId: crypto.randomUUID() };
     const make = async (over: { enabled: boolean }) => {
       const org = await createOrganisation();
-      const form = inboxFormSchema.parse({ orgId: org.id, host: "sftp.example.org", port: "22", username: "u", authMethod: "password", credential: "secret", hostKeyFingerprint: FP, directory: "/in", enabled: over.enabled ? "on" : "", pollIntervalMinutes: "15" });
+      const form = inboxFormSchema.parse({
+        orgId: org.id,
+        host: "sftp.example.org",
+        port: "22",
+        username: "u",
+        authMethod: "password",
+        credential: "secret",
+        hostKeyFingerprint: FP,
+        directory: "/in",
+        enabled: over.enabled ? "on" : "",
+        pollIntervalMinutes: "15",
+      });
       const saved = await saveInbox(admin, { label: "admin" }, form);
       if (!saved.ok) throw new Error(saved.message);
       return saved.id;
@@ -70,7 +108,9 @@ describe("SFTP inbox configuration", () => {
     const due = await dueInboxes();
     expect(due).toContain(on);
     expect(due).not.toContain(off);
-    await withContextClient({ kind: "system", purpose: "test" }, (c) => c.query(`UPDATE sftp_inbox SET last_polled_at = now() - interval '5 minutes' WHERE id = $1`, [on]));
+    await withContextClient({ kind: "system", purpose: "test" }, (c) =>
+      c.query(`UPDATE sftp_inbox SET last_polled_at = now() - interval '5 minutes' WHERE id = $1`, [on]),
+    );
     expect(await dueInboxes()).not.toContain(on);
     expect(await dueInboxes(new Date(Date.now() + 11 * 60_000))).toContain(on);
   });

@@ -43,7 +43,10 @@ async function inboxFor(orgId: string, over: Partial<Record<string, string>> = {
 }
 
 async function statuses(orgId: string) {
-  return withContextClient({ kind: "org", orgId }, async (c) => (await c.query(`SELECT original_filename AS name, status FROM upload_batch ORDER BY original_filename`)).rows);
+  return withContextClient(
+    { kind: "org", orgId },
+    async (c) => (await c.query(`SELECT original_filename AS name, status FROM upload_batch ORDER BY original_filename`)).rows,
+  );
 }
 
 describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
@@ -69,7 +72,12 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
     const first = await pollInbox(id);
     expect(first.ok, first.message).toBe(true);
     const byName = Object.fromEntries(first.files.map((f) => [f.name, f.status]));
-    expect(byName).toEqual({ "housing-benefits.csv": "loaded", "youth-offending.csv": "skipped-incomplete", "drug-alcohol.csv": "refused", "minutes.csv": "refused-name" });
+    expect(byName).toEqual({
+      "housing-benefits.csv": "loaded",
+      "youth-offending.csv": "skipped-incomplete",
+      "drug-alcohol.csv": "refused",
+      "minutes.csv": "refused-name",
+    });
     expect(fs.existsSync(path.join(dir, "processed", "housing-benefits.csv"))).toBe(true);
     expect(fs.existsSync(path.join(dir, "housing-benefits.csv.done"))).toBe(false);
     const loaded = JSON.parse(fs.readFileSync(path.join(dir, "housing-benefits.csv.result.json"), "utf8"));
@@ -85,8 +93,15 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
     const second = await pollInbox(id);
     expect(second.files.map((f) => [f.name, f.status])).toEqual([["youth-offending.csv", "loaded"]]);
     expect(fs.existsSync(path.join(dir, "processed", "youth-offending.csv"))).toBe(true);
-    expect((await statuses(org.id)).map((r) => `${r.name}:${r.status}`)).toEqual(["drug-alcohol.csv:refused", "housing-benefits.csv:loaded", "youth-offending.csv:loaded"]);
-    const inbox = await withContextClient({ kind: "admin", userId: crypto.randomUUID() }, async (c) => (await c.query(`SELECT last_polled_at, last_result FROM sftp_inbox WHERE id = $1`, [id])).rows[0]);
+    expect((await statuses(org.id)).map((r) => `${r.name}:${r.status}`)).toEqual([
+      "drug-alcohol.csv:refused",
+      "housing-benefits.csv:loaded",
+      "youth-offending.csv:loaded",
+    ]);
+    const inbox = await withContextClient(
+      { kind: "admin", userId: crypto.randomUUID() },
+      async (c) => (await c.query(`SELECT last_polled_at, last_result FROM sftp_inbox WHERE id = $1`, [id])).rows[0],
+    );
     expect(inbox.last_polled_at).not.toBeNull();
   });
 
@@ -105,7 +120,10 @@ describe(`SFTP inbox polling against ${sftpServerDescription()}`, () => {
 
 // The test OpenSSH runs as this machine's user without PAM, so it can only check keys; password
 // sign-in is exercised against the in-process server, and the skip says so in the output.
-if (KIND === "openssh") console.info("[sftp tests] password sign-in: skipped against OpenSSH (its test configuration accepts keys only); it runs with SFTP_TEST_SERVER=inprocess, as CI's second SFTP pass does.");
+if (KIND === "openssh")
+  console.info(
+    "[sftp tests] password sign-in: skipped against OpenSSH (its test configuration accepts keys only); it runs with SFTP_TEST_SERVER=inprocess, as CI's second SFTP pass does.",
+  );
 describe.skipIf(KIND === "openssh")("SFTP inbox with password sign-in (in-process server only: the test OpenSSH accepts keys only)", () => {
   it("signs in with the stored password and takes the file", async () => {
     const org = await createSupplierOrganisation();
@@ -146,7 +164,10 @@ describe("an SFTP file that is not pseudonymised", () => {
     const result = fs.readFileSync(path.join(dir, "social-care.csv.result.json"), "utf8");
     expect(JSON.parse(result)).toMatchObject({ status: "incident", incident: { rules: { postcode: 1 }, cells: 1 } });
     expect(result).not.toContain("SW1A");
-    const incident = await withContextClient({ kind: "admin", userId: crypto.randomUUID() }, async (c) => (await c.query(`SELECT * FROM ingest_incident WHERE org_id = $1`, [org.id])).rows[0]);
+    const incident = await withContextClient(
+      { kind: "admin", userId: crypto.randomUUID() },
+      async (c) => (await c.query(`SELECT * FROM ingest_incident WHERE org_id = $1`, [org.id])).rows[0],
+    );
     expect(incident).toMatchObject({ source: "sftp", remote_deleted: true, bytes_deleted: true, cell_count: 1 });
   });
 });

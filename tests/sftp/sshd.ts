@@ -66,7 +66,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 export async function startTestSftpServer(): Promise<TestSftpServer> {
   const kind = sftpServerKind();
   if (kind === "inprocess") {
-    if (!process.env.SFTP_TEST_SERVER) console.info(`[sftp tests] ${SSHD} is not installed: running the SFTP scenarios against the in-process ssh2 server.`);
+    if (!process.env.SFTP_TEST_SERVER)
+      console.info(`[sftp tests] ${SSHD} is not installed: running the SFTP scenarios against the in-process ssh2 server.`);
     return { kind, ...(await startInProcessSftpServer()) };
   }
   return startOpenSsh();
@@ -124,7 +125,9 @@ async function startOpenSsh(): Promise<TestSftpServer> {
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   await waitForPort(port, child, () => output);
 
-  const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "host_ed25519.pub")]).toString().split(" ")[1]!;
+  const fingerprint = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", path.join(dir, "host_ed25519.pub")])
+    .toString()
+    .split(" ")[1]!;
   return {
     kind: "openssh",
     host: "127.0.0.1",

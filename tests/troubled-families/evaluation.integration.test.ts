@@ -115,7 +115,9 @@ describe("the Troubled Families evaluation run", () => {
     expect(await liveResults({ kind: "org", orgId: other }, s.agreementId)).toEqual([]);
     // Without a context every policy denies.
     await expect(
-      withContextClient({ kind: "org", orgId: s.councils.a }, (c) => c.query("INSERT INTO tf_evaluation_result (run_id, scope, cohort, published, summary) VALUES (gen_random_uuid(), 'all', 'all', '{}', '{}')")),
+      withContextClient({ kind: "org", orgId: s.councils.a }, (c) =>
+        c.query("INSERT INTO tf_evaluation_result (run_id, scope, cohort, published, summary) VALUES (gen_random_uuid(), 'all', 'all', '{}', '{}')"),
+      ),
     ).rejects.toThrow();
   });
 

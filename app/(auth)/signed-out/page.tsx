@@ -12,10 +12,7 @@ export default definePage("signed-out", async ({ searchParams }) => {
       <p className="lead">Your portal session has ended.</p>
       {provider === "unreachable" && (
         <div className="inset">
-          <p>
-            The sign-in service could not be reached to end its own session. If you are on a shared computer, close the
-            browser.
-          </p>
+          <p>The sign-in service could not be reached to end its own session. If you are on a shared computer, close the browser.</p>
         </div>
       )}
       {provider === "kept" && (

@@ -52,10 +52,7 @@ export default definePage("signin", async ({ searchParams, currentActor }) => {
       {reason === "expired" && (
         <div className="notice-error" role="alert">
           <h2>You have been signed out</h2>
-          <p>
-            For your security a session ends after 30 minutes without activity, and always after 12 hours. Sign in again to
-            carry on.
-          </p>
+          <p>For your security a session ends after 30 minutes without activity, and always after 12 hours. Sign in again to carry on.</p>
         </div>
       )}
       {reason === "disabled" && (
@@ -72,8 +69,8 @@ export default definePage("signin", async ({ searchParams, currentActor }) => {
       {bundled && (
         <div className="inset">
           <p>
-            The first time you sign in you will set up an authenticator app (for example Microsoft Authenticator, Google
-            Authenticator or FreeOTP): you scan a QR code, or type in the secret shown beside it.
+            The first time you sign in you will set up an authenticator app (for example Microsoft Authenticator, Google Authenticator or FreeOTP):
+            you scan a QR code, or type in the secret shown beside it.
           </p>
         </div>
       )}

@@ -13,15 +13,44 @@ export const ACCOUNT_LABELS = {
 
 export type AccountValues = { email?: string; displayName?: string; role?: string; orgId?: string; externalSubject?: string | null };
 
-export function AccountFields({ errors = {}, orgs, values }: { errors?: Record<string, string>; orgs: Pick<OrganisationRow, "id" | "name" | "active">[]; values: AccountValues }) {
+export function AccountFields({
+  errors = {},
+  orgs,
+  values,
+}: {
+  errors?: Record<string, string>;
+  orgs: Pick<OrganisationRow, "id" | "name" | "active">[];
+  values: AccountValues;
+}) {
   const v = values;
   return (
     <>
       <Field id="displayName" label={ACCOUNT_LABELS.displayName} error={errors.displayName}>
-        {(d, inv) => <input id="displayName" name="displayName" type="text" autoComplete="off" defaultValue={v.displayName ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />}
+        {(d, inv) => (
+          <input
+            id="displayName"
+            name="displayName"
+            type="text"
+            autoComplete="off"
+            defaultValue={v.displayName ?? ""}
+            aria-describedby={d}
+            aria-invalid={inv || undefined}
+          />
+        )}
       </Field>
       <Field id="email" label={ACCOUNT_LABELS.email} error={errors.email}>
-        {(d, inv) => <input id="email" name="email" type="email" autoComplete="off" spellCheck={false} defaultValue={v.email ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />}
+        {(d, inv) => (
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={v.email ?? ""}
+            aria-describedby={d}
+            aria-invalid={inv || undefined}
+          />
+        )}
       </Field>
       <Field id="role" label={ACCOUNT_LABELS.role} error={errors.role}>
         {(d, inv) => (
@@ -59,7 +88,16 @@ export function AccountFields({ errors = {}, orgs, values }: { errors?: Record<s
         error={errors.externalSubject}
       >
         {(d, inv) => (
-          <input id="externalSubject" name="externalSubject" type="text" autoComplete="off" spellCheck={false} defaultValue={v.externalSubject ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />
+          <input
+            id="externalSubject"
+            name="externalSubject"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={v.externalSubject ?? ""}
+            aria-describedby={d}
+            aria-invalid={inv || undefined}
+          />
         )}
       </Field>
     </>

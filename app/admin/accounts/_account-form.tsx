@@ -12,7 +12,15 @@ import { ACCOUNT_LABELS, AccountFields, type AccountValues } from "./_account-fi
  * useActionState, so it works without JavaScript. Problems come back beside the fields with what
  * was typed; success goes on to the account's page with a notice.
  */
-export function AccountForm({ orgs, values, accountId }: { orgs: Pick<OrganisationRow, "id" | "name" | "active">[]; values: AccountValues; accountId?: string }) {
+export function AccountForm({
+  orgs,
+  values,
+  accountId,
+}: {
+  orgs: Pick<OrganisationRow, "id" | "name" | "active">[];
+  values: AccountValues;
+  accountId?: string;
+}) {
   const [state, action, pending] = useActionState<FormState, FormData>(accountId ? updateAccountAction : createAccountAction, {});
   return (
     <form action={action} noValidate>

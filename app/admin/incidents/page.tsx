@@ -17,9 +17,8 @@ export default definePage("admin.incidents", async ({ unit }) => {
       <span className="caption">Administration</span>
       <h1>Data-protection incidents</h1>
       <p className="lead">
-        Files that arrived without being pseudonymised. Each was deleted on arrival (and on the partner&apos;s SFTP server when
-        it came that way); nothing from it was loaded or kept. The organisation&apos;s data-protection contact was notified.
-        The values themselves are never recorded.
+        Files that arrived without being pseudonymised. Each was deleted on arrival (and on the partner&apos;s SFTP server when it came that way);
+        nothing from it was loaded or kept. The organisation&apos;s data-protection contact was notified. The values themselves are never recorded.
       </p>
       {incidents.length === 0 ? (
         <div className="panel">
@@ -63,7 +62,9 @@ export default definePage("admin.incidents", async ({ unit }) => {
                 </td>
                 <td>
                   {i.bytesDeleted ? "Every byte received" : "Not confirmed"}
-                  {i.source === "sftp" && <span className="hint">{i.remoteDeleted ? "and on the SFTP server" : "SFTP copy not confirmed deleted"}</span>}
+                  {i.source === "sftp" && (
+                    <span className="hint">{i.remoteDeleted ? "and on the SFTP server" : "SFTP copy not confirmed deleted"}</span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 const when = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 function statusText(m: OutboxItem): { label: string; hint: string | null } {
-  if (m.status === "sent") return { label: "Delivered", hint: m.sentAt ? `${when(m.sentAt)}${m.deliveredVia ? `, via ${m.deliveredVia}` : ""}` : null };
+  if (m.status === "sent")
+    return { label: "Delivered", hint: m.sentAt ? `${when(m.sentAt)}${m.deliveredVia ? `, via ${m.deliveredVia}` : ""}` : null };
   if (m.status === "failed") return { label: "Failed", hint: `${m.attempts} attempts; tried again automatically from ${when(m.nextAttemptAt)}` };
   if (m.attempts > 0) return { label: "Retrying", hint: `${m.attempts} failed attempt${m.attempts === 1 ? "" : "s"} so far` };
   return { label: "Waiting to be sent", hint: null };
@@ -32,16 +33,15 @@ export default definePage("admin.mail", async ({ unit, searchParams }) => {
       <span className="caption">Administration</span>
       <h1>Sent mail</h1>
       <p className="lead">
-        Every e-mail the platform sends (activation links, incident notices and other notices) and whether it was delivered. A
-        message that cannot be delivered is retried with increasing waits, then shown as failed here and tried again hourly; it
-        is never dropped.
+        Every e-mail the platform sends (activation links, incident notices and other notices) and whether it was delivered. A message that cannot be
+        delivered is retried with increasing waits, then shown as failed here and tried again hourly; it is never dropped.
       </p>
       <p>
         {route.kind === "smtp" && <>Mail is sent through the mail server {route.host} (SMTP_URL).</>}
         {route.kind === "embedded" && (
           <>
-            No mail server is configured (SMTP_URL), so the platform&apos;s embedded mail server receives every message and keeps
-            it here: open a delivered message to read it as its recipient would.
+            No mail server is configured (SMTP_URL), so the platform&apos;s embedded mail server receives every message and keeps it here: open a
+            delivered message to read it as its recipient would.
           </>
         )}
         {route.kind === "none" && <>This process has no mail server: messages wait here until the portal is started with one.</>}
@@ -116,7 +116,11 @@ export default definePage("admin.mail", async ({ unit, searchParams }) => {
                       <form action={retryMailAction}>
                         <input type="hidden" name="mailId" value={m.id} />
                         <button type="submit" className="button button--secondary">
-                          Try again now<span className="visually-hidden"> to send “{m.subject}” to {m.to}</span>
+                          Try again now
+                          <span className="visually-hidden">
+                            {" "}
+                            to send “{m.subject}” to {m.to}
+                          </span>
                         </button>
                       </form>
                     ) : (

@@ -34,7 +34,16 @@ export function CreateOrganisationForm({ kinds }: { kinds: { value: string; labe
         )}
       </Field>
       <Field id="dpContactEmail" label={`${LABELS.dpContactEmail} (optional)`} error={e.dpContactEmail}>
-        {(d, inv) => <input id="dpContactEmail" name="dpContactEmail" type="email" defaultValue={v.dpContactEmail ?? ""} aria-describedby={d} aria-invalid={inv || undefined} />}
+        {(d, inv) => (
+          <input
+            id="dpContactEmail"
+            name="dpContactEmail"
+            type="email"
+            defaultValue={v.dpContactEmail ?? ""}
+            aria-describedby={d}
+            aria-invalid={inv || undefined}
+          />
+        )}
       </Field>
       <button type="submit" className="button" disabled={pending}>
         Add the organisation
@@ -51,7 +60,9 @@ export function RenameOrganisationForm({ id, name }: { id: string; name: string 
       <ErrorSummary items={summaryItems(state.errors, LABELS)} />
       <input type="hidden" name="id" value={id} />
       <Field id="name" label={LABELS.name} error={state.errors?.name}>
-        {(d, inv) => <input id="name" name="name" type="text" defaultValue={state.values?.name ?? name} aria-describedby={d} aria-invalid={inv || undefined} />}
+        {(d, inv) => (
+          <input id="name" name="name" type="text" defaultValue={state.values?.name ?? name} aria-describedby={d} aria-invalid={inv || undefined} />
+        )}
       </Field>
       <button type="submit" className="button" disabled={pending}>
         Save the name

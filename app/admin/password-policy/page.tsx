@@ -11,7 +11,12 @@ const FIELDS = [
   { name: "historyCount", label: "Passwords remembered", hint: "A new password may not be one of this many previous ones.", suffix: "passwords" },
   { name: "maxAgeDays", label: "Maximum age", hint: "After this the next sign-in forces a change. The agreements ask for 180 days.", suffix: "days" },
   { name: "warnDays", label: "Warn before expiry", hint: "Sign-in offers an early change from this many days before.", suffix: "days" },
-  { name: "lockoutThreshold", label: "Failed attempts before locking", hint: "Wrong passwords or codes in a row. The wait then doubles with each further failure.", suffix: "attempts" },
+  {
+    name: "lockoutThreshold",
+    label: "Failed attempts before locking",
+    hint: "Wrong passwords or codes in a row. The wait then doubles with each further failure.",
+    suffix: "attempts",
+  },
 ] as const;
 
 export default definePage("admin.password-policy", async ({ actor }) => {

@@ -10,19 +10,15 @@ export const dynamic = "force-dynamic";
 export default definePage("admin.sftp", async ({ unit }) => {
   const ctx = unit;
   if (ctx.kind !== "admin") throw new Error("administrators act in the admin context");
-  const [inboxes, orgs] = await Promise.all([
-    listInboxes(ctx),
-    inboxOrganisations(ctx),
-  ]);
+  const [inboxes, orgs] = await Promise.all([listInboxes(ctx), inboxOrganisations(ctx)]);
   return (
     <>
       <span className="caption">Administration</span>
       <h1>SFTP inboxes</h1>
       <p className="lead">
-        The platform collects files from each partner&apos;s SFTP inbox on a schedule, checks them exactly as a browser upload,
-        moves them to <code>processed/</code> or <code>rejected/</code> and writes <code>&lt;file&gt;.result.json</code> beside
-        them. A file is taken when a <code>&lt;file&gt;.done</code> marker exists or its size has not changed since the
-        previous poll.
+        The platform collects files from each partner&apos;s SFTP inbox on a schedule, checks them exactly as a browser upload, moves them to{" "}
+        <code>processed/</code> or <code>rejected/</code> and writes <code>&lt;file&gt;.result.json</code> beside them. A file is taken when a{" "}
+        <code>&lt;file&gt;.done</code> marker exists or its size has not changed since the previous poll.
       </p>
       {inboxes.length === 0 ? (
         <div className="panel">

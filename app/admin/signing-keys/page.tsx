@@ -24,8 +24,8 @@ export default definePage("admin.signing-keys", async ({ unit, searchParams }) =
         </div>
       )}
       <p className="lead">
-        The bundled identity provider signs ID tokens with the active key. Rotating makes a new key at once; the previous
-        one stays published for a day so tokens it signed still verify.
+        The bundled identity provider signs ID tokens with the active key. Rotating makes a new key at once; the previous one stays published for a
+        day so tokens it signed still verify.
       </p>
       <table>
         <caption>Keys</caption>

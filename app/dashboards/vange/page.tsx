@@ -69,8 +69,8 @@ export default definePage("dashboards.vange", async ({ actor: user, unit, search
         <div className="panel">
           <h2>No matching run yet</h2>
           <p>
-            The dashboards are drawn from the latest matching run, which links the partners&apos; datasets. A run starts by itself
-            after each partner upload; it can also be started from the <Link href="/matching">matching page</Link>.
+            The dashboards are drawn from the latest matching run, which links the partners&apos; datasets. A run starts by itself after each partner
+            upload; it can also be started from the <Link href="/matching">matching page</Link>.
           </p>
         </div>
       </>
@@ -80,21 +80,24 @@ export default definePage("dashboards.vange", async ({ actor: user, unit, search
   const csvHref = (table: string) => `/api/dashboards/vange/csv${viewQuery(filters, { table })}`;
   // Researchers add a table to a release request by its definition (table and filters), never by its numbers.
   const releaseHref = (table: string) => (user.role === "researcher" ? `/releases/requests${viewQuery(filters, { table })}` : undefined);
-  const scope = [filters.year ? `assessment year ${filters.year}` : "all assessment years", filters.district ? `school district ${districtLabel(filters.district)}` : "all school districts"].join(", ");
+  const scope = [
+    filters.year ? `assessment year ${filters.year}` : "all assessment years",
+    filters.district ? `school district ${districtLabel(filters.district)}` : "all school districts",
+  ].join(", ");
   return (
     <>
       <span className="caption">Essex Data Platform pilot</span>
       <h1>Vange school readiness</h1>
       <p className="lead">
-        Children at the end of Reception with a complete Early Years Foundation Stage Profile, linked to their households in the
-        partners&apos; data. Showing {scope}.
+        Children at the end of Reception with a complete Early Years Foundation Stage Profile, linked to their households in the partners&apos; data.
+        Showing {scope}.
       </p>
       <ViewNotices params={params} filters={filters} options={dashboard.options} sections={dashboard.sections} action="/dashboards/vange" />
       <RunStatusPanel latest={dashboard.latest} liveVersion={run.version} />
       <p className="hint">
-        Figures from matching run {run.version}, finished {formatWhen(run.finishedAt)}. Values based on {run.threshold} or fewer children
-        are shown as [c]; some others are also withheld so that they cannot be worked out from totals. Children absent for any early
-        learning goal are not included, as in the national statistics.
+        Figures from matching run {run.version}, finished {formatWhen(run.finishedAt)}. Values based on {run.threshold} or fewer children are shown as
+        [c]; some others are also withheld so that they cannot be worked out from totals. Children absent for any early learning goal are not
+        included, as in the national statistics.
       </p>
       <DashboardFilters action="/dashboards/vange" filters={filters} years={dashboard.options.years} districts={dashboard.options.districts} />
       <nav aria-label="Sections" className="contents">

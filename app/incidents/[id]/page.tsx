@@ -3,7 +3,15 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { definePage } from "@/lib/http/adapter";
 import { plural } from "@/lib/text/plural";
-import { getIncident, INCIDENT_KINDS, INCIDENT_STATUSES, incidentClock, incidentOwners, nextStatuses, REPORT_WITHIN_HOURS } from "@/lib/incidents/register";
+import {
+  getIncident,
+  INCIDENT_KINDS,
+  INCIDENT_STATUSES,
+  incidentClock,
+  incidentOwners,
+  nextStatuses,
+  REPORT_WITHIN_HOURS,
+} from "@/lib/incidents/register";
 import { readIncidentFlash } from "../_flash";
 import { addNoteAction, assignOwnerAction, changeStatusAction } from "../actions";
 
@@ -112,7 +120,11 @@ export default definePage("incidents.incident", async ({ params, searchParams, a
           <h2>Move it on</h2>
           <div className="form-group">
             <label htmlFor="to">New status</label>
-            {errors.to && <span className="error-message" id="to-error">{errors.to}</span>}
+            {errors.to && (
+              <span className="error-message" id="to-error">
+                {errors.to}
+              </span>
+            )}
             <select id="to" name="to" defaultValue={v.to ?? next[0]} aria-describedby={err("to")}>
               {next.map((s) => (
                 <option key={s} value={s}>
@@ -124,21 +136,33 @@ export default definePage("incidents.incident", async ({ params, searchParams, a
           {next.includes("reported") && (
             <div className="form-group">
               <label htmlFor="icoReference">ICO reference (when reporting to the ICO)</label>
-              {errors.icoReference && <span className="error-message" id="icoReference-error">{errors.icoReference}</span>}
+              {errors.icoReference && (
+                <span className="error-message" id="icoReference-error">
+                  {errors.icoReference}
+                </span>
+              )}
               <input type="text" id="icoReference" name="icoReference" defaultValue={v.icoReference ?? ""} aria-describedby={err("icoReference")} />
             </div>
           )}
           {next.includes("not_reportable") && (
             <div className="form-group">
               <label htmlFor="reason">Reason (when not reportable)</label>
-              {errors.reason && <span className="error-message" id="reason-error">{errors.reason}</span>}
+              {errors.reason && (
+                <span className="error-message" id="reason-error">
+                  {errors.reason}
+                </span>
+              )}
               <textarea id="reason" name="reason" rows={3} defaultValue={v.reason ?? ""} aria-describedby={err("reason")} />
             </div>
           )}
           {next.includes("closed") && (
             <div className="form-group">
               <label htmlFor="lessons">Lessons learned</label>
-              {errors.lessons && <span className="error-message" id="lessons-error">{errors.lessons}</span>}
+              {errors.lessons && (
+                <span className="error-message" id="lessons-error">
+                  {errors.lessons}
+                </span>
+              )}
               <textarea id="lessons" name="lessons" rows={3} defaultValue={v.lessons ?? ""} aria-describedby={err("lessons")} />
             </div>
           )}
@@ -152,7 +176,11 @@ export default definePage("incidents.incident", async ({ params, searchParams, a
         <form action={assignOwnerAction.bind(null, incident.id)}>
           <div className="form-group">
             <label htmlFor="ownerId">Owner</label>
-            {errors.ownerId && <span className="error-message" id="ownerId-error">{errors.ownerId}</span>}
+            {errors.ownerId && (
+              <span className="error-message" id="ownerId-error">
+                {errors.ownerId}
+              </span>
+            )}
             <select id="ownerId" name="ownerId" defaultValue={incident.ownerId ?? ""} aria-describedby={err("ownerId")}>
               <option value="">Choose an administrator</option>
               {owners.map((o) => (
@@ -191,7 +219,11 @@ export default definePage("incidents.incident", async ({ params, searchParams, a
       <form action={addNoteAction.bind(null, incident.id)} noValidate>
         <div className="form-group">
           <label htmlFor="note">Add a note</label>
-          {errors.note && <span className="error-message" id="note-error">{errors.note}</span>}
+          {errors.note && (
+            <span className="error-message" id="note-error">
+              {errors.note}
+            </span>
+          )}
           <textarea id="note" name="note" rows={3} maxLength={5000} defaultValue={v.note ?? ""} aria-describedby={err("note")} />
         </div>
         <button type="submit" className="button button--secondary">

@@ -32,8 +32,8 @@ export default definePage("incidents.new", async ({ searchParams, actor: user })
       <Link href="/incidents">Back to the breach register</Link>
       <h1>Report a breach</h1>
       <p className="lead">
-        Record it as soon as it is discovered. The data-protection contact of every party to the agreement is e-mailed at once; the
-        platform&apos;s administrators take it from there (investigation, the decision on reporting to the ICO).
+        Record it as soon as it is discovered. The data-protection contact of every party to the agreement is e-mailed at once; the platform&apos;s
+        administrators take it from there (investigation, the decision on reporting to the ICO).
       </p>
       {Object.keys(errors).length > 0 && (
         <div className="error-summary" role="alert" tabIndex={-1}>
@@ -58,8 +58,18 @@ export default definePage("incidents.new", async ({ searchParams, actor: user })
         <form action={reportBreachAction} noValidate>
           <div className="form-group">
             <label htmlFor="agreementId">Agreement the data was shared under</label>
-            {errors.agreementId && <span className="error-message" id="agreementId-error">{errors.agreementId}</span>}
-            <select id="agreementId" name="agreementId" defaultValue={v.agreementId ?? (agreements.length === 1 ? agreements[0]!.id : "")} aria-describedby={err("agreementId")} aria-invalid={!!errors.agreementId || undefined}>
+            {errors.agreementId && (
+              <span className="error-message" id="agreementId-error">
+                {errors.agreementId}
+              </span>
+            )}
+            <select
+              id="agreementId"
+              name="agreementId"
+              defaultValue={v.agreementId ?? (agreements.length === 1 ? agreements[0]!.id : "")}
+              aria-describedby={err("agreementId")}
+              aria-invalid={!!errors.agreementId || undefined}
+            >
               <option value="">Choose an agreement</option>
               {agreements.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -74,8 +84,18 @@ export default definePage("incidents.new", async ({ searchParams, actor: user })
               <span className="hint" id="orgId-hint">
                 A party to the agreement. Leave empty if it happened at the platform itself.
               </span>
-              {errors.orgId && <span className="error-message" id="orgId-error">{errors.orgId}</span>}
-              <select id="orgId" name="orgId" defaultValue={v.orgId ?? ""} aria-describedby={describedBy("orgId-hint", err("orgId"))} aria-invalid={!!errors.orgId || undefined}>
+              {errors.orgId && (
+                <span className="error-message" id="orgId-error">
+                  {errors.orgId}
+                </span>
+              )}
+              <select
+                id="orgId"
+                name="orgId"
+                defaultValue={v.orgId ?? ""}
+                aria-describedby={describedBy("orgId-hint", err("orgId"))}
+                aria-invalid={!!errors.orgId || undefined}
+              >
                 <option value="">The platform</option>
                 {parties.map((p) => (
                   <option key={p.id} value={p.id}>
@@ -87,7 +107,11 @@ export default definePage("incidents.new", async ({ searchParams, actor: user })
           )}
           <fieldset className="form-group" aria-describedby={err("kind")}>
             <legend>What happened</legend>
-            {errors.kind && <span className="error-message" id="kind-error">{errors.kind}</span>}
+            {errors.kind && (
+              <span className="error-message" id="kind-error">
+                {errors.kind}
+              </span>
+            )}
             {REPORTABLE_KINDS.map((k, i) => (
               <div key={k} className="checkboxes">
                 <input type="radio" id={i === 0 ? "kind" : `kind-${k}`} name="kind" value={k} defaultChecked={v.kind === k} />
@@ -100,21 +124,56 @@ export default definePage("incidents.new", async ({ searchParams, actor: user })
             <span className="hint" id="title-hint">
               A few words, for example &quot;Laptop left on a train&quot;
             </span>
-            {errors.title && <span className="error-message" id="title-error">{errors.title}</span>}
-            <input type="text" id="title" name="title" maxLength={200} defaultValue={v.title ?? ""} aria-describedby={describedBy("title-hint", err("title"))} aria-invalid={!!errors.title || undefined} />
+            {errors.title && (
+              <span className="error-message" id="title-error">
+                {errors.title}
+              </span>
+            )}
+            <input
+              type="text"
+              id="title"
+              name="title"
+              maxLength={200}
+              defaultValue={v.title ?? ""}
+              aria-describedby={describedBy("title-hint", err("title"))}
+              aria-invalid={!!errors.title || undefined}
+            />
           </div>
           <div className="form-group">
             <label htmlFor="description">Description</label>
             <span className="hint" id="description-hint">
               What happened, what data was involved (no personal data here), who knows, and what has been done so far
             </span>
-            {errors.description && <span className="error-message" id="description-error">{errors.description}</span>}
-            <textarea id="description" name="description" rows={6} maxLength={5000} defaultValue={v.description ?? ""} aria-describedby={describedBy("description-hint", err("description"))} aria-invalid={!!errors.description || undefined} />
+            {errors.description && (
+              <span className="error-message" id="description-error">
+                {errors.description}
+              </span>
+            )}
+            <textarea
+              id="description"
+              name="description"
+              rows={6}
+              maxLength={5000}
+              defaultValue={v.description ?? ""}
+              aria-describedby={describedBy("description-hint", err("description"))}
+              aria-invalid={!!errors.description || undefined}
+            />
           </div>
           <div className="form-group">
             <label htmlFor="discoveredAt">When it was discovered (UK time)</label>
-            {errors.discoveredAt && <span className="error-message" id="discoveredAt-error">{errors.discoveredAt}</span>}
-            <input type="datetime-local" id="discoveredAt" name="discoveredAt" defaultValue={v.discoveredAt ?? ""} aria-describedby={err("discoveredAt")} aria-invalid={!!errors.discoveredAt || undefined} />
+            {errors.discoveredAt && (
+              <span className="error-message" id="discoveredAt-error">
+                {errors.discoveredAt}
+              </span>
+            )}
+            <input
+              type="datetime-local"
+              id="discoveredAt"
+              name="discoveredAt"
+              defaultValue={v.discoveredAt ?? ""}
+              aria-describedby={err("discoveredAt")}
+              aria-invalid={!!errors.discoveredAt || undefined}
+            />
           </div>
           <button type="submit" className="button">
             Record the breach and notify every party

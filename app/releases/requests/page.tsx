@@ -62,12 +62,16 @@ export default definePage("releases.requests", async ({ searchParams, actor: use
       <>
         <h1>Release requests</h1>
         <p className="lead">
-          Nothing leaves the platform for publication without your approval. Each request shows its outputs exactly as they would be
-          released, with the platform&apos;s disclosure check beside them.
+          Nothing leaves the platform for publication without your approval. Each request shows its outputs exactly as they would be released, with
+          the platform&apos;s disclosure check beside them.
         </p>
         <ReleaseNotices flash={flash} />
         <h2>Waiting for your approval</h2>
-        {waiting.length === 0 ? <p className="inset">No request is waiting for your decision.</p> : <RequestTable caption="Requests waiting for your decision" rows={waiting} />}
+        {waiting.length === 0 ? (
+          <p className="inset">No request is waiting for your decision.</p>
+        ) : (
+          <RequestTable caption="Requests waiting for your decision" rows={waiting} />
+        )}
         <h2>Other requests of your agreements</h2>
         {others.length === 0 ? <p>None yet.</p> : <RequestTable caption="Other release requests" rows={others} />}
         <p>
@@ -89,26 +93,32 @@ export default definePage("releases.requests", async ({ searchParams, actor: use
     <>
       <h1>Release requests</h1>
       <p className="lead">
-        To publish a table or figure, or share it outside the platform, ask for it to be released. The platform checks it for disclosure
-        risk; the agreement&apos;s approvers decide.
+        To publish a table or figure, or share it outside the platform, ask for it to be released. The platform checks it for disclosure risk; the
+        agreement&apos;s approvers decide.
       </p>
       <ReleaseNotices flash={flash} />
       {chosen && (
         <div className="panel">
           <h2>Add &ldquo;{chosen.title}&rdquo;</h2>
           <p>
-            For {year ? `assessment year ${year}` : "all assessment years"}, {district ? `school district ${district}` : "all school districts"}. Add it to one of
-            your drafts below (open the draft and choose it), or start a new request with it.
+            For {year ? `assessment year ${year}` : "all assessment years"}, {district ? `school district ${district}` : "all school districts"}. Add
+            it to one of your drafts below (open the draft and choose it), or start a new request with it.
           </p>
         </div>
       )}
       <h2>Your organisation&apos;s requests</h2>
-      {requests.length === 0 ? <p className="inset">No release requests yet.</p> : <RequestTable caption="Release requests of your organisation" rows={requests} />}
+      {requests.length === 0 ? (
+        <p className="inset">No release requests yet.</p>
+      ) : (
+        <RequestTable caption="Release requests of your organisation" rows={requests} />
+      )}
       {drafts.length > 0 && chosen && (
         <ul>
           {drafts.map((d) => (
             <li key={d.id}>
-              <Link href={`/releases/requests/${d.id}?table=${encodeURIComponent(table)}&year=${encodeURIComponent(year)}&district=${encodeURIComponent(district)}#add-output`}>
+              <Link
+                href={`/releases/requests/${d.id}?table=${encodeURIComponent(table)}&year=${encodeURIComponent(year)}&district=${encodeURIComponent(district)}#add-output`}
+              >
                 Add it to &ldquo;{d.title}&rdquo;
               </Link>
             </li>
@@ -126,7 +136,14 @@ export default definePage("releases.requests", async ({ searchParams, actor: use
           <div className="form-group">
             <label htmlFor="title">Title</label>
             <FieldError flash={flash} field="title" />
-            <input id="title" name="title" type="text" maxLength={200} defaultValue={v.title ?? ""} aria-describedby={flash?.field === "title" ? "title-error" : undefined} />
+            <input
+              id="title"
+              name="title"
+              type="text"
+              maxLength={200}
+              defaultValue={v.title ?? ""}
+              aria-describedby={flash?.field === "title" ? "title-error" : undefined}
+            />
           </div>
           <div className="form-group">
             <label htmlFor="purpose">Purpose</label>

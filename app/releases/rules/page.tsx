@@ -16,8 +16,8 @@ export default definePage("releases.rules", async ({ searchParams, actor: user }
     <>
       <h1>Who approves releases</h1>
       <p className="lead">
-        Nothing is released for publication without the approval of the agreement&apos;s owner organisation. An agreement can also
-        require every organisation whose data a release rests on to approve it.
+        Nothing is released for publication without the approval of the agreement&apos;s owner organisation. An agreement can also require every
+        organisation whose data a release rests on to approve it.
       </p>
       <ReleaseNotices flash={flash} />
       {rules.length === 0 ? (

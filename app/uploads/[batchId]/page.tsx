@@ -142,8 +142,8 @@ export default definePage("uploads.batch", async ({ unit, params, searchParams }
         <>
           <h2>Withdraw this upload</h2>
           <p>
-            Withdrawing takes this file&apos;s rows out of every analysis. It does not bring back an earlier upload: to replace
-            the data, upload a corrected file instead.
+            Withdrawing takes this file&apos;s rows out of every analysis. It does not bring back an earlier upload: to replace the data, upload a
+            corrected file instead.
           </p>
           {sp.confirm ? (
             <form action={withdrawAction}>

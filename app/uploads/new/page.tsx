@@ -25,9 +25,8 @@ export default definePage("uploads.new", async ({ actor: user, unit, searchParam
       <h1>Upload a file</h1>
       <div className="inset">
         <p>
-          Only pseudonymised data may be sent. A file holding names, full dates of birth, postcodes, addresses, NHS numbers,
-          phone numbers or e-mail addresses is deleted on arrival and recorded as a data-protection incident, and your
-          data-protection contact is told.
+          Only pseudonymised data may be sent. A file holding names, full dates of birth, postcodes, addresses, NHS numbers, phone numbers or e-mail
+          addresses is deleted on arrival and recorded as a data-protection incident, and your data-protection contact is told.
         </p>
         <p>
           Check the columns against the <Link href="/specification">data specification</Link> first.
@@ -39,8 +38,8 @@ export default definePage("uploads.new", async ({ actor: user, unit, searchParam
         <div className="panel">
           <h2>{user.orgName} supplies no dataset yet</h2>
           <p>
-            An organisation can upload only the datasets a data-sharing agreement names it as supplying. Ask the platform
-            administrators, or the agreement&apos;s owner at Essex County Council, to add your organisation as a supplier.
+            An organisation can upload only the datasets a data-sharing agreement names it as supplying. Ask the platform administrators, or the
+            agreement&apos;s owner at Essex County Council, to add your organisation as a supplier.
           </p>
         </div>
       )}

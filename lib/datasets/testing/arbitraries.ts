@@ -10,8 +10,7 @@ import { getDataset, type DatasetId } from "@/lib/datasets/registry";
  */
 
 const hexChar = fc.constantFrom(..."0123456789abcdefABCDEF".split(""));
-const hexString = (min: number, max: number) =>
-  fc.array(hexChar, { minLength: min, maxLength: max }).map((a) => a.join(""));
+const hexString = (min: number, max: number) => fc.array(hexChar, { minLength: min, maxLength: max }).map((a) => a.join(""));
 const digits = (min: number, max: number) =>
   fc.array(fc.constantFrom(..."0123456789".split("")), { minLength: min, maxLength: max }).map((a) => a.join(""));
 
@@ -92,9 +91,7 @@ function validBase(column: ColumnDef): fc.Arbitrary<string> {
             { weight: 2, arbitrary: fc.constant("2016-H1") },
             { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 2010, max: 2030 }), fc.constantFrom("H1", "H2")).map(([y, h]) => `${y}-${h}`) },
           )
-        : fc
-            .array(fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".split("")), { minLength: 1, maxLength: 20 })
-            .map((a) => a.join(""));
+        : fc.array(fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".split("")), { minLength: 1, maxLength: 20 }).map((a) => a.join(""));
   }
 }
 
@@ -102,7 +99,11 @@ function validBase(column: ColumnDef): fc.Arbitrary<string> {
 export function edgeCell(column: ColumnDef): fc.Arbitrary<string> {
   switch (column.kind) {
     case "key":
-      return fc.oneof(hexString(62, 66), hexString(64, 64).map((s) => `${s.slice(0, 63)}g`), awkward);
+      return fc.oneof(
+        hexString(62, 66),
+        hexString(64, 64).map((s) => `${s.slice(0, 63)}g`),
+        awkward,
+      );
     case "flag":
       return fc.oneof(fc.constantFrom("YES ", "ye", "t", "f", "2", "-1", "Yes.", "ja", "TRUE", "nO"), awkward);
     case "money":

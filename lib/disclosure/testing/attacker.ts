@@ -1,13 +1,5 @@
 import "server-only";
-import type {
-  Base,
-  CellValue,
-  Condition,
-  DimensionValue,
-  ProtectedPublication,
-  PublicationRequest,
-  TableSpec,
-} from "../types";
+import type { Base, CellValue, Condition, DimensionValue, ProtectedPublication, PublicationRequest, TableSpec } from "../types";
 import { Fraction, RationalSystem } from "./rational";
 
 /**
@@ -61,8 +53,7 @@ export interface AttackResult {
 }
 
 function cellGroup(spec: TableSpec, key: Readonly<Record<string, DimensionValue | null>>): (combo: Combo) => boolean {
-  return (combo) =>
-    satisfies(combo, spec.filter) && Object.entries(key).every(([dim, v]) => v === null || same(combo[dim] as DimensionValue, v));
+  return (combo) => satisfies(combo, spec.filter) && Object.entries(key).every(([dim, v]) => v === null || same(combo[dim] as DimensionValue, v));
 }
 
 function roundedPercentage(n: number, d: number): number {
@@ -114,11 +105,7 @@ export function publishedEquations(
   return equations;
 }
 
-export function attack(
-  request: PublicationRequest,
-  publication: ProtectedPublication,
-  targets: readonly Target[],
-): AttackResult {
+export function attack(request: PublicationRequest, publication: ProtectedPublication, targets: readonly Target[]): AttackResult {
   const all = combos(request.base);
   const system = new RationalSystem(all.length);
   const equations = publishedEquations(request, publication, all);
@@ -188,7 +175,10 @@ export function smallGroupTargets(request: PublicationRequest, threshold: number
       assignments = assignments.flatMap((a) => [a, ...domain.map((v) => ({ ...a, [dim]: v }))]);
     }
     for (const a of assignments) {
-      consider(`${spec.id} group ${JSON.stringify(a)}`, all.map((c) => (satisfies(c, a) ? 1 : 0)));
+      consider(
+        `${spec.id} group ${JSON.stringify(a)}`,
+        all.map((c) => (satisfies(c, a) ? 1 : 0)),
+      );
     }
   }
   return [...targets.values()];
@@ -199,11 +189,7 @@ export function smallGroupTargets(request: PublicationRequest, threshold: number
  * its suppressed counts when that sum is small. If such a sum were derivable, non-negativity
  * alone would bound every cell in it by the sum (and pin them all when it is 0).
  */
-export function suppressedLineSumTargets(
-  request: PublicationRequest,
-  publication: ProtectedPublication,
-  threshold: number,
-): Target[] {
+export function suppressedLineSumTargets(request: PublicationRequest, publication: ProtectedPublication, threshold: number): Target[] {
   const all = combos(request.base);
   const truth = trueCounts(request.base, all);
   const targets: Target[] = [];
@@ -211,8 +197,7 @@ export function suppressedLineSumTargets(
     const spec = request.tables[t] as TableSpec;
     const rows = spec.rows ?? [];
     const columns = spec.columns ?? [];
-    const parts: ("value" | "numerator" | "denominator")[] =
-      spec.measure.kind === "count" ? ["value"] : ["numerator", "denominator"];
+    const parts: ("value" | "numerator" | "denominator")[] = spec.measure.kind === "count" ? ["value"] : ["numerator", "denominator"];
     const numeratorCondition = spec.measure.kind === "percentage" ? spec.measure.numerator : undefined;
     const lines = new Map<string, { part: string; indicator: number[]; value: number; members: number }>();
     for (const cell of table.cells) {

@@ -5,9 +5,7 @@ import { messages, type FileError } from "@/lib/ingest/parse/errors";
 /** Bytes looked at before deciding what kind of file this is. */
 export const SNIFF_BYTES = 512;
 
-export type Sniff =
-  | { readonly kind: "text"; readonly bomLength: number }
-  | { readonly kind: "refused"; readonly error: FileError };
+export type Sniff = { readonly kind: "text"; readonly bomLength: number } | { readonly kind: "refused"; readonly error: FileError };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   if (bytes.length < magic.length) return false;

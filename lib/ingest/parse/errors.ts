@@ -140,7 +140,7 @@ export class ErrorCollector {
 
 /* ---------- messages ---------- */
 
-const SAVE_AS_UTF8 = "Save it from your spreadsheet or database as \"CSV UTF-8 (comma delimited)\" and upload again.";
+const SAVE_AS_UTF8 = 'Save it from your spreadsheet or database as "CSV UTF-8 (comma delimited)" and upload again.';
 
 export function delimiterName(d: string): string {
   return d === "\t" ? "a tab" : `'${d}'`;
@@ -149,8 +149,7 @@ export function delimiterName(d: string): string {
 export const messages = {
   emptyFile: () => "The file is empty: it has no header row and no data.",
   noDataRows: () => "The file has a header row but no data rows.",
-  noHeaderRow: () =>
-    "The first line holds data (a pseudonym), not column names: the specification requires a header row with the column names.",
+  noHeaderRow: () => "The first line holds data (a pseudonym), not column names: the specification requires a header row with the column names.",
   wrongDelimiter: (d: string) => `This file uses ${delimiterName(d)} as separator; the specification requires commas.`,
   unbalancedQuote: (line: number) =>
     `A quoted field opened on line ${line} is never closed (unbalanced quote), so the rest of the file cannot be read.`,
@@ -167,7 +166,7 @@ export const messages = {
     `This file is not valid UTF-8: line ${line}, byte offset ${offset} holds a byte sequence UTF-8 does not allow. It is probably Latin-1 / Windows-1252 encoded. ${SAVE_AS_UTF8}`,
   binary: (what: string) => `This is not a text CSV file: ${what}.`,
   zip: () =>
-    "This is a ZIP archive (an Excel .xlsx workbook is one), not a CSV file. Export the sheet as \"CSV UTF-8 (comma delimited)\" and upload that.",
+    'This is a ZIP archive (an Excel .xlsx workbook is one), not a CSV file. Export the sheet as "CSV UTF-8 (comma delimited)" and upload that.',
   fieldTooLong: (line: number, limit: number) =>
     `A field starting on line ${line} is longer than ${limit.toLocaleString("en-GB")} characters; no field of this specification is anywhere near that long, so the file is refused.`,
   periodRequired: (id: DatasetId) => `${id} uploads must name the batch they belong to, as YYYY-H1 or YYYY-H2.`,

@@ -4,7 +4,10 @@ import { messages, type FileError } from "@/lib/ingest/parse/errors";
 
 /** Headers match case-insensitively with surrounding whitespace ignored. */
 export function normaliseHeader(name: string): string {
-  return name.replace(/^\uFEFF/, "").trim().toLowerCase();
+  return name
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .toLowerCase();
 }
 
 export interface Resemblance {
@@ -58,8 +61,7 @@ export function withheldColumnLabel(index: number): string {
 export function analyseHeader(id: DatasetId, fields: readonly string[], withheld: ReadonlySet<number> = new Set()): HeaderAnalysis {
   const def = getDataset(id);
   const names = fields.map(normaliseHeader);
-  const describeName = (name: string, index: number) =>
-    withheld.has(index) ? withheldColumnLabel(index) : describePlainName(name, index);
+  const describeName = (name: string, index: number) => (withheld.has(index) ? withheldColumnLabel(index) : describePlainName(name, index));
   const refuse = (errors: FileError[], stopReading: boolean): HeaderAnalysis => ({ names, order: null, errors, stopReading });
 
   if (fields.length === 1) {
@@ -80,10 +82,7 @@ export function analyseHeader(id: DatasetId, fields: readonly string[], withheld
   const best = scores[0]!;
   if (best.id !== id && best.score > own && best.score >= LOOKS_LIKE_THRESHOLD) {
     const other = getDataset(best.id);
-    return refuse(
-      [{ code: "wrong-dataset", message: messages.wrongDataset(best.id, other.title, id), line: 1, looksLike: best.id }],
-      false,
-    );
+    return refuse([{ code: "wrong-dataset", message: messages.wrongDataset(best.id, other.title, id), line: 1, looksLike: best.id }], false);
   }
 
   const errors: FileError[] = [];

@@ -98,7 +98,10 @@ describe("CsvTokenizer", () => {
     const text = "a,b\r\nc,d\r\n";
     for (let cut = 0; cut <= text.length; cut++) {
       const { records } = tokenize([text.slice(0, cut), text.slice(cut)]);
-      expect(records.map((r) => [r.fields, r.line]), `cut ${cut}`).toEqual([
+      expect(
+        records.map((r) => [r.fields, r.line]),
+        `cut ${cut}`,
+      ).toEqual([
         [["a", "b"], 1],
         [["c", "d"], 2],
       ]);
@@ -157,7 +160,7 @@ describe("CsvTokenizer", () => {
   });
 
   it("agrees with the RFC 4180 serialisation for any table and any chunking (property)", () => {
-    const field = fc.string({ unit: fc.constantFrom("a", "b", " ", ",", '"', "\n", "\r", "é", "😀", "\t", "x") , maxLength: 6 });
+    const field = fc.string({ unit: fc.constantFrom("a", "b", " ", ",", '"', "\n", "\r", "é", "😀", "\t", "x"), maxLength: 6 });
     const table = fc.array(fc.array(field, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 });
     fc.assert(
       fc.property(

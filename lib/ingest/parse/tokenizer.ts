@@ -50,8 +50,7 @@ export interface TokenizerOptions {
 type Latin1Slicer = { latin1Slice(start: number, end: number): string };
 // The tokenizer also runs in the browser (lib/pseudonymise reads the partner's raw extract in a
 // Web Worker), where there is no Buffer and `feed` is never given bytes.
-const hasLatin1Slice =
-  typeof Buffer !== "undefined" && typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === "function";
+const hasLatin1Slice = typeof Buffer !== "undefined" && typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === "function";
 
 /** V8 makes substrings of 13+ characters "sliced" strings that point into their parent. */
 const SLICED_STRING_MIN = 13;
@@ -141,9 +140,7 @@ export class CsvTokenizer {
    */
   private take(s: string, start: number, end: number): string {
     if (end - start >= SLICED_STRING_MIN && this.ascii !== null) {
-      return hasLatin1Slice
-        ? (this.ascii as unknown as Latin1Slicer).latin1Slice(start, end)
-        : this.ascii.toString("latin1", start, end);
+      return hasLatin1Slice ? (this.ascii as unknown as Latin1Slicer).latin1Slice(start, end) : this.ascii.toString("latin1", start, end);
     }
     return s.slice(start, end);
   }

@@ -61,9 +61,7 @@ describe("troubled-families validation across rows", () => {
     expect(report.status).toBe("invalid");
     expect(report.errors).toHaveLength(1);
     expect(report.errors[0]).toMatchObject({ line: 4, column: "group", rule: "inconsistent", value: "comparison" });
-    expect(report.errors[0]!.expected).toBe(
-      "the same group as line 2, where this family_key first appears (a family is in one group per batch)",
-    );
+    expect(report.errors[0]!.expected).toBe("the same group as line 2, where this family_key first appears (a family is in one group per batch)");
   });
 
   it("accepts a family with several members in one group, whatever the key's case", async () => {
@@ -130,11 +128,7 @@ describe("troubled-families validation across rows", () => {
           const parsed = fileSchema("troubled-families", { period: PERIOD }).safeParse(rows as RawRow[]);
           const expected = parsed.success
             ? []
-            : schemaIssues(parsed.error).map((issue, k) => [
-                Number(parsed.error.issues[k]!.path[0]) + 2,
-                issue.column,
-                issue.rule,
-              ]);
+            : schemaIssues(parsed.error).map((issue, k) => [Number(parsed.error.issues[k]!.path[0]) + 2, issue.column, issue.rule]);
           const actual = report.errors.map((e) => [e.line, e.column, e.rule]);
           expect(actual).toEqual(expected);
         },

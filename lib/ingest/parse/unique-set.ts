@@ -72,14 +72,14 @@ export class FixedWidthSet {
     let c = 0x5bd1e995 | 0;
     for (let i = 0; i < this.words; i++) {
       const w = value[i]! | 0;
-      a = Math.imul((a ^ w) << 13 | (a ^ w) >>> 19, 0xcc9e2d51) + 0x6b43a9b5 | 0;
-      b = Math.imul((b + w) << 17 | (b + w) >>> 15, 0x1b873593) ^ 0x3c6ef372;
-      c = Math.imul((c ^ Math.imul(w, 0x27d4eb2f)) << 11 | (c ^ Math.imul(w, 0x27d4eb2f)) >>> 21, 0x165667b1) + i | 0;
+      a = (Math.imul(((a ^ w) << 13) | ((a ^ w) >>> 19), 0xcc9e2d51) + 0x6b43a9b5) | 0;
+      b = Math.imul(((b + w) << 17) | ((b + w) >>> 15), 0x1b873593) ^ 0x3c6ef372;
+      c = (Math.imul(((c ^ Math.imul(w, 0x27d4eb2f)) << 11) | ((c ^ Math.imul(w, 0x27d4eb2f)) >>> 21), 0x165667b1) + i) | 0;
     }
     a = fmix(a ^ this.words);
-    b = fmix(b + a | 0);
+    b = fmix((b + a) | 0);
     c = fmix(c ^ b);
-    a = fmix(a + c | 0);
+    a = fmix((a + c) | 0);
 
     const shard = c >>> (32 - SHARD_BITS);
     const table = this.tables[shard]!;

@@ -269,7 +269,15 @@ describe("file-level problems", () => {
   });
 
   it("no dataset's own header raises an identifier finding", async () => {
-    for (const id of ["housing-benefits", "social-care", "school-readiness", "youth-offending", "drug-alcohol", "police-crime", "troubled-families"] as const) {
+    for (const id of [
+      "housing-benefits",
+      "social-care",
+      "school-readiness",
+      "youth-offending",
+      "drug-alcohol",
+      "police-crime",
+      "troubled-families",
+    ] as const) {
       const { report } = await run(csv(id, 1), { datasetId: id });
       expect(report.identifierFindings, id).toEqual([]);
     }
@@ -444,7 +452,9 @@ describe("file-level problems", () => {
       fc.asyncProperty(
         fc.oneof(
           fc.uint8Array({ maxLength: 600 }),
-          fc.string({ unit: fc.constantFrom(",", '"', "\n", "\r", "a", "Y", "1", " ", "é", "\u0000", ";"), maxLength: 200 }).map((s) => Buffer.from(YO + "\n" + s)),
+          fc
+            .string({ unit: fc.constantFrom(",", '"', "\n", "\r", "a", "Y", "1", " ", "é", "\u0000", ";"), maxLength: 200 })
+            .map((s) => Buffer.from(YO + "\n" + s)),
         ),
         fc.integer({ min: 1, max: 50 }),
         async (bytes, size) => {
@@ -468,8 +478,7 @@ describe("row-level errors", () => {
         line: 2,
         column: "offence_category",
         rule: "not-allowed-value",
-        expected:
-          "one of: violence_against_person, robbery, theft, burglary, criminal_damage, drugs, public_order, motoring, sexual, other",
+        expected: "one of: violence_against_person, robbery, theft, burglary, criminal_damage, drugs, public_order, motoring, sexual, other",
         value: "arson",
       },
       { line: 2, column: "offence_gravity", rule: "out-of-range", expected: "a whole number from 1 to 8", value: "9" },
@@ -682,11 +691,9 @@ describe("error report CSV", () => {
     const lines = (await collect(errorReportCsvLines(incident.report))).join("").split("\r\n");
     expect(lines[0]).toBe("\uFEFFkind,line,column,rule,expected,value,count,message");
     expect(lines[1]).toBe(
-      "file,1,postcode,unknown-columns,,,,\"These columns are not in the specification and are refused, because an unexpected column may carry identifiers: postcode.\"",
+      'file,1,postcode,unknown-columns,,,,"These columns are not in the specification and are refused, because an unexpected column may carry identifiers: postcode."',
     );
-    expect(lines[2]).toBe(
-      "identifier,2,postcode,postcode,,,1,Looks like a UK postcode: the file must be deleted and the incident recorded.",
-    );
+    expect(lines[2]).toBe("identifier,2,postcode,postcode,,,1,Looks like a UK postcode: the file must be deleted and the incident recorded.");
     expect(lines.join("\n")).not.toContain("CM16");
 
     const invalid = await run(`${YO}\n${K1},x,,\n${K2},x,,\n`);

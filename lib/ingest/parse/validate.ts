@@ -20,14 +20,7 @@ import {
 } from "@/lib/datasets";
 import { IdentifierGuard, type GuardColumn } from "@/lib/ingest/guard";
 import { SNIFF_BYTES, Utf8ChunkDecoder, sniff } from "@/lib/ingest/parse/decode";
-import {
-  ErrorCollector,
-  WHOLE_ROW,
-  messages,
-  type FileError,
-  type ValidationReport,
-  type ValidationStatus,
-} from "@/lib/ingest/parse/errors";
+import { ErrorCollector, WHOLE_ROW, messages, type FileError, type ValidationReport, type ValidationStatus } from "@/lib/ingest/parse/errors";
 import { DIGEST_NAME, analyseHeader, withheldColumnLabel } from "@/lib/ingest/parse/header";
 import { CsvTokenizer, type RecordSink, type TokenizerFatal } from "@/lib/ingest/parse/tokenizer";
 import { FixedWidthSet, writeDigestWords } from "@/lib/ingest/parse/unique-set";
@@ -70,9 +63,7 @@ const SLICE_BYTES = 65_536;
 type Phase = "header" | "rows" | "guard-only" | "stopped";
 
 /** Kind of every column name any dataset uses, for guarding files with a refused header. */
-const KNOWN_COLUMNS: ReadonlyMap<string, ColumnDef> = new Map(
-  DATASET_IDS.flatMap((id) => getDataset(id).columns.map((c) => [c.name, c] as const)),
-);
+const KNOWN_COLUMNS: ReadonlyMap<string, ColumnDef> = new Map(DATASET_IDS.flatMap((id) => getDataset(id).columns.map((c) => [c.name, c] as const)));
 
 class UniqueTracker {
   private readonly set: FixedWidthSet;
@@ -122,7 +113,10 @@ class ConsistencyTracker {
   private readonly valueIndex: number;
   private readonly values: readonly string[];
 
-  constructor(def: DatasetDef, readonly rule: ConsistencyRule) {
+  constructor(
+    def: DatasetDef,
+    readonly rule: ConsistencyRule,
+  ) {
     this.keyIndex = def.columns.findIndex((c) => c.name === rule.key);
     this.valueIndex = def.columns.findIndex((c) => c.name === rule.column);
     const key = def.columns[this.keyIndex];
@@ -392,11 +386,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   private enterGuardOnly(names: readonly string[], withheld: ReadonlySet<number>): void {
     // Findings are reported by column name, so a name that is itself data is replaced.
     const columns: GuardColumn[] = names.map((name, i) => ({
-      name: withheld.has(i)
-        ? withheldColumnLabel(i)
-        : DIGEST_NAME.test(name)
-          ? `(column ${i + 1})`
-          : name,
+      name: withheld.has(i) ? withheldColumnLabel(i) : DIGEST_NAME.test(name) ? `(column ${i + 1})` : name,
       kind: KNOWN_COLUMNS.get(name)?.kind ?? "unknown",
     }));
     this.guard = new IdentifierGuard(columns);
@@ -545,8 +535,7 @@ class StreamValidator<Id extends DatasetId> implements RecordSink {
   report(): ValidationReport {
     const identifierCells = (this.guard?.cellsFlagged ?? 0) + (this.headerFindings?.cellsFlagged ?? 0);
     const errorCount = this.errors.count;
-    const status: ValidationStatus =
-      identifierCells > 0 ? "incident" : this.fileErrors.length > 0 || errorCount > 0 ? "invalid" : "valid";
+    const status: ValidationStatus = identifierCells > 0 ? "incident" : this.fileErrors.length > 0 || errorCount > 0 ? "invalid" : "valid";
     return {
       datasetId: this.def.id,
       period: this.period,

@@ -29,8 +29,8 @@ export default definePage("activate", async ({ params, searchParams }) => {
       <ErrorSummary items={problems.map((text) => ({ href: "#password", text }))} />
       <h1>Activate your account</h1>
       <p className="lead">
-        Welcome, {account.displayName}. Choose a password for <strong>{account.email}</strong>. When you first sign in you
-        will also set up an authenticator app.
+        Welcome, {account.displayName}. Choose a password for <strong>{account.email}</strong>. When you first sign in you will also set up an
+        authenticator app.
       </p>
       <form action={activate.bind(null, token)}>
         <input type="text" name="username" autoComplete="username" defaultValue={account.email} hidden readOnly />

@@ -19,12 +19,12 @@ export default definePage("signin.refused", async ({ searchParams }) => {
     <>
       <h1>Two-factor authentication is needed</h1>
       <p className="lead">
-        You signed in with a password only. The Essex Data Platform holds partner data, so the information-sharing
-        agreement requires a second factor – such as a code from an authenticator app – every time.
+        You signed in with a password only. The Essex Data Platform holds partner data, so the information-sharing agreement requires a second factor
+        – such as a code from an authenticator app – every time.
       </p>
       <p>
-        Sign in again and complete the second step your organisation&apos;s sign-in offers. If it offers none, ask your IT
-        service to turn on two-factor authentication for your account.
+        Sign in again and complete the second step your organisation&apos;s sign-in offers. If it offers none, ask your IT service to turn on
+        two-factor authentication for your account.
       </p>
       <p>
         <Link className="button" href="/signin">

@@ -110,7 +110,13 @@ export default definePage("admin.account", async ({ actor: admin, params, search
       <AccountForm
         accountId={account.id}
         orgs={orgs.map(({ id, name, active }) => ({ id, name, active }))}
-        values={{ email: account.email, displayName: account.displayName, role: account.role, orgId: account.orgId, externalSubject: account.externalSubject }}
+        values={{
+          email: account.email,
+          displayName: account.displayName,
+          role: account.role,
+          orgId: account.orgId,
+          externalSubject: account.externalSubject,
+        }}
       />
     </>
   );

@@ -14,8 +14,7 @@ export default definePage("admin.accounts.new", async ({ actor: admin }) => {
       <BackLink href="/admin/accounts">Back to accounts</BackLink>
       <h1>Invite a person</h1>
       <p className="lead">
-        The person gets a one-time activation link to choose a password. At their first sign-in they set up an
-        authenticator app.
+        The person gets a one-time activation link to choose a password. At their first sign-in they set up an authenticator app.
       </p>
       <AccountForm orgs={orgs.map(({ id, name, active }) => ({ id, name, active }))} values={{}} />
     </>

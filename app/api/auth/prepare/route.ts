@@ -17,7 +17,10 @@ export const GET = defineHandler("auth.prepare", ({ req }) => {
   if (url.searchParams.get("activated") === "1") back.set("activated", "1");
   const res = NextResponse.redirect(`${publicUrl()}/signin?${back.toString()}`, 303);
   const name = csrfCookieName();
-  const existing = req.headers.get("cookie")?.split(/;\s*/).find((c) => c.startsWith(`${name}=`));
+  const existing = req.headers
+    .get("cookie")
+    ?.split(/;\s*/)
+    .find((c) => c.startsWith(`${name}=`));
   if (!readCsrfCookie(existing ? decodeURIComponent(existing.slice(name.length + 1)) : undefined)) {
     res.cookies.set(name, newCsrfCookie().value, { httpOnly: true, sameSite: "lax", path: "/", secure: secureCookies() });
   }

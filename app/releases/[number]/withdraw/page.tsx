@@ -34,8 +34,8 @@ export default definePage("releases.withdraw", async ({ params, searchParams }) 
         <div className="panel confirm-step" id="confirm">
           <h2>Withdraw {release.label}?</h2>
           <p>
-            It stays in the register marked as withdrawn, with your reason, and its files are no longer served. Its figures still count when
-            later requests are checked, since they may already have been seen. This cannot be undone.
+            It stays in the register marked as withdrawn, with your reason, and its files are no longer served. Its figures still count when later
+            requests are checked, since they may already have been seen. This cannot be undone.
           </p>
           <p>
             Reason: <q>{reason}</q>

@@ -35,9 +35,17 @@ function CheckList({ check, approver }: { check: OutputCheck; approver: boolean 
       <dt>Smallest published denominator</dt>
       <dd>{check.smallestPublishedDenominator ?? "None published"}</dd>
       <dt>Percentages near 0 % or 100 %</dt>
-      <dd>{check.nearExtremePercentages.length === 0 ? "None" : `${check.nearExtremePercentages.length}: ${check.nearExtremePercentages.join("; ")} (numerator or complement at most twice the threshold)`}</dd>
+      <dd>
+        {check.nearExtremePercentages.length === 0
+          ? "None"
+          : `${check.nearExtremePercentages.length}: ${check.nearExtremePercentages.join("; ")} (numerator or complement at most twice the threshold)`}
+      </dd>
       <dt>Earlier releases</dt>
-      <dd>{check.forcedByEarlierReleases === 0 ? "Forced no extra suppression" : `${check.forcedByEarlierReleases} cells withheld because of ${check.forcedBy.join(", ")}`}</dd>
+      <dd>
+        {check.forcedByEarlierReleases === 0
+          ? "Forced no extra suppression"
+          : `${check.forcedByEarlierReleases} cells withheld because of ${check.forcedBy.join(", ")}`}
+      </dd>
     </dl>
   );
 }
@@ -47,7 +55,10 @@ function Confirm({ detail, kind, comment }: { detail: RequestDetail; kind: strin
     return (
       <div className="panel confirm-step" id="confirm">
         <h2>Submit this request?</h2>
-        <p>Once submitted, it cannot change: the platform computes its disclosure check and the approvers are told. To change it later, make a new version.</p>
+        <p>
+          Once submitted, it cannot change: the platform computes its disclosure check and the approvers are told. To change it later, make a new
+          version.
+        </p>
         <div className="button-group">
           <form action={submitAction.bind(null, detail.id)}>
             <input type="hidden" name="confirmed" value="yes" />
@@ -161,7 +172,8 @@ export default definePage("releases.request", async ({ params, searchParams, act
           <ul>
             {detail.reviews.map((r, i) => (
               <li key={i}>
-                <strong>{r.reviewer}</strong> {r.decision === "approve" ? "approved" : r.decision === "refuse" ? "refused" : "returned"} it on {when(r.at)}
+                <strong>{r.reviewer}</strong> {r.decision === "approve" ? "approved" : r.decision === "refuse" ? "refused" : "returned"} it on{" "}
+                {when(r.at)}
                 {r.comment && (
                   <>
                     : <q>{r.comment}</q>
@@ -187,42 +199,43 @@ export default definePage("releases.request", async ({ params, searchParams, act
 
       <section id="outputs" aria-labelledby="h-outputs">
         <h2 id="h-outputs">Outputs</h2>
-        {detail.outputs.length === 0 && <p className="inset">No outputs yet. Add the dashboard tables to release below, or from the dashboard itself.</p>}
-        {!report &&
-          detail.outputs.length > 0 && (
-            <table>
-              <caption>Outputs of this request (the check is computed when it is submitted)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Table</th>
-                  <th scope="col">Population</th>
-                  {detail.canEdit && <th scope="col">Action</th>}
+        {detail.outputs.length === 0 && (
+          <p className="inset">No outputs yet. Add the dashboard tables to release below, or from the dashboard itself.</p>
+        )}
+        {!report && detail.outputs.length > 0 && (
+          <table>
+            <caption>Outputs of this request (the check is computed when it is submitted)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Table</th>
+                <th scope="col">Population</th>
+                {detail.canEdit && <th scope="col">Action</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {detail.outputs.map((o) => (
+                <tr key={o.id}>
+                  <th scope="row">{o.title}</th>
+                  <td>{filtersText(o)}</td>
+                  {detail.canEdit && (
+                    <td>
+                      <form action={removeOutputAction.bind(null, detail.id, o.id)}>
+                        <button type="submit" className="button button--secondary">
+                          Remove<span className="visually-hidden"> {o.title}</span>
+                        </button>
+                      </form>
+                    </td>
+                  )}
                 </tr>
-              </thead>
-              <tbody>
-                {detail.outputs.map((o) => (
-                  <tr key={o.id}>
-                    <th scope="row">{o.title}</th>
-                    <td>{filtersText(o)}</td>
-                    {detail.canEdit && (
-                      <td>
-                        <form action={removeOutputAction.bind(null, detail.id, o.id)}>
-                          <button type="submit" className="button button--secondary">
-                            Remove<span className="visually-hidden"> {o.title}</span>
-                          </button>
-                        </form>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+              ))}
+            </tbody>
+          </table>
+        )}
         {report && (
           <>
             <p>
-              Each output is shown exactly as it would be released, with the platform&apos;s disclosure check beside it (computed {when(report.computedAt)}, on matching run{" "}
-              {report.run.version}; {report.dataPeriod}).
+              Each output is shown exactly as it would be released, with the platform&apos;s disclosure check beside it (computed{" "}
+              {when(report.computedAt)}, on matching run {report.run.version}; {report.dataPeriod}).
             </p>
             {report.rendered.map((r) => {
               const check = report.outputs.find((o) => o.outputId === r.outputId)!;
@@ -241,14 +254,16 @@ export default definePage("releases.request", async ({ params, searchParams, act
               {report.crossRelease.earlierReleases.length === 0
                 ? "No earlier release rests on this matching run."
                 : `Protected jointly with every earlier release of this matching run (${report.crossRelease.earlierReleases.join(", ")}), withdrawn ones included. ${
-                    report.crossRelease.forced === 0 ? "They forced no extra suppression." : `${report.crossRelease.forced} numbers are withheld because of ${report.crossRelease.forcedBy.join(", ")}.`
+                    report.crossRelease.forced === 0
+                      ? "They forced no extra suppression."
+                      : `${report.crossRelease.forced} numbers are withheld because of ${report.crossRelease.forcedBy.join(", ")}.`
                   }`}
             </p>
             {report.crossRelease.otherRuns.length > 0 && (
               <div className="inset">
                 <p>
-                  Earlier releases of this agreement rest on other matching runs: {report.crossRelease.otherRuns.join(", ")}. The platform
-                  cannot check these jointly with this request (the runs hold different data); compare them before approving.
+                  Earlier releases of this agreement rest on other matching runs: {report.crossRelease.otherRuns.join(", ")}. The platform cannot
+                  check these jointly with this request (the runs hold different data); compare them before approving.
                 </p>
               </div>
             )}
@@ -366,7 +381,14 @@ export default definePage("releases.request", async ({ params, searchParams, act
               <span className="hint" id="comment-hint">
                 Needed to refuse or return: the researcher reads it.
               </span>
-              <textarea id="comment" name="comment" rows={4} maxLength={4000} defaultValue={flash?.values?.comment ?? ""} aria-describedby="comment-hint" />
+              <textarea
+                id="comment"
+                name="comment"
+                rows={4}
+                maxLength={4000}
+                defaultValue={flash?.values?.comment ?? ""}
+                aria-describedby="comment-hint"
+              />
             </div>
             <button type="submit" className="button">
               Continue

@@ -5,7 +5,9 @@ import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export const generateMetadata = definePageMetadata("signin.interaction", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Sign in" : "Sign in" }));
+export const generateMetadata = definePageMetadata("signin.interaction", ({ searchParams }): Metadata => ({
+  title: first(searchParams.error) ? "Error: Sign in" : "Sign in",
+}));
 
 export default definePage("signin.interaction", async ({ params, searchParams }) => {
   const { uid } = params;
@@ -30,15 +32,7 @@ export default definePage("signin.interaction", async ({ params, searchParams })
       <StepForm uid={uid} action="password">
         <div className="form-group">
           <label htmlFor="email">E-mail address</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            spellCheck={false}
-            required
-            aria-invalid={error ? true : undefined}
-          />
+          <input id="email" name="email" type="email" autoComplete="username" spellCheck={false} required aria-invalid={error ? true : undefined} />
         </div>
         <div className="form-group">
           <label htmlFor="password">Password</label>
@@ -49,8 +43,7 @@ export default definePage("signin.interaction", async ({ params, searchParams })
         </button>
       </StepForm>
       <p className="hint">
-        Forgotten your password, or lost your authenticator app? Ask your organisation&apos;s administrator of the
-        platform for a new activation link.
+        Forgotten your password, or lost your authenticator app? Ask your organisation&apos;s administrator of the platform for a new activation link.
       </p>
       <CancelForm uid={uid} />
     </>

@@ -4,7 +4,9 @@ import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export const generateMetadata = definePageMetadata("signin.interaction.code", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Enter your code" : "Enter your code" }));
+export const generateMetadata = definePageMetadata("signin.interaction.code", ({ searchParams }): Metadata => ({
+  title: first(searchParams.error) ? "Error: Enter your code" : "Enter your code",
+}));
 
 export default definePage("signin.interaction.code", async ({ params, searchParams }) => {
   const { uid } = params;
@@ -30,8 +32,7 @@ export default definePage("signin.interaction.code", async ({ params, searchPara
         <div className="form-group">
           <label htmlFor="code">Code</label>
           <span className="hint" id="code-hint">
-            The 6-digit code your app shows for the Essex Data Platform. If you have lost your phone, enter one of your
-            recovery codes instead.
+            The 6-digit code your app shows for the Essex Data Platform. If you have lost your phone, enter one of your recovery codes instead.
           </span>
           {error && (
             <span className="error-message" id="code-error">

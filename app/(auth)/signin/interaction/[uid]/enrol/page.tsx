@@ -7,7 +7,9 @@ import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export const generateMetadata = definePageMetadata("signin.interaction.enrol", ({ searchParams }): Metadata => ({ title: first(searchParams.error) ? "Error: Set up your authenticator app" : "Set up your authenticator app" }));
+export const generateMetadata = definePageMetadata("signin.interaction.enrol", ({ searchParams }): Metadata => ({
+  title: first(searchParams.error) ? "Error: Set up your authenticator app" : "Set up your authenticator app",
+}));
 
 export default definePage("signin.interaction.enrol", async ({ params, searchParams }) => {
   const { uid } = params;
@@ -30,10 +32,7 @@ export default definePage("signin.interaction.enrol", async ({ params, searchPar
       <p className="lead">The portal asks for a code from an app on your phone each time you sign in, as well as your password.</p>
       <ol>
         <li>
-          <p>
-            Install an authenticator app if you do not have one, for example Microsoft Authenticator, Google
-            Authenticator or FreeOTP.
-          </p>
+          <p>Install an authenticator app if you do not have one, for example Microsoft Authenticator, Google Authenticator or FreeOTP.</p>
         </li>
         <li>
           <p>In the app, add an account and scan this QR code:</p>

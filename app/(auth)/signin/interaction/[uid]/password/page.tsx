@@ -6,7 +6,9 @@ import { definePage, definePageMetadata } from "@/lib/http/adapter";
 
 export const dynamic = "force-dynamic";
 
-export const generateMetadata = definePageMetadata("signin.interaction.password", ({ searchParams }): Metadata => ({ title: first(searchParams.problems) ? "Error: Choose a new password" : "Choose a new password" }));
+export const generateMetadata = definePageMetadata("signin.interaction.password", ({ searchParams }): Metadata => ({
+  title: first(searchParams.problems) ? "Error: Choose a new password" : "Choose a new password",
+}));
 
 export default definePage("signin.interaction.password", async ({ params, searchParams }) => {
   const { uid } = params;
@@ -23,8 +25,7 @@ export default definePage("signin.interaction.password", async ({ params, search
         <p className="lead">Your administrator has asked you to choose a new password before you carry on.</p>
       ) : state.expired ? (
         <p className="lead">
-          Your password is more than {policy.maxAgeDays} days old. Choose a new one before you carry on: the portal cannot
-          be used until you do.
+          Your password is more than {policy.maxAgeDays} days old. Choose a new one before you carry on: the portal cannot be used until you do.
         </p>
       ) : (
         <p className="lead">Your password expires in {state.daysToExpiry} days. Choose a new one now.</p>

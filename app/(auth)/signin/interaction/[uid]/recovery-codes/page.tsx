@@ -14,8 +14,8 @@ export default definePage("signin.interaction.recovery-codes", async ({ params }
       <h1>Save your recovery codes</h1>
       <p className="lead">Your authenticator app is set up.</p>
       <p>
-        If you lose your phone, each of these codes lets you sign in once instead of a code from the app. Print them or
-        keep them in a password manager. They are shown only now.
+        If you lose your phone, each of these codes lets you sign in once instead of a code from the app. Print them or keep them in a password
+        manager. They are shown only now.
       </p>
       <ol className="recovery-codes" aria-label="Recovery codes">
         {guard.pending.recoveryCodes.map((c) => (
