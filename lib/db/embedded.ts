@@ -30,6 +30,22 @@ export class EmbeddedDatabaseError extends Error {
 }
 
 /**
+ * As root, PostgreSQL runs as its own OS user, which must be able to pass through every folder
+ * above its data directory. Folders of the portal's data folder may have been made private (0700:
+ * stored files, secrets) by an earlier run; passing through (o+x) lets it reach its own folder
+ * without letting it list or read theirs. Only folders inside the working directory are changed.
+ */
+function reachableByPostgres(dir: string): void {
+  const cwd = process.cwd();
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  for (let p = path.dirname(dir); p.startsWith(cwd + path.sep) || p === os.tmpdir() || p.startsWith(os.tmpdir() + path.sep); p = path.dirname(p)) {
+    if (p === os.tmpdir()) break;
+    const mode = fs.statSync(p).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(p, (mode & 0o7777) | 0o001);
+  }
+}
+
+/**
  * Starts PostgreSQL from the npm-shipped binaries. `persistent: false` gives a throw-away cluster
  * (tests); otherwise data stays in `dir` between runs.
  */
@@ -79,6 +95,7 @@ async function startOnPort(opts: {
     onLog: opts.onLog ?? (() => {}),
     onError: (e: unknown) => opts.onLog?.(String(e)),
   });
+  if (isRoot) reachableByPostgres(dir);
   const initialised = fs.existsSync(path.join(dir, "PG_VERSION"));
   if (!initialised) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });

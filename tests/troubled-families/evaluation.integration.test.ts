@@ -11,8 +11,11 @@ import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";
 import { generateTroubledFamilies } from "@/lib/troubled-families/generate";
 import { computeTfRun } from "@/lib/troubled-families/run.server";
 import { createOrganisation } from "../factories";
+import { makeTempDataDir } from "../ingest/helpers";
 
 const day = 86_400_000;
+// Stored original files go to a folder of this test's own, never the working tree's .data.
+makeTempDataDir();
 
 interface Setup {
   agreementId: string;
