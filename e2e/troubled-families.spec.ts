@@ -16,6 +16,8 @@ test("a researcher reads the pooled evaluation of all councils, then one council
   }
   const offences = page.getByRole("table", { name: /Offences: estimated effect/ });
   await expect(offences.getByRole("row", { name: /Matched comparison group/ })).toContainText(/[−-]0\.\d\d \(/);
+  // Before and after as bars, beside the tables that hold the same figures.
+  await expect(page.getByRole("application", { name: "Offences, before and after" })).toBeVisible();
   await expect(page.getByRole("table", { name: /Balance of the groups/ })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 

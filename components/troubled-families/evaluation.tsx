@@ -1,3 +1,4 @@
+import { ProtectedBarChart } from "@/components/charts/bar-chart";
 import type { ProtectedTable } from "@/lib/disclosure";
 import { formatValue } from "@/lib/disclosure/render";
 import { CRITERION_LABELS } from "@/lib/troubled-families/evaluate";
@@ -143,6 +144,40 @@ function ForestPlot({ rows, unit }: { rows: { label: string; interval: Interval 
   );
 }
 
+/**
+ * Each group's mean before and after as bars (the table above holds the same figures); a withheld
+ * group is drawn with no length and marked [c], so it never reads as zero.
+ */
+function BeforeAfterChart({ outcome }: { outcome: PublishedOutcome }) {
+  const data: Record<string, string | number>[] = [];
+  const marks: Record<string, Record<string, string>> = {};
+  for (const g of GROUPS) {
+    const shown = outcome.naive[g.key];
+    if (shown.shown) data.push({ category: g.label, before: shown.value.before, after: shown.value.after });
+    else {
+      data.push({ category: g.label, before: 0, after: 0 });
+      marks[g.label] = { before: "[c]", after: "[c]" };
+    }
+  }
+  if (Object.keys(marks).length === GROUPS.length) return null;
+  const percent = outcome.outcome === "absence_rate" || outcome.outcome === "out_of_work_benefits";
+  return (
+    <div className="chart" data-testid={`chart-${outcome.outcome}`}>
+      <ProtectedBarChart
+        title={`${outcome.label}, before and after`}
+        category="Group"
+        series={[
+          { key: "before", label: "12 months before" },
+          { key: "after", label: "12 months after" },
+        ]}
+        data={data}
+        unit={percent ? "percent" : "count"}
+        marks={marks}
+      />
+    </div>
+  );
+}
+
 /** One outcome: each group before and after, the difference in differences unmatched and matched. */
 export function OutcomeFigure({ outcome }: { outcome: PublishedOutcome }) {
   const d = digits(outcome);
@@ -214,6 +249,7 @@ export function OutcomeFigure({ outcome }: { outcome: PublishedOutcome }) {
           </tr>
         </tbody>
       </table>
+      <BeforeAfterChart outcome={outcome} />
       <ForestPlot rows={forest} unit={outcome.unit} />
     </section>
   );
