@@ -250,14 +250,7 @@ export async function computeRun(
          batch_ids = $2::uuid[], children = $3 WHERE id = $1`,
       [runId, batches.map((b) => b.id), cohort.children],
     );
-    // A run that finishes after a newer one already went live must not push it back out.
-    const switched = await db.query(
-      `INSERT INTO matching_live AS l (agreement_id, run_id, switched_at) VALUES ($1, $2, now())
-       ON CONFLICT (agreement_id) DO UPDATE SET run_id = EXCLUDED.run_id, switched_at = now()
-       WHERE (SELECT version FROM matching_run WHERE id = l.run_id) < $3`,
-      [run.agreement_id, runId, run.version],
-    );
-    const live = (switched.rowCount ?? 0) > 0;
+    const live = await switchLive(db, { agreementId: run.agreement_id, runId, version: run.version });
     await auditInMatchingTransaction(db, {
       action: "matching.run",
       outcome: "success",
@@ -278,6 +271,21 @@ export async function computeRun(
   } finally {
     db.release(broken);
   }
+}
+
+/**
+ * Makes a finished run the agreement's live one, inside the run's transaction, unless a newer run
+ * already went live (a run that finishes late must not push it back out). True when it switched.
+ * Used by every kind of run (the pilot's linking here, the Troubled Families evaluation).
+ */
+export async function switchLive(db: pg.ClientBase, run: { agreementId: string; runId: string; version: number }): Promise<boolean> {
+  const switched = await db.query(
+    `INSERT INTO matching_live AS l (agreement_id, run_id, switched_at) VALUES ($1, $2, now())
+     ON CONFLICT (agreement_id) DO UPDATE SET run_id = EXCLUDED.run_id, switched_at = now()
+     WHERE (SELECT version FROM matching_run WHERE id = l.run_id) < $3`,
+    [run.agreementId, run.runId, run.version],
+  );
+  return (switched.rowCount ?? 0) > 0;
 }
 
 /** Cohort hits of one batch when several suppliers send the same dataset. */

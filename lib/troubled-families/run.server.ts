@@ -4,6 +4,7 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { withContextClient } from "@/lib/db/tenant";
 import { auditInMatchingTransaction } from "@/lib/matching/audit";
+import { switchLive } from "@/lib/matching/run";
 import { assemblePopulation } from "./population";
 import { DEFAULT_ESTIMATE_RULES, type EstimateRules } from "./publish";
 import { evaluateScopes } from "./scopes";
@@ -158,14 +159,7 @@ export async function computeTfRun(runId: string, progress: Progress, rules: Par
          batch_ids = $2::uuid[], children = NULL WHERE id = $1`,
       [runId, batches.map((b) => b.id)],
     );
-    // A run that finishes after a newer one already went live must not push it back out.
-    const switched = await db.query(
-      `INSERT INTO matching_live AS l (agreement_id, run_id, switched_at) VALUES ($1, $2, now())
-       ON CONFLICT (agreement_id) DO UPDATE SET run_id = EXCLUDED.run_id, switched_at = now()
-       WHERE (SELECT version FROM matching_run WHERE id = l.run_id) < $3`,
-      [run.agreement_id, runId, run.version],
-    );
-    const live = (switched.rowCount ?? 0) > 0;
+    const live = await switchLive(db, { agreementId: run.agreement_id, runId, version: run.version });
     await auditInMatchingTransaction(db, {
       action: "matching.run",
       outcome: "success",
