@@ -8,17 +8,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { bootstrapDatabase } from "@/lib/db/bootstrap";
-import { closeDatabase } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
+import { benchDatabase } from "./bench-database";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { headerLine, sampleRowCells } from "@/lib/datasets/testing/generate";
 import { generateDemoData, type DemoResult } from "@/lib/demo";
 import { loadOutputAreas } from "@/lib/geography/load";
 import { ingestFile } from "@/lib/ingest/pipeline";
-import { installJobQueue } from "@/lib/jobs/install";
-import { stopJobQueue } from "@/lib/queue/boss";
 import { agreementIdBySlug, runMatchingInProcess } from "@/lib/matching/jobs";
 import { discardStaleAnalysis, liveBatches } from "@/lib/matching/run";
 import { ANALYSIS_COLUMNS } from "@/lib/matching/sql";
@@ -144,23 +139,10 @@ function topUp(demo: DemoResult, target: number): number {
   return have + extra;
 }
 
-let embedded: EmbeddedDatabase | undefined;
-let adminUrl: string;
-if (process.env.DATABASE_URL) {
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/portal_bench_match_${process.pid}`;
-  adminUrl = u.toString();
-} else {
-  log("starting an embedded PostgreSQL…");
-  embedded = await startEmbeddedPostgres({ dir: path.join(work, "pg"), password: "bench", persistent: false });
-  adminUrl = embedded.superuserUrl("portal_bench_match");
-}
+const database = await benchDatabase("match", work, log);
+const adminUrl = database.adminUrl;
 
 try {
-  const { appUrl } = await bootstrapDatabase({ adminUrl, appPassword: "bench-app-role" });
-  await migrate({ connectionString: adminUrl });
-  await installJobQueue({ adminUrl });
-  process.env.DATABASE_APP_URL = appUrl;
   await seedDemoOrganisations();
 
   log(`generating ${households.toLocaleString("en-GB")} households…`);
@@ -257,19 +239,6 @@ try {
     }),
   );
 } finally {
-  await stopJobQueue().catch(() => {});
-  await closeDatabase().catch(() => {});
-  if (values.keep) {
-    log(`kept the database for inspection: ${adminUrl}`);
-  } else if (!embedded) {
-    const { default: pg } = await import("pg");
-    const maintenance = new URL(adminUrl);
-    maintenance.pathname = "/postgres";
-    const c = new pg.Client({ connectionString: maintenance.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(adminUrl).pathname.slice(1))} WITH (FORCE)`).catch(() => {});
-    await c.end();
-  }
-  await embedded?.stop().catch(() => {});
+  await database.close({ keep: values.keep });
   if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
 }

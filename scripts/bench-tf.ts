@@ -12,15 +12,10 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
+import { benchDatabase } from "./bench-database";
 import { getDataset } from "@/lib/datasets";
-import { bootstrapDatabase } from "@/lib/db/bootstrap";
-import { closeDatabase } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
 import { withContext, withContextClient } from "@/lib/db/tenant";
 import { ingestFile } from "@/lib/ingest/pipeline";
-import { installJobQueue } from "@/lib/jobs/install";
-import { stopJobQueue } from "@/lib/queue/boss";
 import { agreementIdBySlug } from "@/lib/matching/jobs";
 import { TROUBLED_FAMILIES_SUPPLIERS, seedDemoOrganisations } from "@/lib/setup/demo-organisations";
 import { batchCsvFiles } from "@/lib/troubled-families/csv-rows";
@@ -63,23 +58,10 @@ const stats = (xs: number[]) => {
   };
 };
 
-let embedded: EmbeddedDatabase | undefined;
-let adminUrl: string;
-if (process.env.DATABASE_URL) {
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/portal_bench_tf_${process.pid}`;
-  adminUrl = u.toString();
-} else {
-  log("starting an embedded PostgreSQL…");
-  embedded = await startEmbeddedPostgres({ dir: path.join(work, "pg"), password: "bench", persistent: false });
-  adminUrl = embedded.superuserUrl("portal_bench_tf");
-}
+const database = await benchDatabase("tf", work, log);
+const adminUrl = database.adminUrl;
 
 try {
-  const { appUrl } = await bootstrapDatabase({ adminUrl, appPassword: "bench-app-role" });
-  await migrate({ connectionString: adminUrl });
-  await installJobQueue({ adminUrl });
-  process.env.DATABASE_APP_URL = appUrl;
   await seedDemoOrganisations();
 
   const councils = [...TROUBLED_FAMILIES_SUPPLIERS];
@@ -166,17 +148,6 @@ try {
     }),
   );
 } finally {
-  await stopJobQueue().catch(() => {});
-  await closeDatabase().catch(() => {});
-  if (!embedded) {
-    const { default: pg } = await import("pg");
-    const maintenance = new URL(adminUrl);
-    maintenance.pathname = "/postgres";
-    const c = new pg.Client({ connectionString: maintenance.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(adminUrl).pathname.slice(1))} WITH (FORCE)`).catch(() => {});
-    await c.end();
-  }
-  await embedded?.stop().catch(() => {});
+  await database.close();
   fs.rmSync(work, { recursive: true, force: true });
 }
